@@ -1,0 +1,135 @@
+# PostgreSQL: the one store of cluster state. Either the one $CAPSTAN_DB_URL names, or a private
+# cluster under $CAPSTAN_HOME/postgres made from this machine's PostgreSQL binaries.
+
+PG_PORT=${CAPSTAN_PG_PORT:-55432}
+
+postgres_bin_dir() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [[ -x $dir/initdb && -x $dir/pg_ctl ]] && { echo "$dir"; return 0; }
+  done
+  command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+  return 1
+}
+
+# PostgreSQL refuses to run as root; when we are root, the private cluster runs as this user.
+postgres_os_user() {
+  if [[ $(id -u) -ne 0 ]]; then
+    id -un
+  elif id postgres >/dev/null 2>&1; then
+    echo postgres
+  else
+    useradd --system --no-create-home --shell /usr/sbin/nologin capstan-pg >/dev/null 2>&1 || true
+    echo capstan-pg
+  fi
+}
+
+as_postgres_user() {
+  local user=$1
+  shift
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u "$user" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# Starts (creating on first use) a private cluster in $1 listening on 127.0.0.1:$2, and creates
+# database $3 owned by role capstan. Sets CAPSTAN_DB_URL/USER/PASSWORD for the servers.
+start_private_postgres() {
+  local home=$1 port=$2 database=$3 bin user data password
+  bin=$(postgres_bin_dir) \
+    || die "PostgreSQL server binaries are not installed; install them (Debian: apt-get install postgresql) or point CAPSTAN_DB_URL at a running PostgreSQL."
+  user=$(postgres_os_user)
+  data=$home/data
+  password=$(secret db-password)
+  mkdir -p "$home/run"
+  chmod 755 "$home" "$home/run"
+  if [[ ! -f $data/PG_VERSION ]]; then
+    rm -rf "$data"
+    mkdir -p "$data"
+    chown "$user" "$data" "$home/run" 2>/dev/null || true
+    local pwfile
+    pwfile=$(mktemp)
+    printf '%s\n' "$password" > "$pwfile"
+    chown "$user" "$pwfile" 2>/dev/null || true
+    as_postgres_user "$user" "$bin/initdb" -D "$data" -U capstan --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+      > "$LOG_DIR/postgres-initdb.log" 2>&1 \
+      || { rm -f "$pwfile"; die "initdb failed (see $LOG_DIR/postgres-initdb.log); remove $data and retry."; }
+    rm -f "$pwfile"
+  fi
+  if ! as_postgres_user "$user" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    require_free_port "$port" "PostgreSQL"
+    touch "$LOG_DIR/postgres.log"
+    chown "$user" "$LOG_DIR/postgres.log" 2>/dev/null || true
+    as_postgres_user "$user" "$bin/pg_ctl" -D "$data" -l "$LOG_DIR/postgres.log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $home/run -c max_connections=200" start \
+      > /dev/null \
+      || die "PostgreSQL did not start (see $LOG_DIR/postgres.log); fix the problem it names and retry."
+    remember_started postgres
+  fi
+  if ! as_postgres_user "$user" "$bin/psql" -h "$home/run" -p "$port" -U capstan -d postgres -tAc \
+      "select 1 from pg_database where datname = '$database'" | grep -q 1; then
+    as_postgres_user "$user" "$bin/createdb" -h "$home/run" -p "$port" -U capstan "$database" \
+      || die "could not create database $database in the private PostgreSQL (see $LOG_DIR/postgres.log)."
+  fi
+  export CAPSTAN_DB_URL="jdbc:postgresql://127.0.0.1:$port/$database"
+  export CAPSTAN_DB_USER=capstan
+  export CAPSTAN_DB_PASSWORD=$password
+  PG_HOME=$home
+}
+
+# Drops and recreates a database of the private cluster (tests start from an empty store).
+recreate_private_database() {
+  local database=$1 bin user
+  bin=$(postgres_bin_dir)
+  user=$(postgres_os_user)
+  as_postgres_user "$user" "$bin/dropdb" -h "$PG_HOME/run" -p "$PG_PORT" -U capstan --if-exists --force "$database"
+  as_postgres_user "$user" "$bin/createdb" -h "$PG_HOME/run" -p "$PG_PORT" -U capstan "$database"
+}
+
+stop_postgres() {
+  local home=${PG_HOME:-$CAPSTAN_HOME/postgres} bin user
+  [[ -f $home/data/postmaster.pid ]] || return 0
+  bin=$(postgres_bin_dir) || return 0
+  user=$(postgres_os_user)
+  as_postgres_user "$user" "$bin/pg_ctl" -D "$home/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+postgres_status() {
+  local home=${PG_HOME:-$CAPSTAN_HOME/postgres} bin user
+  if [[ -n ${CAPSTAN_DB_URL:-} && ! -f $home/data/PG_VERSION ]]; then
+    echo "external ($CAPSTAN_DB_URL)"
+    return 0
+  fi
+  bin=$(postgres_bin_dir) || { echo "not installed"; return 1; }
+  user=$(postgres_os_user)
+  if [[ -f $home/data/PG_VERSION ]] && as_postgres_user "$user" "$bin/pg_ctl" -D "$home/data" status >/dev/null 2>&1; then
+    echo "running (private, 127.0.0.1:$PG_PORT, data $home/data)"
+  else
+    echo "stopped"
+    return 1
+  fi
+}
+
+# Checks that the PostgreSQL named by CAPSTAN_DB_URL accepts our credentials.
+check_external_postgres() {
+  local rest hostport host port database
+  [[ $CAPSTAN_DB_URL =~ ^jdbc:postgresql:// ]] \
+    || die "CAPSTAN_DB_URL must be a JDBC URL like jdbc:postgresql://host:5432/capstan (got '$CAPSTAN_DB_URL')."
+  rest=${CAPSTAN_DB_URL#jdbc:postgresql://}
+  hostport=${rest%%/*}
+  database=${rest#*/}
+  database=${database%%\?*}
+  host=${hostport%%:*}
+  port=${hostport##*:}
+  [[ $port == "$hostport" ]] && port=5432
+  command -v psql >/dev/null 2>&1 \
+    || die "psql is not installed, so the database cannot be checked; install it (Debian: apt-get install postgresql-client)."
+  local error
+  if ! error=$(PGPASSWORD=${CAPSTAN_DB_PASSWORD:-} PGCONNECT_TIMEOUT=5 psql -h "$host" -p "$port" \
+      -U "${CAPSTAN_DB_USER:-capstan}" -d "$database" -tAc 'select 1' 2>&1 >/dev/null); then
+    die "cannot connect to the database at $host:$port/$database ($(echo "$error" | head -1 | sed 's/^psql: //')); start it or fix CAPSTAN_DB_URL, CAPSTAN_DB_USER and CAPSTAN_DB_PASSWORD."
+  fi
+}

@@ -1,0 +1,76 @@
+# The control plane: WildFly from config/target/wildfly with its own base directory under
+# $CAPSTAN_HOME/wildfly (configuration, deployments, data, logs), the EAR deployed by the
+# deployment scanner.
+
+WILDFLY_BASE=$CAPSTAN_HOME/wildfly
+HTTP_PORT=$((8080 + CAPSTAN_PORT_OFFSET))
+MANAGEMENT_PORT=$((9990 + CAPSTAN_PORT_OFFSET))
+MESSAGING_PORT=$((61616 + CAPSTAN_PORT_OFFSET))
+AGENT_USER=capstan-agent
+
+api_url() { echo "http://127.0.0.1:$HTTP_PORT"; }
+
+# Lays out the base directory from the build: configuration refreshed every time (users kept),
+# the EAR replaced when it changed.
+prepare_wildfly_base() {
+  mkdir -p "$WILDFLY_BASE/configuration" "$WILDFLY_BASE/deployments"
+  local config=$SERVER_HOME/standalone/configuration file
+  for file in "$config"/*; do
+    case $(basename "$file") in
+      application-users.properties | application-roles.properties | mgmt-*.properties)
+        [[ -f $WILDFLY_BASE/configuration/$(basename "$file") ]] || cp "$file" "$WILDFLY_BASE/configuration/" ;;
+      standalone_xml_history) ;;
+      *) cp -r "$file" "$WILDFLY_BASE/configuration/" ;;
+    esac
+  done
+  if ! grep -q "^$AGENT_USER=" "$WILDFLY_BASE/configuration/application-users.properties"; then
+    "$SERVER_HOME/bin/add-user.sh" -a -u "$AGENT_USER" -p "$(secret agent-password)" \
+      -g capstan-subscriber -sc "$WILDFLY_BASE/configuration" > "$LOG_DIR/add-user.log" 2>&1 \
+      || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
+  fi
+  rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed}
+  cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
+    || cp "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear"
+}
+
+start_wildfly() {
+  require_free_port "$HTTP_PORT" "Capstan API"
+  require_free_port "$MANAGEMENT_PORT" "WildFly management"
+  require_free_port "$MESSAGING_PORT" "Capstan messaging"
+  prepare_wildfly_base
+  local node_name=${CAPSTAN_NODE_NAME:-capstan-$(hostname -s | cut -c1-14)}
+  say "starting the control plane (log: $LOG_DIR/wildfly.log)"
+  JBOSS_PIDFILE=$(pid_file wildfly) LAUNCH_JBOSS_IN_BACKGROUND=1 \
+    setsid "$SERVER_HOME/bin/standalone.sh" -c capstan.xml \
+    -Djboss.server.base.dir="$WILDFLY_BASE" \
+    -Djboss.node.name="${node_name:0:23}" \
+    -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
+    ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
+    > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
+  remember_started wildfly
+  local i
+  for ((i = 0; i < 240; i++)); do
+    [[ -f $WILDFLY_BASE/deployments/capstan.ear.failed ]] && break
+    [[ -f $WILDFLY_BASE/deployments/capstan.ear.deployed ]] && wait_for_http "$(api_url)/readyz" 1 && return 0
+    if [[ $i -gt 10 ]] && ! running_pid wildfly >/dev/null; then
+      die "WildFly exited at start; see $LOG_DIR/wildfly.log."
+    fi
+    sleep 0.5
+  done
+  if [[ -f $WILDFLY_BASE/deployments/capstan.ear.failed ]]; then
+    die "the control plane failed to deploy: $(head -c 400 "$WILDFLY_BASE/deployments/capstan.ear.failed"); see $LOG_DIR/wildfly.log."
+  fi
+  die "the control plane is not ready after 120 s: $(curl -s --max-time 3 "$(api_url)/readyz?verbose" | grep '^\[-\]' | head -2 | tr '\n' ' ')see $LOG_DIR/wildfly.log."
+}
+
+stop_wildfly() { stop_pid_file wildfly 60; }
+
+wildfly_status() {
+  local pid
+  if pid=$(running_pid wildfly); then
+    echo "running (pid $pid, API $(api_url), readyz: $(curl -s --max-time 3 "$(api_url)/readyz" || echo 'no answer'))"
+  else
+    echo "stopped"
+    return 1
+  fi
+}

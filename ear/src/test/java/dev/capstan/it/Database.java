@@ -1,0 +1,42 @@
+package dev.capstan.it;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Direct reads of the PostgreSQL the test servers use (from CAPSTAN_DB_*), so tests can check
+ * what really reached the database.
+ */
+final class Database {
+
+  private Database() {}
+
+  static Connection connect() throws SQLException {
+    return DriverManager.getConnection(
+        env("CAPSTAN_DB_URL", "jdbc:postgresql://127.0.0.1:5432/capstan"),
+        env("CAPSTAN_DB_USER", "capstan"),
+        env("CAPSTAN_DB_PASSWORD", "capstan"));
+  }
+
+  /** One column of the first row of a query with string parameters, if there is a row. */
+  static Optional<String> queryString(String sql, String... parameters) throws SQLException {
+    try (Connection connection = connect();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

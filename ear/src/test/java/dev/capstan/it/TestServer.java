@@ -1,0 +1,42 @@
+package dev.capstan.it;
+
+import dev.capstan.contract.Topics;
+import java.io.File;
+import java.net.URI;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+
+/**
+ * Where a test server of arquillian.xml listens, and the EAR that is deployed to it: the real
+ * capstan.ear built by this module, not an archive assembled for the test.
+ *
+ * @param portOffset the server's {@code jboss.socket.binding.port-offset}
+ */
+record TestServer(int portOffset) {
+
+  static final TestServer SUITE = new TestServer(1000);
+  static final TestServer RESTART = new TestServer(1100);
+  static final TestServer NO_DATABASE = new TestServer(1200);
+
+  URI api(String path) {
+    return URI.create("http://127.0.0.1:" + (8080 + portOffset) + path);
+  }
+
+  String messagingUrl() {
+    return Topics.clientUrl("127.0.0.1", 61616 + portOffset).replace("reconnectAttempts=-1",
+        "reconnectAttempts=0");
+  }
+
+  static EnterpriseArchive capstanEar() {
+    File ear = new File(System.getProperty("it.ear", "target/capstan.ear"));
+    return ShrinkWrap.createFromZipFile(EnterpriseArchive.class, ear);
+  }
+
+  static String subscriberUser() {
+    return System.getProperty("it.subscriber.user");
+  }
+
+  static String subscriberPassword() {
+    return System.getProperty("it.subscriber.password");
+  }
+}

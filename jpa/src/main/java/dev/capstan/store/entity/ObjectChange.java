@@ -1,0 +1,87 @@
+package dev.capstan.store.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.ColumnTransformer;
+
+/**
+ * One entry of the change log: what a revision did to which object, with the object's body after
+ * the change (before it, for a deletion). Append-only; watch replays it, compaction trims it.
+ */
+@Entity
+@Table(name = "api_change")
+public class ObjectChange {
+
+  /** The watch event types of Kubernetes. */
+  public enum Type {
+    ADDED,
+    MODIFIED,
+    DELETED
+  }
+
+  @Id
+  private long revision;
+
+  @Enumerated(EnumType.STRING)
+  @Column(name = "event_type", nullable = false)
+  private Type type;
+
+  @Column(name = "api_group", nullable = false)
+  private String apiGroup;
+
+  @Column(nullable = false)
+  private String kind;
+
+  @Column(nullable = false)
+  private String namespace;
+
+  @Column(nullable = false)
+  private String name;
+
+  @Column(nullable = false)
+  private UUID uid;
+
+  @Column(nullable = false, columnDefinition = "jsonb")
+  @ColumnTransformer(write = "?::jsonb")
+  private String body;
+
+  @Column(name = "recorded_at", nullable = false)
+  private Instant recordedAt;
+
+  protected ObjectChange() {}
+
+  public ObjectChange(long revision, Type type, StoredObject object, Instant recordedAt) {
+    ObjectKey key = object.key();
+    this.revision = revision;
+    this.type = type;
+    this.apiGroup = key.apiGroup();
+    this.kind = key.kind();
+    this.namespace = key.namespace();
+    this.name = key.name();
+    this.uid = object.uid();
+    this.body = object.body();
+    this.recordedAt = recordedAt;
+  }
+
+  public long revision() {
+    return revision;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  public ObjectKey key() {
+    return new ObjectKey(apiGroup, kind, namespace, name);
+  }
+
+  public UUID uid() {
+    return uid;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.capstan.store.entity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+import org.hibernate.annotations.ColumnTransformer;
+
+/**
+ * The current state of one API object: its identity (group, kind, namespace, name), the revision
+ * of its last write, and its full body as JSON.
+ *
+ * <p>Rows are written only by the object store, inside the transaction that also appends the
+ * matching {@link ObjectChange} and advances the cluster revision, so the three never disagree.
+ */
+@Entity
+@Table(name = "api_object")
+@NamedQuery(
+    name = StoredObject.FIND_BY_IDENTITY,
+    query = "select o from StoredObject o where o.apiGroup = :group and o.kind = :kind"
+        + " and o.namespace = :namespace and o.name = :name")
+public class StoredObject {
+
+  public static final String FIND_BY_IDENTITY = "StoredObject.findByIdentity";
+
+  @Id
+  private UUID uid;
+
+  @Column(name = "api_group", nullable = false)
+  private String apiGroup;
+
+  @Column(nullable = false)
+  private String kind;
+
+  @Column(nullable = false)
+  private String namespace;
+
+  @Column(nullable = false)
+  private String name;
+
+  @Column(name = "resource_version", nullable = false)
+  private long resourceVersion;
+
+  @Column(nullable = false)
+  private long generation;
+
+  @Column(nullable = false, columnDefinition = "jsonb")
+  @ColumnTransformer(write = "?::jsonb")
+  private String labels;
+
+  @Column(nullable = false, columnDefinition = "jsonb")
+  @ColumnTransformer(write = "?::jsonb")
+  private String body;
+
+  @Column(name = "created_at", nullable = false)
+  private Instant createdAt;
+
+  protected StoredObject() {}
+
+  public StoredObject(ObjectKey key, UUID uid, Instant createdAt) {
+    this.apiGroup = key.apiGroup();
+    this.kind = key.kind();
+    this.namespace = key.namespace();
+    this.name = key.name();
+    this.uid = uid;
+    this.createdAt = createdAt;
+    this.generation = 1;
+  }
+
+  /** Records a write: the new body, its labels, and the revision that wrote it. */
+  public void write(long revision, long generation, String labelsJson, String bodyJson) {
+    this.resourceVersion = revision;
+    this.generation = generation;
+    this.labels = labelsJson;
+    this.body = bodyJson;
+  }
+
+  public ObjectKey key() {
+    return new ObjectKey(apiGroup, kind, namespace, name);
+  }
+
+  public UUID uid() {
+    return uid;
+  }
+
+  public long resourceVersion() {
+    return resourceVersion;
+  }
+
+  public long generation() {
+    return generation;
+  }
+
+  public String body() {
+    return body;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.capstan.api.health;
+
+import dev.capstan.health.HealthCheck;
+import dev.capstan.health.HealthChecks;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * {@code /healthz}, {@code /livez} and {@code /readyz}, answered as kube-apiserver answers them:
+ * 200 {@code ok} when every check passes; otherwise 503 listing each check, the failing ones as
+ * {@code [-]database failed: <reason>}. {@code ?verbose} lists the checks even when all pass.
+ *
+ * <p>Liveness asks only whether this server process can serve: a database outage must not make
+ * an orchestrator restart every control-plane server. Health and readiness include the database
+ * and the message broker.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_PLAIN)
+public class HealthResource {
+
+  @Inject
+  private HealthChecks checks;
+
+  @GET
+  @Path("healthz")
+  public Response healthz(@QueryParam("verbose") String verbose) {
+    return report("healthz", checks.all(), verbose != null);
+  }
+
+  @GET
+  @Path("readyz")
+  public Response readyz(@QueryParam("verbose") String verbose) {
+    return report("readyz", checks.all(), verbose != null);
+  }
+
+  @GET
+  @Path("livez")
+  public Response livez(@QueryParam("verbose") String verbose) {
+    return report("livez", List.of(HealthCheck.ok("ping")), verbose != null);
+  }
+
+  static Response report(String endpoint, List<HealthCheck> results, boolean verbose) {
+    boolean healthy = results.stream().allMatch(HealthCheck::healthy);
+    if (healthy && !verbose) {
+      return Response.ok("ok").build();
+    }
+    StringBuilder body = new StringBuilder();
+    for (HealthCheck check : results) {
+      body.append(check.healthy()
+          ? "[+]" + check.name() + " ok\n"
+          : "[-]" + check.name() + " failed: " + check.reason() + "\n");
+    }
+    body.append(healthy ? endpoint + " check passed\n" : endpoint + " check failed\n");
+    return Response.status(healthy ? 200 : 503).entity(body.toString()).build();
+  }
+}

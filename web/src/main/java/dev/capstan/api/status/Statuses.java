@@ -1,0 +1,106 @@
+package dev.capstan.api.status;
+
+import dev.capstan.validation.FieldError;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the {@code Status} objects of the Kubernetes API (meta/v1), with the codes, reasons and
+ * messages kubectl and client libraries recognise.
+ */
+public final class Statuses {
+
+  private Statuses() {}
+
+  /** 404: {@code namespaces "x" not found}. */
+  public static ApiException notFound(String resource, String name) {
+    return new ApiException(failure(404, "NotFound",
+        resource + " \"" + name + "\" not found", details(name, resource)));
+  }
+
+  /** 409: {@code namespaces "x" already exists}. */
+  public static ApiException alreadyExists(String resource, String name) {
+    return new ApiException(failure(409, "AlreadyExists",
+        resource + " \"" + name + "\" already exists", details(name, resource)));
+  }
+
+  /** 400: the request itself cannot be understood (e.g. malformed JSON). */
+  public static ApiException badRequest(String message) {
+    return new ApiException(failure(400, "BadRequest", message, null));
+  }
+
+  /** 415: a body in a media type this endpoint does not read. */
+  public static ApiException unsupportedMediaType(String mediaType) {
+    return new ApiException(failure(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include:"
+            + " application/json", null));
+  }
+
+  /** 422: {@code Namespace "X" is invalid: metadata.name: Invalid value: ...}, one cause per field. */
+  public static ApiException invalid(String kind, String name, List<FieldError> errors) {
+    JsonArrayBuilder causes = Json.createArrayBuilder();
+    for (FieldError error : errors) {
+      causes.add(Json.createObjectBuilder()
+          .add("reason", error.reason())
+          .add("message", error.message())
+          .add("field", error.field()));
+    }
+    String summary = errors.size() == 1
+        ? errors.get(0).toString()
+        : errors.stream().map(FieldError::toString).collect(Collectors.joining(", ", "[", "]"));
+    JsonObjectBuilder details = details(name, kind).add("causes", causes);
+    return new ApiException(failure(422, "Invalid",
+        kind + " \"" + name + "\" is invalid: " + summary, details));
+  }
+
+  /** 503: a dependency of this request (the database) is unavailable; the client may retry. */
+  public static ApiException serviceUnavailable(String message) {
+    return new ApiException(failure(503, "ServiceUnavailable", message, null));
+  }
+
+  /** 500: a defect. The message names no internals; the log has the stack trace. */
+  public static JsonObject internalError(String message) {
+    return failure(500, "InternalError", message, null);
+  }
+
+  /** A Status for any HTTP error JAX-RS raised itself (unknown path, wrong method, ...). */
+  public static JsonObject forHttpCode(int code, String message) {
+    String reason = switch (code) {
+      case 400 -> "BadRequest";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      case 405 -> "MethodNotAllowed";
+      case 406 -> "NotAcceptable";
+      case 409 -> "Conflict";
+      case 413 -> "RequestEntityTooLarge";
+      case 415 -> "UnsupportedMediaType";
+      case 503 -> "ServiceUnavailable";
+      default -> code >= 500 ? "InternalError" : "BadRequest";
+    };
+    return failure(code, reason, message, null);
+  }
+
+  private static JsonObjectBuilder details(String name, String kind) {
+    return Json.createObjectBuilder().add("name", name).add("kind", kind);
+  }
+
+  private static JsonObject failure(int code, String reason, String message,
+      JsonObjectBuilder details) {
+    JsonObjectBuilder status = Json.createObjectBuilder()
+        .add("kind", "Status")
+        .add("apiVersion", "v1")
+        .add("metadata", Json.createObjectBuilder())
+        .add("status", "Failure")
+        .add("message", message)
+        .add("reason", reason);
+    if (details != null) {
+      status.add("details", details);
+    }
+    return status.add("code", code).build();
+  }
+}
