@@ -28,7 +28,7 @@ as_postgres_user() {
   local user=$1
   shift
   if [[ $(id -u) -eq 0 ]]; then
-    runuser -u "$user" -- "$@"
+    "$(command -v runuser || echo /usr/sbin/runuser)" -u "$user" -- "$@"
   else
     "$@"
   fi

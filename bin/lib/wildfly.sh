@@ -33,10 +33,14 @@ prepare_wildfly_base() {
     || cp "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear"
 }
 
-start_wildfly() {
+require_wildfly_ports() {
   require_free_port "$HTTP_PORT" "Capstan API"
   require_free_port "$MANAGEMENT_PORT" "WildFly management"
   require_free_port "$MESSAGING_PORT" "Capstan messaging"
+}
+
+start_wildfly() {
+  require_wildfly_ports
   prepare_wildfly_base
   local node_name=${CAPSTAN_NODE_NAME:-capstan-$(hostname -s | cut -c1-14)}
   say "starting the control plane (log: $LOG_DIR/wildfly.log)"
