@@ -6,9 +6,14 @@ EAR_FILE=$CAPSTAN_ROOT/ear/target/capstan.ear
 build_is_current() {
   [[ -f $SERVER_HOME/jboss-modules.jar && -f $SERVER_HOME/standalone/configuration/capstan.xml \
     && -f $EAR_FILE ]] || return 1
-  # Any source or POM newer than the EAR means a rebuild.
-  [[ -z $(find "$CAPSTAN_ROOT" -path "$CAPSTAN_ROOT/.capstan" -prune -o -path '*/target' -prune \
-    -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/*' \) -newer "$EAR_FILE" -print -quit) ]]
+  # Any module source or POM newer than the EAR means a rebuild.
+  local module
+  [[ $CAPSTAN_ROOT/pom.xml -nt $EAR_FILE ]] && return 1
+  for module in contract jpa ejb web config ear node-agent; do
+    [[ -d $CAPSTAN_ROOT/$module ]] || continue
+    [[ -z $(find "$CAPSTAN_ROOT/$module" -path '*/target' -prune -o -path '*/src/test' -prune \
+      -o -type f -newer "$EAR_FILE" -print -quit) ]] || return 1
+  done
 }
 
 build_if_needed() {

@@ -7,6 +7,7 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Topic;
@@ -15,10 +16,13 @@ import jakarta.jms.Topic;
  * Publishes cluster events on {@link Topics#CLUSTER_EVENTS}, as {@code MapMessage}s whose fields
  * are {@link ClusterEvent#toFields()} and with the kind as a property for JMS selectors.
  *
- * <p>Runs in a transaction of its own: it is called after the writer's transaction completed.
+ * <p>Events are sent non-persistent and outside any transaction: they only point at a revision,
+ * subscribers reload the truth from the API, and the change log in PostgreSQL is the durable
+ * record. A persistent, transacted send cost every API write about 2 ms more (p50 5.6 ms against
+ * 3.5 ms per create, measured with bench/CreateLoad.java).
  */
 @Stateless
-@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class ClusterEventPublisher {
 
   @Inject
@@ -37,6 +41,6 @@ public class ClusterEventPublisher {
     } catch (jakarta.jms.JMSException e) {
       throw new IllegalStateException("Could not build the message for " + event, e);
     }
-    jms.createProducer().send(clusterEvents, message);
+    jms.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT).send(clusterEvents, message);
   }
 }
