@@ -34,21 +34,53 @@ as_postgres_user() {
   fi
 }
 
+# The directory a private cluster really lives in. Normally $1 itself; but PostgreSQL runs as
+# another user when we are root, and a checkout under a directory that user cannot enter (such as
+# /root) cannot hold its files: then the cluster lives under /var/tmp and $1 is a symlink to it.
+postgres_real_home() {
+  local home=$1 user=$2 parent fallback
+  if [[ -L $home ]]; then
+    readlink -f "$home"
+    return 0
+  fi
+  parent=$(dirname "$home")
+  mkdir -p "$parent"
+  if as_postgres_user "$user" test -x "$parent" 2>/dev/null; then
+    echo "$home"
+    return 0
+  fi
+  fallback=/var/tmp/capstan-postgres-$(printf '%s' "$home" | cksum | cut -d' ' -f1)
+  mkdir -p "$fallback"
+  chown "$user" "$fallback"
+  chmod 700 "$fallback"
+  if [[ -d $home && ! -L $home ]]; then
+    cp -a "$home/." "$fallback/" && rm -rf "$home"
+  fi
+  ln -sfn "$fallback" "$home"
+  echo "$fallback"
+}
+
 # Starts (creating on first use) a private cluster in $1 listening on 127.0.0.1:$2, and creates
 # database $3 owned by role capstan. Sets CAPSTAN_DB_URL/USER/PASSWORD for the servers.
 start_private_postgres() {
-  local home=$1 port=$2 database=$3 bin user data password
+  local home=$1 port=$2 database=$3 bin user data password log log_link
   bin=$(postgres_bin_dir) \
     || die "PostgreSQL server binaries are not installed; install them (Debian: apt-get install postgresql) or point CAPSTAN_DB_URL at a running PostgreSQL."
   user=$(postgres_os_user)
+  log_link=$LOG_DIR/$(basename "$home").log
+  home=$(postgres_real_home "$home" "$user")
   data=$home/data
+  log=$home/postgres.log
   password=$(secret db-password)
   mkdir -p "$home/run"
-  chmod 755 "$home" "$home/run"
+  chown "$user" "$home" "$home/run" 2>/dev/null || true
+  chmod 700 "$home"
+  chmod 755 "$home/run"
+  ln -sfn "$log" "$log_link"
   if [[ ! -f $data/PG_VERSION ]]; then
     rm -rf "$data"
     mkdir -p "$data"
-    chown "$user" "$data" "$home/run" 2>/dev/null || true
+    chown "$user" "$data" 2>/dev/null || true
     local pwfile
     pwfile=$(mktemp)
     printf '%s\n' "$password" > "$pwfile"
@@ -61,18 +93,16 @@ start_private_postgres() {
   fi
   if ! as_postgres_user "$user" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     require_free_port "$port" "PostgreSQL"
-    touch "$LOG_DIR/postgres.log"
-    chown "$user" "$LOG_DIR/postgres.log" 2>/dev/null || true
-    as_postgres_user "$user" "$bin/pg_ctl" -D "$data" -l "$LOG_DIR/postgres.log" -w -t 60 \
+    as_postgres_user "$user" "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 \
       -o "-p $port -c listen_addresses=127.0.0.1 -k $home/run -c max_connections=200" start \
       > /dev/null \
-      || die "PostgreSQL did not start (see $LOG_DIR/postgres.log); fix the problem it names and retry."
+      || die "PostgreSQL did not start (see $log_link); fix the problem it names and retry."
     remember_started postgres
   fi
   if ! as_postgres_user "$user" "$bin/psql" -h "$home/run" -p "$port" -U capstan -d postgres -tAc \
       "select 1 from pg_database where datname = '$database'" | grep -q 1; then
     as_postgres_user "$user" "$bin/createdb" -h "$home/run" -p "$port" -U capstan "$database" \
-      || die "could not create database $database in the private PostgreSQL (see $LOG_DIR/postgres.log)."
+      || die "could not create database $database in the private PostgreSQL (see $log_link)."
   fi
   export CAPSTAN_DB_URL="jdbc:postgresql://127.0.0.1:$port/$database"
   export CAPSTAN_DB_USER=capstan
@@ -90,7 +120,8 @@ recreate_private_database() {
 }
 
 stop_postgres() {
-  local home=${PG_HOME:-$CAPSTAN_HOME/postgres} bin user
+  local home bin user
+  home=$(readlink -f "${PG_HOME:-$CAPSTAN_HOME/postgres}")
   [[ -f $home/data/postmaster.pid ]] || return 0
   bin=$(postgres_bin_dir) || return 0
   user=$(postgres_os_user)
@@ -98,7 +129,8 @@ stop_postgres() {
 }
 
 postgres_status() {
-  local home=${PG_HOME:-$CAPSTAN_HOME/postgres} bin user
+  local home bin user
+  home=$(readlink -f "${PG_HOME:-$CAPSTAN_HOME/postgres}")
   if [[ -n ${CAPSTAN_DB_URL:-} && ! -f $home/data/PG_VERSION ]]; then
     echo "external ($CAPSTAN_DB_URL)"
     return 0
