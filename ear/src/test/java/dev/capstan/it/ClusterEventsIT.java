@@ -1,19 +1,15 @@
 package dev.capstan.it;
 
+import static dev.capstan.it.Subscriber.receiveEventFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.capstan.contract.ClusterEvent;
 import dev.capstan.contract.Topics;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSSecurityException;
-import jakarta.jms.MapMessage;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
-import jakarta.jms.Topic;
 import java.net.http.HttpResponse;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -39,14 +35,9 @@ class ClusterEventsIT {
   @Test
   void standaloneSubscriberReceivesTheEventOfACreatedNamespace() throws Exception {
     String name = NamespaceApiIT.uniqueName();
-    try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(SERVER.messagingUrl());
-        Connection connection = factory.createConnection(
-            TestServer.subscriberUser(), TestServer.subscriberPassword())) {
-      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      Topic topic = session.createTopic(Topics.CLUSTER_EVENTS);
-      MessageConsumer consumer = session.createConsumer(topic,
-          Topics.PROPERTY_KIND + " = 'Namespace'");
-      connection.start();
+    try (Subscriber subscriber = Subscriber.connect(SERVER)) {
+      MessageConsumer consumer =
+          subscriber.subscribeToClusterEvents(Topics.PROPERTY_KIND + " = 'Namespace'");
 
       HttpResponse<String> created = Http.postJson(SERVER.api("/api/v1/namespaces"),
           Http.namespace(name));
@@ -66,12 +57,8 @@ class ClusterEventsIT {
 
   @Test
   void rejectedWriteIsNeverAnnounced() throws Exception {
-    try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(SERVER.messagingUrl());
-        Connection connection = factory.createConnection(
-            TestServer.subscriberUser(), TestServer.subscriberPassword())) {
-      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageConsumer consumer = session.createConsumer(session.createTopic(Topics.CLUSTER_EVENTS));
-      connection.start();
+    try (Subscriber subscriber = Subscriber.connect(SERVER)) {
+      MessageConsumer consumer = subscriber.subscribeToClusterEvents(null);
       String name = NamespaceApiIT.uniqueName();
       assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name))
           .statusCode()).isEqualTo(201);
@@ -82,48 +69,27 @@ class ClusterEventsIT {
       assertThat(duplicate.statusCode()).isEqualTo(409);
 
       // Anything published after the conflict would arrive well within this wait.
-      Message late = consumer.receive(2_000);
-      assertThat(late).isNull();
+      assertThat(consumer.receive(2_000)).isNull();
     }
   }
 
   @Test
   void wrongPasswordIsRefused() {
     assertThatThrownBy(() -> {
-      try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(SERVER.messagingUrl());
-          Connection connection = factory.createConnection(TestServer.subscriberUser(), "wrong")) {
-        connection.start();
+      try (Subscriber subscriber =
+          Subscriber.connect(SERVER, TestServer.subscriberUser(), "wrong")) {
+        subscriber.subscribeToClusterEvents(null);
       }
     }).isInstanceOf(JMSSecurityException.class);
   }
 
   @Test
   void subscriberMayNotPublish() throws Exception {
-    try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(SERVER.messagingUrl());
-        Connection connection = factory.createConnection(
-            TestServer.subscriberUser(), TestServer.subscriberPassword())) {
-      Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      Topic topic = session.createTopic(Topics.CLUSTER_EVENTS);
-      assertThatThrownBy(() -> session.createProducer(topic).send(session.createTextMessage("forged")))
+    try (Subscriber subscriber = Subscriber.connect(SERVER)) {
+      Session session = subscriber.session();
+      assertThatThrownBy(() -> session.createProducer(subscriber.clusterEvents())
+              .send(session.createTextMessage("forged")))
           .isInstanceOf(JMSSecurityException.class);
     }
-  }
-
-  private static ClusterEvent receiveEventFor(MessageConsumer consumer, String name)
-      throws Exception {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < deadline) {
-      Message message = consumer.receive(1_000);
-      if (message instanceof MapMessage map && name.equals(map.getString("name"))) {
-        return ClusterEvent.fromFields(field -> {
-          try {
-            return map.getString(field);
-          } catch (jakarta.jms.JMSException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-      }
-    }
-    throw new AssertionError("no cluster event for " + name + " within 15 s");
   }
 }

@@ -41,10 +41,7 @@ class DatabaseOutageIT {
 
   @Test
   void unreachableDatabaseIsNamedByReadinessAndApiAnswers503() {
-    containers.start(CONTAINER);
-    try {
-      deployer.deploy(DEPLOYMENT);
-
+    TestServer.runDeployed(containers, deployer, CONTAINER, DEPLOYMENT, () -> {
       HttpResponse<String> ready = Http.get(SERVER.api("/readyz"));
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).contains("[-]database failed:", "[+]messaging ok",
@@ -59,9 +56,6 @@ class DatabaseOutageIT {
       JsonObject status = Http.json(create);
       assertThat(status.getString("kind")).isEqualTo("Status");
       assertThat(status.getString("reason")).isEqualTo("ServiceUnavailable");
-    } finally {
-      deployer.undeploy(DEPLOYMENT);
-      containers.stop(CONTAINER);
-    }
+    });
   }
 }

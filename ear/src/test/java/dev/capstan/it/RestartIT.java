@@ -38,9 +38,7 @@ class RestartIT {
 
   @Test
   void namespaceWrittenBeforeARestartIsReadBackAfterIt() {
-    containers.start(CONTAINER);
-    try {
-      deployer.deploy(DEPLOYMENT);
+    TestServer.runDeployed(containers, deployer, CONTAINER, DEPLOYMENT, () -> {
       String name = NamespaceApiIT.uniqueName();
       HttpResponse<String> created = Http.postJson(SERVER.api("/api/v1/namespaces"),
           Http.namespace(name));
@@ -56,9 +54,6 @@ class RestartIT {
       assertThat(after.getString("uid")).isEqualTo(before.getString("uid"));
       assertThat(after.getString("resourceVersion")).isEqualTo(before.getString("resourceVersion"));
       assertThat(after.getString("creationTimestamp")).isEqualTo(before.getString("creationTimestamp"));
-    } finally {
-      deployer.undeploy(DEPLOYMENT);
-      containers.stop(CONTAINER);
-    }
+    });
   }
 }

@@ -3,6 +3,8 @@ package dev.capstan.it;
 import dev.capstan.contract.Topics;
 import java.io.File;
 import java.net.URI;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 
@@ -25,6 +27,22 @@ record TestServer(int portOffset) {
   String messagingUrl() {
     return Topics.clientUrl("127.0.0.1", 61616 + portOffset).replace("reconnectAttempts=-1",
         "reconnectAttempts=0");
+  }
+
+  /**
+   * Starts a manual-mode server of arquillian.xml, deploys the EAR to it, runs the test body, and
+   * always undeploys and stops it again.
+   */
+  static void runDeployed(ContainerController containers, Deployer deployer, String container,
+      String deployment, Runnable body) {
+    containers.start(container);
+    try {
+      deployer.deploy(deployment);
+      body.run();
+    } finally {
+      deployer.undeploy(deployment);
+      containers.stop(container);
+    }
   }
 
   static EnterpriseArchive capstanEar() {

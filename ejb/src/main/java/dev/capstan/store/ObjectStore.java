@@ -37,10 +37,7 @@ public class ObjectStore {
   /** The object with this identity, if it exists. */
   public Optional<StoredObject> get(ObjectKey key) {
     return em.createNamedQuery(StoredObject.FIND_BY_IDENTITY, StoredObject.class)
-        .setParameter("group", key.apiGroup())
-        .setParameter("kind", key.kind())
-        .setParameter("namespace", key.namespace())
-        .setParameter("name", key.name())
+        .setParameter("key", key)
         .getResultStream()
         .findFirst();
   }

@@ -1,6 +1,7 @@
 package dev.capstan.store.entity;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -32,17 +33,8 @@ public class ObjectChange {
   @Column(name = "event_type", nullable = false)
   private Type type;
 
-  @Column(name = "api_group", nullable = false)
-  private String apiGroup;
-
-  @Column(nullable = false)
-  private String kind;
-
-  @Column(nullable = false)
-  private String namespace;
-
-  @Column(nullable = false)
-  private String name;
+  @Embedded
+  private ObjectKey key;
 
   @Column(nullable = false)
   private UUID uid;
@@ -57,13 +49,9 @@ public class ObjectChange {
   protected ObjectChange() {}
 
   public ObjectChange(long revision, Type type, StoredObject object, Instant recordedAt) {
-    ObjectKey key = object.key();
     this.revision = revision;
     this.type = type;
-    this.apiGroup = key.apiGroup();
-    this.kind = key.kind();
-    this.namespace = key.namespace();
-    this.name = key.name();
+    this.key = object.key();
     this.uid = object.uid();
     this.body = object.body();
     this.recordedAt = recordedAt;
@@ -78,7 +66,7 @@ public class ObjectChange {
   }
 
   public ObjectKey key() {
-    return new ObjectKey(apiGroup, kind, namespace, name);
+    return key;
   }
 
   public UUID uid() {

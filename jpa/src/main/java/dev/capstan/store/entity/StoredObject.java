@@ -1,6 +1,7 @@
 package dev.capstan.store.entity;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
@@ -20,8 +21,7 @@ import org.hibernate.annotations.ColumnTransformer;
 @Table(name = "api_object")
 @NamedQuery(
     name = StoredObject.FIND_BY_IDENTITY,
-    query = "select o from StoredObject o where o.apiGroup = :group and o.kind = :kind"
-        + " and o.namespace = :namespace and o.name = :name")
+    query = "select o from StoredObject o where o.key = :key")
 public class StoredObject {
 
   public static final String FIND_BY_IDENTITY = "StoredObject.findByIdentity";
@@ -29,17 +29,8 @@ public class StoredObject {
   @Id
   private UUID uid;
 
-  @Column(name = "api_group", nullable = false)
-  private String apiGroup;
-
-  @Column(nullable = false)
-  private String kind;
-
-  @Column(nullable = false)
-  private String namespace;
-
-  @Column(nullable = false)
-  private String name;
+  @Embedded
+  private ObjectKey key;
 
   @Column(name = "resource_version", nullable = false)
   private long resourceVersion;
@@ -61,10 +52,7 @@ public class StoredObject {
   protected StoredObject() {}
 
   public StoredObject(ObjectKey key, UUID uid, Instant createdAt) {
-    this.apiGroup = key.apiGroup();
-    this.kind = key.kind();
-    this.namespace = key.namespace();
-    this.name = key.name();
+    this.key = key;
     this.uid = uid;
     this.createdAt = createdAt;
     this.generation = 1;
@@ -79,7 +67,7 @@ public class StoredObject {
   }
 
   public ObjectKey key() {
-    return new ObjectKey(apiGroup, kind, namespace, name);
+    return key;
   }
 
   public UUID uid() {
