@@ -24,7 +24,8 @@ build_if_needed() {
   fi
   say "building (log: $LOG_DIR/build.log) ..."
   local started=$SECONDS
-  (cd "$CAPSTAN_ROOT" && mvn -B -DskipTests package) > "$LOG_DIR/build.log" 2>&1 \
+  # clean: classes of deleted sources must not linger in the EAR
+  (cd "$CAPSTAN_ROOT" && mvn -B -DskipTests clean package) > "$LOG_DIR/build.log" 2>&1 \
     || die "the build failed; see $LOG_DIR/build.log for the error."
   say "built in $((SECONDS - started)) s"
 }

@@ -34,6 +34,26 @@ final class Http {
     return post(uri, "application/json", json);
   }
 
+  static HttpResponse<String> put(URI uri, String json) {
+    return send(HttpRequest.newBuilder(uri)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  static HttpResponse<String> patch(URI uri, String contentType, String body) {
+    return send(HttpRequest.newBuilder(uri)
+        .header("Content-Type", contentType)
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  static HttpResponse<String> delete(URI uri) {
+    return send(HttpRequest.newBuilder(uri).DELETE());
+  }
+
+  static HttpResponse<String> get(URI uri, String accept) {
+    return send(HttpRequest.newBuilder(uri).header("Accept", accept).GET());
+  }
+
   static JsonObject json(HttpResponse<String> response) {
     try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
       return reader.readObject();

@@ -1,21 +1,64 @@
 package dev.capstan.kinds;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The registry of kinds the API serves. A new kind is one entry here plus its validation, never a
- * new resource class.
+ * The registry of kinds the API serves. A new kind is one entry here (plus its validation and
+ * table columns), never a new resource class.
  */
 public final class ResourceTypes {
 
   public static final ResourceType NAMESPACE =
-      new ResourceType("", "v1", "Namespace", "namespaces", false);
+      cluster("", "Namespace", "namespaces", List.of("ns"), List.of(), Set.of("status", "finalize"));
+  public static final ResourceType NODE =
+      cluster("", "Node", "nodes", List.of("no"), List.of(), Set.of("status"));
+  public static final ResourceType POD = namespaced("", "Pod", "pods", List.of("po"),
+      List.of("all"), Set.of("status", "binding", "log", "eviction", "exec"));
+  public static final ResourceType SERVICE = namespaced("", "Service", "services",
+      List.of("svc"), List.of("all"), Set.of("status", "proxy"));
+  public static final ResourceType ENDPOINTS =
+      namespaced("", "Endpoints", "endpoints", List.of("ep"), List.of(), Set.of());
+  public static final ResourceType REPLICATION_CONTROLLER = namespaced("",
+      "ReplicationController", "replicationcontrollers", List.of("rc"), List.of("all"),
+      Set.of("status", "scale"));
+  public static final ResourceType EVENT =
+      namespaced("", "Event", "events", List.of("ev"), List.of(), Set.of());
+  public static final ResourceType CONFIG_MAP =
+      namespaced("", "ConfigMap", "configmaps", List.of("cm"), List.of(), Set.of());
+  public static final ResourceType SECRET =
+      namespaced("", "Secret", "secrets", List.of(), List.of(), Set.of());
+  public static final ResourceType RESOURCE_QUOTA = namespaced("", "ResourceQuota",
+      "resourcequotas", List.of("quota"), List.of(), Set.of("status"));
+  public static final ResourceType LIMIT_RANGE =
+      namespaced("", "LimitRange", "limitranges", List.of("limits"), List.of(), Set.of());
+  public static final ResourceType SERVICE_ACCOUNT = namespaced("", "ServiceAccount",
+      "serviceaccounts", List.of("sa"), List.of(), Set.of());
+  public static final ResourceType COMPONENT_STATUS = new ResourceType("", "v1",
+      "ComponentStatus", "componentstatuses", false, List.of("cs"), List.of(), Set.of(), true);
+  public static final ResourceType DEPLOYMENT = namespaced("apps", "Deployment", "deployments",
+      List.of("deploy"), List.of("all"), Set.of("status", "scale"));
+  public static final ResourceType REPLICA_SET = namespaced("apps", "ReplicaSet", "replicasets",
+      List.of("rs"), List.of("all"), Set.of("status", "scale"));
+  public static final ResourceType DAEMON_SET = namespaced("apps", "DaemonSet", "daemonsets",
+      List.of("ds"), List.of("all"), Set.of("status"));
+  public static final ResourceType JOB =
+      namespaced("batch", "Job", "jobs", List.of(), List.of("all"), Set.of("status"));
+  public static final ResourceType LEASE =
+      namespaced("coordination.k8s.io", "Lease", "leases", List.of(), List.of(), Set.of());
+  public static final ResourceType EVENTS_EVENT =
+      namespaced("events.k8s.io", "Event", "events", List.of("ev"), List.of(), Set.of());
 
-  private static final List<ResourceType> ALL = List.of(NAMESPACE);
+  private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
+      REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
+      SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, LEASE,
+      EVENTS_EVENT);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(
@@ -31,5 +74,35 @@ public final class ResourceTypes {
 
   public static List<ResourceType> all() {
     return ALL;
+  }
+
+  /** The kinds of one group version, in registry order. */
+  public static List<ResourceType> ofGroupVersion(String group, String version) {
+    return ALL.stream()
+        .filter(type -> type.group().equals(group) && type.version().equals(version))
+        .toList();
+  }
+
+  /** The named groups (not the core group) and their versions, in registry order. */
+  public static Map<String, Set<String>> groups() {
+    Map<String, Set<String>> groups = new LinkedHashMap<>();
+    for (ResourceType type : ALL) {
+      if (!type.group().isEmpty()) {
+        groups.computeIfAbsent(type.group(), g -> new LinkedHashSet<>()).add(type.version());
+      }
+    }
+    return groups;
+  }
+
+  private static ResourceType namespaced(String group, String kind, String plural,
+      List<String> shortNames, List<String> categories, Set<String> subresources) {
+    return new ResourceType(group, "v1", kind, plural, true, shortNames, categories,
+        subresources, false);
+  }
+
+  private static ResourceType cluster(String group, String kind, String plural,
+      List<String> shortNames, List<String> categories, Set<String> subresources) {
+    return new ResourceType(group, "v1", kind, plural, false, shortNames, categories,
+        subresources, false);
   }
 }

@@ -10,18 +10,22 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
- * The one way into cluster state, for the REST API, controllers and the scheduler alike.
+ * The one way into cluster state, for the REST API, controllers and the scheduler alike: get,
+ * list, create, update, delete.
  *
  * <p>Every write runs in one transaction that advances the cluster revision, writes the object
  * row and appends the change-log entry; after the transaction commits, a {@link ClusterEvent}
- * is fired for the event relay. Taking the revision first also makes the existence check below
- * race-free: writers queue on the revision row, so no two creates of one name interleave.
+ * is fired for the event relay. Each write takes the revision first: writers queue on that row,
+ * so the read-check-write inside a write can never interleave with another writer's.
  */
 @Stateless
 public class ObjectStore {
@@ -43,6 +47,29 @@ public class ObjectStore {
   }
 
   /**
+   * The objects a query selects, one page at a time, with the revision the list is current as of.
+   * The revision is read before the objects, so a watch from it can only repeat a change the list
+   * already showed, never miss one.
+   */
+  public ObjectList list(ListQuery query) {
+    long revision = currentRevision();
+    ListSql listSql = ListSql.of(query);
+    Query sql = em.createNativeQuery(listSql.sql, StoredObject.class);
+    for (int i = 0; i < listSql.parameters.size(); i++) {
+      sql.setParameter(i + 1, listSql.parameters.get(i));
+    }
+    @SuppressWarnings("unchecked")
+    List<StoredObject> rows = sql.getResultList();
+    Optional<ListQuery.Position> next = Optional.empty();
+    if (query.limit() > 0 && rows.size() > query.limit()) {
+      rows = rows.subList(0, query.limit());
+      ObjectKey last = rows.get(rows.size() - 1).key();
+      next = Optional.of(new ListQuery.Position(last.namespace(), last.name()));
+    }
+    return new ObjectList(List.copyOf(rows), revision, next);
+  }
+
+  /**
    * Creates an object from a client's body: assigns uid, creationTimestamp, generation 1 and
    * the new revision as resourceVersion.
    *
@@ -58,16 +85,116 @@ public class ObjectStore {
     }
     Instant now = clock.instant();
     UUID uid = UUID.randomUUID();
-    JsonObject stamped = new ObjectMetadata(key.namespace(), uid, revision, 1, now)
+    JsonObject stamped = ObjectMetadata.created(key.namespace(), uid, revision, now)
         .stamp(body, apiVersion, key.kind());
-
     StoredObject object = new StoredObject(key, uid, now);
     object.write(revision, 1, ObjectMetadata.labels(stamped).toString(), stamped.toString());
     em.persist(object);
-    em.persist(new ObjectChange(revision, ObjectChange.Type.ADDED, object, now));
-    clusterEvents.fire(new ClusterEvent(ObjectChange.Type.ADDED.name(), apiVersion, key.kind(),
-        key.namespace(), key.name(), uid.toString(), revision));
+    record(revision, ObjectChange.Type.ADDED, object, apiVersion, now);
     return object;
+  }
+
+  /**
+   * Changes an object: {@code mutation} turns the current body into the desired one, under the
+   * revision lock, so patches and read-modify-writes apply to the latest state. The desired
+   * body's {@code metadata.resourceVersion}, when present, must be the current one (optimistic
+   * concurrency); so must the preconditions. Server-owned metadata (uid, creationTimestamp,
+   * deletionTimestamp) is kept whatever the body says; generation grows when anything outside
+   * metadata and status changed. An object being deleted whose last finalizer the update removes
+   * is deleted.
+   *
+   * @return the object after the write
+   */
+  public StoredObject update(ObjectKey key, String apiVersion, Preconditions preconditions,
+      UnaryOperator<JsonObject> mutation) throws NotFoundException, ConflictException {
+    long revision = nextRevision();
+    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    check(object, preconditions);
+    JsonObject current = object.json();
+    JsonObject desired = mutation.apply(current);
+    Optional<Long> clientVersion = ObjectMetadata.resourceVersion(desired);
+    if (clientVersion.isPresent() && clientVersion.get() != object.resourceVersion()) {
+      throw conflict(key);
+    }
+    long generation = ObjectMetadata.specChanged(current, desired)
+        ? object.generation() + 1 : object.generation();
+    Instant now = clock.instant();
+    JsonObject stamped = ObjectMetadata.kept(current, key.namespace(), revision, generation)
+        .stamp(desired, apiVersion, key.kind());
+    object.write(revision, generation, ObjectMetadata.labels(stamped).toString(), stamped.toString());
+    if (ObjectMetadata.isDeleting(stamped) && ObjectMetadata.finalizers(stamped).isEmpty()) {
+      em.remove(object);
+      record(revision, ObjectChange.Type.DELETED, object, apiVersion, now);
+    } else {
+      record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
+    }
+    return object;
+  }
+
+  /**
+   * Deletes an object. With finalizers, it is only marked: {@code deletionTimestamp} is set and it
+   * stays until the last finalizer is removed by an update.
+   *
+   * @return the object as deleted (or as marked), and whether it is gone
+   */
+  public DeleteResult delete(ObjectKey key, String apiVersion, Preconditions preconditions)
+      throws NotFoundException, ConflictException {
+    long revision = nextRevision();
+    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    check(object, preconditions);
+    JsonObject current = object.json();
+    Instant now = clock.instant();
+    if (!ObjectMetadata.finalizers(current).isEmpty()) {
+      if (!ObjectMetadata.isDeleting(current)) {
+        JsonObject marked = ObjectMetadata.markDeleting(current, revision, now);
+        object.write(revision, object.generation(), ObjectMetadata.labels(marked).toString(),
+            marked.toString());
+        record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
+      }
+      return new DeleteResult(object, false);
+    }
+    JsonObject deleted = ObjectMetadata.withResourceVersion(current, revision);
+    object.write(revision, object.generation(), ObjectMetadata.labels(deleted).toString(),
+        deleted.toString());
+    em.remove(object);
+    record(revision, ObjectChange.Type.DELETED, object, apiVersion, now);
+    return new DeleteResult(object, true);
+  }
+
+  /** The outcome of a delete: the object's last state, and whether it is gone or only marked. */
+  public record DeleteResult(StoredObject object, boolean gone) {}
+
+  /** The latest cluster revision. */
+  public long currentRevision() {
+    Object revision = em.createNativeQuery("SELECT revision FROM cluster_revision WHERE id = 1")
+        .getSingleResult();
+    return ((Number) revision).longValue();
+  }
+
+  private void check(StoredObject object, Preconditions preconditions) throws ConflictException {
+    if (preconditions.uid().isPresent() && !preconditions.uid().get().equals(object.uid().toString())) {
+      throw new ConflictException(object.key(), "Precondition failed: UID in precondition: "
+          + preconditions.uid().get() + ", UID in object meta: " + object.uid());
+    }
+    if (preconditions.resourceVersion().isPresent()
+        && preconditions.resourceVersion().get() != object.resourceVersion()) {
+      throw new ConflictException(object.key(), "Precondition failed: ResourceVersion in"
+          + " precondition: " + preconditions.resourceVersion().get()
+          + ", ResourceVersion in object meta: " + object.resourceVersion());
+    }
+  }
+
+  private static ConflictException conflict(ObjectKey key) {
+    return new ConflictException(key, "the object has been modified; please apply your changes"
+        + " to the latest version and try again");
+  }
+
+  private void record(long revision, ObjectChange.Type type, StoredObject object,
+      String apiVersion, Instant now) {
+    em.persist(new ObjectChange(revision, type, object, now));
+    ObjectKey key = object.key();
+    clusterEvents.fire(new ClusterEvent(type.name(), apiVersion, key.kind(), key.namespace(),
+        key.name(), object.uid().toString(), revision));
   }
 
   /**

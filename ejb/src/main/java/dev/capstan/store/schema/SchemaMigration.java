@@ -14,6 +14,8 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -43,6 +45,9 @@ public class SchemaMigration {
 
   @Resource
   private TimerService timerService;
+
+  @Inject
+  private Event<SchemaReady> schemaReady;
 
   private volatile boolean migrated;
   private volatile String lastError = "schema migration has not run yet";
@@ -85,6 +90,7 @@ public class SchemaMigration {
       LOG.info(() -> "Database schema at version " + flyway.info().current().getVersion()
           + " (" + result.migrationsExecuted + " migrations applied now)");
       migrated = true;
+      schemaReady.fire(new SchemaReady());
       return true;
     } catch (RuntimeException e) {
       lastError = RootCause.message(e);

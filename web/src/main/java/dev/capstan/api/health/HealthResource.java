@@ -5,6 +5,7 @@ import dev.capstan.health.HealthChecks;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -20,7 +21,7 @@ import java.util.List;
  * an orchestrator restart every control-plane server. Health and readiness include the database
  * and the message broker.
  */
-@Path("/")
+@Path("{endpoint: healthz|readyz|livez}")
 @Produces(MediaType.TEXT_PLAIN)
 public class HealthResource {
 
@@ -28,21 +29,12 @@ public class HealthResource {
   private HealthChecks checks;
 
   @GET
-  @Path("healthz")
-  public Response healthz(@QueryParam("verbose") String verbose) {
-    return report("healthz", checks.all(), verbose != null);
-  }
-
-  @GET
-  @Path("readyz")
-  public Response readyz(@QueryParam("verbose") String verbose) {
-    return report("readyz", checks.all(), verbose != null);
-  }
-
-  @GET
-  @Path("livez")
-  public Response livez(@QueryParam("verbose") String verbose) {
-    return report("livez", List.of(HealthCheck.ok("ping")), verbose != null);
+  public Response check(@PathParam("endpoint") String endpoint,
+      @QueryParam("verbose") String verbose) {
+    List<HealthCheck> results = endpoint.equals("livez")
+        ? List.of(HealthCheck.ok("ping"))
+        : checks.all();
+    return report(endpoint, results, verbose != null);
   }
 
   static Response report(String endpoint, List<HealthCheck> results, boolean verbose) {

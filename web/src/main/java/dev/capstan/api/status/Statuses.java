@@ -28,6 +28,44 @@ public final class Statuses {
         resource + " \"" + name + "\" already exists", details(name, resource)));
   }
 
+  /** 404 for a URL that names nothing the API serves. */
+  public static ApiException notFoundPath() {
+    return new ApiException(failure(404, "NotFound",
+        "the server could not find the requested resource", null));
+  }
+
+  /** 409: a write whose resourceVersion or uid precondition no longer holds. */
+  public static ApiException conflict(String resource, String name, String reason) {
+    return new ApiException(failure(409, "Conflict",
+        "Operation cannot be fulfilled on " + resource + " \"" + name + "\": " + reason,
+        details(name, resource)));
+  }
+
+  /** 405: e.g. POST to an object, or a write to a read-only kind. */
+  public static ApiException methodNotAllowed(String method) {
+    return new ApiException(failure(405, "MethodNotAllowed",
+        "the server does not allow this method on the requested resource", null));
+  }
+
+  /** 403, e.g. creating in a namespace that is being deleted. */
+  public static ApiException forbidden(String message) {
+    return new ApiException(failure(403, "Forbidden", message, null));
+  }
+
+  /** 415 for a PATCH whose Content-Type is not a patch type. */
+  public static ApiException unsupportedPatch(java.util.Optional<jakarta.ws.rs.core.MediaType> type) {
+    return new ApiException(failure(415, "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include:"
+            + " application/json-patch+json, application/merge-patch+json,"
+            + " application/strategic-merge-patch+json", null));
+  }
+
+  /** 422 for a patch that cannot be applied (a failed JSON Patch test, a malformed directive). */
+  public static ApiException invalidPatch(String message) {
+    return new ApiException(failure(422, "Invalid",
+        "the server rejected our request due to an error in our request: " + message, null));
+  }
+
   /** 400: the request itself cannot be understood (e.g. malformed JSON). */
   public static ApiException badRequest(String message) {
     return new ApiException(failure(400, "BadRequest", message, null));
@@ -37,7 +75,7 @@ public final class Statuses {
   public static ApiException unsupportedMediaType(String mediaType) {
     return new ApiException(failure(415, "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include:"
-            + " application/json", null));
+            + " application/json, application/yaml", null));
   }
 
   /** 422: {@code Namespace "X" is invalid: metadata.name: Invalid value: ...}, one cause per field. */

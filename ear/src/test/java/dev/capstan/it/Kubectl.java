@@ -1,0 +1,88 @@
+package dev.capstan.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real kubectl ({@code /usr/bin/kubectl}, which picks the client matching the server's
+ * version) run against a test server through a kubeconfig of its own.
+ */
+final class Kubectl {
+
+  private final Path kubeconfig;
+
+  private Kubectl(Path kubeconfig) {
+    this.kubeconfig = kubeconfig;
+  }
+
+  static Kubectl against(TestServer server) {
+    try {
+      Path dir = Path.of(System.getProperty("it.dir", "target/it"));
+      Files.createDirectories(dir);
+      Path file = dir.resolve("kubeconfig-" + server.portOffset());
+      Files.writeString(file, """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: it
+            cluster:
+              server: %s
+          users:
+          - name: it
+            user: {}
+          contexts:
+          - name: it
+            context: {cluster: it, user: it, namespace: default}
+          current-context: it
+          """.formatted(server.api("").toString()));
+      return new Kubectl(file);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs kubectl with the arguments and the manifest as its standard input. */
+  Result withInput(String stdin, String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectErrorStream(false)
+          .start();
+      if (stdin != null) {
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+      process.getOutputStream().close();
+      byte[] out = process.getInputStream().readAllBytes();
+      byte[] err = process.getErrorStream().readAllBytes();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl " + args[0] + " did not finish in 60 s");
+      }
+      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+          new String(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Result run(String... args) {
+    return withInput(null, args);
+  }
+
+  /** What kubectl printed and how it exited. */
+  record Result(int exitCode, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err;
+    }
+  }
+}

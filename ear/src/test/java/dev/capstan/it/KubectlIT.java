@@ -1,0 +1,138 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real kubectl against the deployed EAR, with the manifests of shared/REFERENCE.md.
+ *
+ * <p>Manifests are created with {@code --validate=false} until the server publishes OpenAPI
+ * (kubectl's client-side validation needs it).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class KubectlIT {
+
+  private static final TestServer SERVER = TestServer.SUITE;
+
+  @Deployment(testable = false)
+  static EnterpriseArchive capstan() {
+    return TestServer.capstanEar();
+  }
+
+  private final Kubectl kubectl = Kubectl.against(SERVER);
+
+  @Test
+  void versionReportsTheServer() {
+    Kubectl.Result result = kubectl.run("version");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("Server Version: v1.32.0+capstan");
+  }
+
+  @Test
+  void getNamespacesShowsTheDefaultOnesActive() {
+    Kubectl.Result result = kubectl.run("get", "namespaces");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).containsPattern("NAME\\s+STATUS\\s+AGE");
+    assertThat(result.out()).containsPattern("(?m)^default\\s+Active\\s+\\S+");
+    assertThat(result.out()).containsPattern("(?m)^kube-system\\s+Active\\s+\\S+");
+  }
+
+  @Test
+  void replicationControllerFromTheReferenceIsCreatedListedScaledAndDeletedBySelector() {
+    String namespace = namespace();
+    Kubectl.Result created = kubectl.withInput(Fixtures.read("node-js-rc.yaml"),
+        "create", "--validate=false", "-n", namespace, "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("replicationcontroller/node-js created");
+
+    Kubectl.Result listed = kubectl.run("get", "rc", "-n", namespace);
+    assertThat(listed.out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE");
+    assertThat(listed.out()).containsPattern("(?m)^node-js\\s+3\\s+0\\s+0\\s+");
+
+    Kubectl.Result scaled = kubectl.run("scale", "--replicas=5", "rc/node-js", "-n", namespace);
+    assertThat(scaled.exitCode()).as(scaled.toString()).isZero();
+    assertThat(scaled.out()).contains("replicationcontroller/node-js scaled");
+    Kubectl.Result wrongCurrent = kubectl.run("scale", "--current-replicas=3", "--replicas=1",
+        "rc/node-js", "-n", namespace);
+    assertThat(wrongCurrent.exitCode()).as(wrongCurrent.toString()).isNotZero();
+    assertThat(kubectl.run("get", "rc", "node-js", "-n", namespace, "-o",
+        "jsonpath={.spec.replicas}").out()).isEqualTo("5");
+
+    Kubectl.Result labelled = kubectl.run("label", "rc", "node-js", "deployment=demo", "-n", namespace);
+    assertThat(labelled.exitCode()).as(labelled.toString()).isZero();
+    assertThat(kubectl.run("get", "rc", "-l", "deployment=demo", "-n", namespace).out())
+        .contains("node-js");
+    assertThat(kubectl.run("get", "rc", "-l", "deployment notin (demo)", "-n", namespace).err())
+        .contains("No resources found");
+
+    Kubectl.Result deleted = kubectl.run("delete", "rc", "-l", "deployment=demo", "-n", namespace);
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.out()).contains("replicationcontroller \"node-js\" deleted");
+    assertThat(kubectl.run("get", "rc", "-n", namespace).err()).contains("No resources found");
+  }
+
+  @Test
+  void podsShowReadyStatusRestartsAndWideColumnsAcrossNamespaces() {
+    String namespace = namespace();
+    assertThat(kubectl.withInput(Fixtures.read("node-js-pod.yaml"), "create", "--validate=false",
+        "-n", namespace, "-f", "-").exitCode()).isZero();
+
+    Kubectl.Result pods = kubectl.run("get", "pods", "-n", namespace);
+    assertThat(pods.out()).containsPattern("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE");
+    assertThat(pods.out()).containsPattern("(?m)^node-js-pod\\s+0/1\\s+Pending\\s+0\\s+");
+
+    Kubectl.Result wide = kubectl.run("get", "pods", "-n", namespace, "-o", "wide");
+    assertThat(wide.out()).containsPattern("IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES");
+
+    Kubectl.Result all = kubectl.run("get", "pods", "-A");
+    assertThat(all.out()).containsPattern("NAMESPACE\\s+NAME\\s+READY");
+    assertThat(all.out()).containsPattern("(?m)^" + namespace + "\\s+node-js-pod\\s+");
+  }
+
+  @Test
+  void outputAsYamlAndJsonCarriesServerFields() {
+    String namespace = namespace();
+    kubectl.withInput(Fixtures.read("node-js-service.yaml"), "create", "--validate=false", "-n",
+        namespace, "-f", "-");
+
+    assertThat(kubectl.run("get", "svc", "node-js", "-n", namespace, "-o", "yaml").out())
+        .contains("kind: Service", "uid: ", "resourceVersion: ", "targetPort: 80");
+    assertThat(kubectl.run("get", "svc", "node-js", "-n", namespace, "-o", "json").out())
+        .contains("\"sessionAffinity\": \"None\"");
+  }
+
+  @Test
+  void apiResourcesListsTheKinds() {
+    Kubectl.Result result = kubectl.run("api-resources");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).containsPattern("(?m)^pods\\s+po\\s+v1\\s+true\\s+Pod");
+    assertThat(result.out()).containsPattern("(?m)^deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment");
+  }
+
+  @Test
+  void invalidNameIsRefusedNamingTheField() {
+    String namespace = namespace();
+    Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml", "node-js-pod", "Node_JS"),
+        "create", "--validate=false", "-n", namespace, "-f", "-");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("is invalid: metadata.name: Invalid value: \"Node_JS\"");
+  }
+
+  private static String namespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+}

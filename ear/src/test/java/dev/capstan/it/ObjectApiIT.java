@@ -1,0 +1,218 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The generic object API over HTTP: namespaced kinds, lists, updates, patches, deletes. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ObjectApiIT {
+
+  private static final TestServer SERVER = TestServer.SUITE;
+
+  @Deployment(testable = false)
+  static EnterpriseArchive capstan() {
+    return TestServer.capstanEar();
+  }
+
+  @Test
+  void defaultNamespacesExist() {
+    for (String name : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+      assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + name)).statusCode()).as(name).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void yamlManifestCreatesANamespacedObjectWithDefaults() {
+    String namespace = newNamespace();
+    HttpResponse<String> created = Http.post(pods(namespace), "application/yaml",
+        Fixtures.read("node-js-pod.yaml"));
+
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonObject pod = Http.json(created);
+    assertThat(pod.getJsonObject("metadata").getString("namespace")).isEqualTo(namespace);
+    assertThat(pod.getJsonObject("spec").getString("restartPolicy")).isEqualTo("Always");
+    assertThat(Http.get(URI.create(pods(namespace) + "/node-js-pod")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void createInAMissingNamespaceIsNotFound() {
+    HttpResponse<String> response = Http.post(pods("no-such-namespace"), "application/yaml",
+        Fixtures.read("node-js-pod.yaml"));
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(Http.json(response).getString("message")).isEqualTo("namespaces \"no-such-namespace\" not found");
+  }
+
+  @Test
+  void listFiltersByLabelSelectorAndPages() {
+    String namespace = newNamespace();
+    for (String name : List.of("a", "b", "c")) {
+      createConfigMap(namespace, name, name.equals("b") ? "canary" : "stable");
+    }
+
+    JsonObject stable = Http.json(Http.get(URI.create(configMaps(namespace) + "?labelSelector=track%3Dstable")));
+    assertThat(names(stable)).containsExactly("a", "c");
+    JsonObject notIn = Http.json(Http.get(URI.create(configMaps(namespace)
+        + "?labelSelector=track%20notin%20(stable)")));
+    assertThat(names(notIn)).containsExactly("b");
+
+    JsonObject first = Http.json(Http.get(URI.create(configMaps(namespace) + "?limit=2")));
+    assertThat(names(first)).containsExactly("a", "b");
+    String token = first.getJsonObject("metadata").getString("continue");
+    JsonObject second = Http.json(Http.get(URI.create(configMaps(namespace) + "?limit=2&continue=" + token)));
+    assertThat(names(second)).containsExactly("c");
+    assertThat(second.getJsonObject("metadata").containsKey("continue")).isFalse();
+  }
+
+  @Test
+  void invalidLabelSelectorIsABadRequest() {
+    HttpResponse<String> response = Http.get(URI.create(configMaps("default")
+        + "?labelSelector=track%20in%20(a"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Http.json(response).getString("reason")).isEqualTo("BadRequest");
+  }
+
+  @Test
+  void staleUpdateIsAConflictAndFreshOneBumpsTheVersion() {
+    String namespace = newNamespace();
+    JsonObject created = createConfigMap(namespace, "settings", "stable");
+    String version = created.getJsonObject("metadata").getString("resourceVersion");
+    URI uri = URI.create(configMaps(namespace) + "/settings");
+
+    HttpResponse<String> fresh = Http.put(uri, configMap("settings", "canary", version));
+    assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
+    assertThat(Long.parseLong(Http.json(fresh).getJsonObject("metadata").getString("resourceVersion")))
+        .isGreaterThan(Long.parseLong(version));
+
+    HttpResponse<String> stale = Http.put(uri, configMap("settings", "stale", version));
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(Http.json(stale).getString("reason")).isEqualTo("Conflict");
+    assertThat(Http.json(Http.get(uri)).getJsonObject("metadata").getJsonObject("labels")
+        .getString("track")).isEqualTo("canary");
+  }
+
+  @Test
+  void mergePatchChangesLabelsAndStrategicPatchScalesAReplicationController() {
+    String namespace = newNamespace();
+    HttpResponse<String> created = Http.post(rcs(namespace), "application/yaml",
+        Fixtures.read("node-js-rc.yaml"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    URI rc = URI.create(rcs(namespace) + "/node-js");
+
+    HttpResponse<String> labelled = Http.patch(rc, "application/merge-patch+json",
+        "{\"metadata\":{\"labels\":{\"deployment\":\"demo\"}}}");
+    assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(200);
+    assertThat(Http.json(labelled).getJsonObject("metadata").getJsonObject("labels"))
+        .containsKeys("name", "deployment");
+
+    HttpResponse<String> scaled = Http.patch(URI.create(rc + "/scale"),
+        "application/merge-patch+json", "{\"spec\":{\"replicas\":5}}");
+    assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+    assertThat(Http.json(scaled).getString("kind")).isEqualTo("Scale");
+    JsonObject after = Http.json(Http.get(rc));
+    assertThat(after.getJsonObject("spec").getInt("replicas")).isEqualTo(5);
+    assertThat(after.getJsonObject("metadata").getInt("generation")).isEqualTo(2);
+  }
+
+  @Test
+  void objectWithAFinalizerIsOnlyMarkedUntilTheFinalizerIsRemoved() {
+    String namespace = newNamespace();
+    HttpResponse<String> created = Http.postJson(configMaps(namespace), """
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","finalizers":["example.com/hold"]}}""");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    URI uri = URI.create(configMaps(namespace) + "/held");
+
+    HttpResponse<String> deleted = Http.delete(uri);
+    assertThat(deleted.statusCode()).isEqualTo(200);
+    JsonObject marked = Http.json(Http.get(uri));
+    assertThat(marked.getJsonObject("metadata").getString("deletionTimestamp")).isNotBlank();
+
+    HttpResponse<String> released = Http.patch(uri, "application/merge-patch+json",
+        "{\"metadata\":{\"finalizers\":null}}");
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    assertThat(Http.get(uri).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void wrongKindForTheUrlIsABadRequest() {
+    HttpResponse<String> response = Http.post(pods("default"), "application/yaml",
+        Fixtures.read("node-js-rc.yaml"));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(Http.json(response).getString("message"))
+        .contains("does not match the expected kind (Pod)");
+  }
+
+  @Test
+  void tableListsNamespacesWithStatusAndAge() {
+    HttpResponse<String> response = Http.get(SERVER.api("/api/v1/namespaces"),
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject table = Http.json(response);
+    assertThat(table.getString("kind")).isEqualTo("Table");
+    assertThat(table.getJsonArray("columnDefinitions").getValuesAs(JsonObject.class))
+        .extracting(column -> column.getString("name")).containsExactly("Name", "Status", "Age");
+    assertThat(table.getJsonArray("rows").getValuesAs(JsonObject.class))
+        .anySatisfy(row -> assertThat(row.getJsonArray("cells").getString(0)).isEqualTo("default"));
+  }
+
+  @Test
+  void discoveryListsGroupsAndResources() {
+    JsonObject groups = Http.json(Http.get(SERVER.api("/apis")));
+    assertThat(groups.getJsonArray("groups").getValuesAs(JsonObject.class))
+        .extracting(group -> group.getString("name")).contains("apps", "batch", "coordination.k8s.io");
+    JsonObject core = Http.json(Http.get(SERVER.api("/api/v1")));
+    assertThat(core.getJsonArray("resources").getValuesAs(JsonObject.class))
+        .extracting(resource -> resource.getString("name"))
+        .contains("pods", "services", "replicationcontrollers", "replicationcontrollers/scale");
+  }
+
+  private static String newNamespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+
+  private static JsonObject createConfigMap(String namespace, String name, String track) {
+    HttpResponse<String> response = Http.postJson(configMaps(namespace), configMap(name, track, null));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return Http.json(response);
+  }
+
+  private static String configMap(String name, String track, String resourceVersion) {
+    String version = resourceVersion == null ? "" : ",\"resourceVersion\":\"" + resourceVersion + "\"";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+        + "\",\"labels\":{\"track\":\"" + track + "\"}" + version + "},\"data\":{\"k\":\"v\"}}";
+  }
+
+  private static List<String> names(JsonObject list) {
+    return list.getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .map(item -> item.getJsonObject("metadata").getString("name")).toList();
+  }
+
+  private static URI pods(String namespace) {
+    return SERVER.api("/api/v1/namespaces/" + namespace + "/pods");
+  }
+
+  private static URI configMaps(String namespace) {
+    return SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps");
+  }
+
+  private static URI rcs(String namespace) {
+    return SERVER.api("/api/v1/namespaces/" + namespace + "/replicationcontrollers");
+  }
+}

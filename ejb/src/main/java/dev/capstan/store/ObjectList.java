@@ -1,0 +1,16 @@
+package dev.capstan.store;
+
+import dev.capstan.store.entity.StoredObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One page of a list.
+ *
+ * @param items the objects, ordered by namespace then name
+ * @param resourceVersion the cluster revision the list is current as of: a watch from it misses
+ *     nothing that happened after the list
+ * @param continueAfter where the next page starts, if there are more objects
+ */
+public record ObjectList(
+    List<StoredObject> items, long resourceVersion, Optional<ListQuery.Position> continueAfter) {}

@@ -1,0 +1,86 @@
+package dev.capstan.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DefaultingTest {
+
+  @ParameterizedTest(name = "{0} pulls {1}")
+  @CsvSource({
+      "nginx, Always", "nginx:latest, Always", "nginx:1.27, IfNotPresent",
+      "registry.local:5000/app, Always", "registry.local:5000/app:v2, IfNotPresent",
+      "busybox@sha256:abc, IfNotPresent"})
+  void imagePullPolicyFollowsTheTag(String image, String policy) {
+    assertThat(Defaulting.pullPolicyFor(image)).isEqualTo(policy);
+  }
+
+  @Test
+  void podFromTheReferenceGetsKubernetesDefaults() {
+    JsonObject pod = Defaulting.apply("", "Pod", json("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-js-pod"},
+         "spec":{"containers":[{"name":"node-js-pod","image":"bitnami/apache:latest",
+           "ports":[{"containerPort":80}]}]}}"""));
+
+    JsonObject spec = pod.getJsonObject("spec");
+    assertThat(spec.getString("restartPolicy")).isEqualTo("Always");
+    assertThat(spec.getInt("terminationGracePeriodSeconds")).isEqualTo(30);
+    assertThat(spec.getString("dnsPolicy")).isEqualTo("ClusterFirst");
+    JsonObject container = spec.getJsonArray("containers").getJsonObject(0);
+    assertThat(container.getString("imagePullPolicy")).isEqualTo("Always");
+    assertThat(container.getJsonArray("ports").getJsonObject(0).getString("protocol")).isEqualTo("TCP");
+  }
+
+  @Test
+  void valuesTheClientSetAreKept() {
+    JsonObject pod = Defaulting.apply("", "Pod", json("""
+        {"spec":{"restartPolicy":"Never","containers":[{"name":"a","image":"x",
+          "imagePullPolicy":"Never"}]}}"""));
+
+    assertThat(pod.getJsonObject("spec").getString("restartPolicy")).isEqualTo("Never");
+    assertThat(pod.getJsonObject("spec").getJsonArray("containers").getJsonObject(0)
+        .getString("imagePullPolicy")).isEqualTo("Never");
+  }
+
+  @Test
+  void replicationControllerTemplateAndReplicasAreDefaulted() {
+    JsonObject rc = Defaulting.apply("", "ReplicationController", json("""
+        {"spec":{"selector":{"name":"node-js"},"template":{"metadata":{"labels":{"name":"node-js"}},
+          "spec":{"containers":[{"name":"node-js","image":"jonbaier/node-express-info:latest"}]}}}}"""));
+
+    assertThat(rc.getJsonObject("spec").getInt("replicas")).isEqualTo(1);
+    assertThat(rc.getJsonObject("spec").getJsonObject("template").getJsonObject("spec")
+        .getString("restartPolicy")).isEqualTo("Always");
+  }
+
+  @Test
+  void servicePortsGetProtocolAndTargetPort() {
+    JsonObject service = Defaulting.apply("", "Service", json("""
+        {"spec":{"type":"LoadBalancer","ports":[{"port":80}],"selector":{"name":"node-js"}}}"""));
+
+    JsonObject port = service.getJsonObject("spec").getJsonArray("ports").getJsonObject(0);
+    assertThat(port.getString("protocol")).isEqualTo("TCP");
+    assertThat(port.getInt("targetPort")).isEqualTo(80);
+    assertThat(service.getJsonObject("spec").getString("type")).isEqualTo("LoadBalancer");
+    assertThat(service.getJsonObject("spec").getString("sessionAffinity")).isEqualTo("None");
+  }
+
+  @Test
+  void namespaceIsActiveAndLabelledWithItsName() {
+    JsonObject namespace = Defaulting.apply("", "Namespace", json("""
+        {"metadata":{"name":"demo"}}"""));
+
+    assertThat(namespace.getJsonObject("status").getString("phase")).isEqualTo("Active");
+    assertThat(namespace.getJsonObject("metadata").getJsonObject("labels")
+        .getString("kubernetes.io/metadata.name")).isEqualTo("demo");
+  }
+
+  private static JsonObject json(String text) {
+    return Json.createReader(new StringReader(text)).readObject();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.capstan.api.objects;
+
+import dev.capstan.api.status.Statuses;
+import dev.capstan.store.Preconditions;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.util.Optional;
+
+/**
+ * The body of a DELETE, Kubernetes' {@code meta/v1 DeleteOptions}: preconditions and dry run are
+ * honoured now; {@code propagationPolicy} and {@code gracePeriodSeconds} are read and validated
+ * for the garbage collector and the node agent (later issues).
+ */
+record DeleteOptions(Preconditions preconditions, boolean dryRun, Optional<String> propagationPolicy) {
+
+  static DeleteOptions decode(String body) {
+    if (body == null || body.isBlank()) {
+      return new DeleteOptions(Preconditions.NONE, false, Optional.empty());
+    }
+    JsonObject options = Bodies.decode(Optional.empty(), body);
+    Optional<String> uid = Optional.empty();
+    Optional<Long> resourceVersion = Optional.empty();
+    if (options.get("preconditions") instanceof JsonObject preconditions) {
+      uid = string(preconditions, "uid");
+      try {
+        resourceVersion = string(preconditions, "resourceVersion").map(Long::parseLong);
+      } catch (NumberFormatException e) {
+        throw Statuses.badRequest("preconditions.resourceVersion is not a resource version");
+      }
+    }
+    Optional<String> policy = string(options, "propagationPolicy");
+    policy.ifPresent(value -> {
+      if (!value.equals("Orphan") && !value.equals("Background") && !value.equals("Foreground")) {
+        throw Statuses.badRequest("propagationPolicy: Unsupported value: \"" + value
+            + "\": supported values: \"Orphan\", \"Background\", \"Foreground\"");
+      }
+    });
+    boolean dryRun = options.get("dryRun") instanceof JsonArray values
+        && values.stream().anyMatch(v -> v instanceof JsonString s && s.getString().equals("All"));
+    return new DeleteOptions(new Preconditions(uid, resourceVersion), dryRun, policy);
+  }
+
+  private static Optional<String> string(JsonObject object, String field) {
+    return object.get(field) instanceof JsonString value ? Optional.of(value.getString())
+        : Optional.empty();
+  }
+}

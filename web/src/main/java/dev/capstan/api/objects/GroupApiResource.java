@@ -1,0 +1,39 @@
+package dev.capstan.api.objects;
+
+import dev.capstan.api.discovery.DiscoveryDocuments;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+
+/** {@code /apis}: the named groups' discovery documents and every object URL in them. */
+@Path("apis")
+public class GroupApiResource {
+
+  @Inject
+  private ObjectEndpoint endpoint;
+
+  @GET
+  public Response groups() {
+    return DiscoveryDocuments.groups();
+  }
+
+  @GET
+  @Path("{group}")
+  public Response group(@PathParam("group") String group) {
+    return DiscoveryDocuments.group(group);
+  }
+
+  @GET
+  @Path("{group}/{version}")
+  public Response resources(@PathParam("group") String group, @PathParam("version") String version) {
+    return DiscoveryDocuments.resources(group, version);
+  }
+
+  @Path("{group}/{version}/{path: .+}")
+  public ObjectRequest object(@PathParam("group") String group,
+      @PathParam("version") String version, @PathParam("path") String path) {
+    return new ObjectRequest(endpoint, Target.parse(group, version, Target.segments(path)));
+  }
+}

@@ -1,0 +1,381 @@
+package dev.capstan.api.objects;
+
+import dev.capstan.admission.Defaulting;
+import dev.capstan.api.status.ApiException;
+import dev.capstan.api.status.Statuses;
+import dev.capstan.api.table.Tables;
+import dev.capstan.kinds.ResourceType;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.patch.InvalidPatchException;
+import dev.capstan.patch.PatchType;
+import dev.capstan.patch.Patches;
+import dev.capstan.selection.FieldSelector;
+import dev.capstan.selection.InvalidSelectorException;
+import dev.capstan.selection.LabelSelector;
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.ListQuery;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectList;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.ObjectKey;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.store.schema.SchemaMigration;
+import dev.capstan.validation.FieldError;
+import dev.capstan.validation.ObjectValidation;
+import jakarta.ejb.EJBException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one generic handler behind every object URL of every kind:
+ * route ({@link Target}) → kind registry → decode → validate → admit → store → respond
+ * (the object, a list, or a Table).
+ */
+@ApplicationScoped
+public class ObjectEndpoint {
+
+  @Inject
+  private ObjectStore store;
+
+  @Inject
+  private SchemaMigration schema;
+
+  @Inject
+  private Tables tables;
+
+  private final Clock clock = Clock.systemUTC();
+
+  Response get(Target target, RequestOptions options) {
+    requireStore();
+    StoredObject object = find(target);
+    if (target.subresource().isPresent()) {
+      return switch (target.subresource().get()) {
+        case "status" -> respond(200, object.json(), target, options);
+        case "scale" -> respond(200, Scales.of(target.type(), object.json()), target, options);
+        default -> throw Statuses.notFoundPath();
+      };
+    }
+    return respond(200, object.json(), target, options);
+  }
+
+  Response list(Target target, RequestOptions options) {
+    requireStore();
+    if (options.flag("watch")) {
+      throw Statuses.badRequest("watch is not served yet");
+    }
+    ListQuery query = listQuery(target, options);
+    ObjectList page = store.list(query);
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    page.items().forEach(item -> items.add(item.json()));
+    JsonObjectBuilder metadata = Json.createObjectBuilder()
+        .add("resourceVersion", Long.toString(page.resourceVersion()));
+    page.continueAfter().ifPresent(position ->
+        metadata.add("continue", ContinueToken.encode(page.resourceVersion(), position)));
+    JsonObject list = Json.createObjectBuilder()
+        .add("kind", target.type().listKind())
+        .add("apiVersion", target.type().apiVersion())
+        .add("metadata", metadata)
+        .add("items", items)
+        .build();
+    if (options.wantsTable()) {
+      return json(200, tables.list(target.type(), list, options.param("includeObject")));
+    }
+    return json(200, list);
+  }
+
+  Response create(Target target, RequestOptions options, String body) {
+    ResourceType type = writable(target);
+    if (!target.isCollection() || target.subresource().isPresent()) {
+      throw Statuses.methodNotAllowed("POST");
+    }
+    if (type.namespaced() && target.namespace().isEmpty()) {
+      throw Statuses.methodNotAllowed("POST");
+    }
+    JsonObject object = Bodies.decode(options.contentType(), body);
+    checkKind(type, object);
+    object = withNamespace(type, target, object);
+    object = withGeneratedName(object);
+    object = Defaulting.apply(type.group(), type.kind(), object);
+    validate(type, object, ObjectValidation.validateCreate(type, object));
+    requireStore();
+    String name = ObjectValidation.nameOf(object);
+    if (type.namespaced()) {
+      requireActiveNamespace(target.namespaceOrEmpty());
+    }
+    if (options.dryRun()) {
+      JsonObject preview = ObjectMetadata.created(target.namespaceOrEmpty(), UUID.randomUUID(),
+          store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
+      return respond(201, preview, target, options);
+    }
+    try {
+      StoredObject stored = store.create(type.key(target.namespaceOrEmpty(), name),
+          type.apiVersion(), object);
+      return respond(201, stored.json(), target, options);
+    } catch (AlreadyExistsException e) {
+      throw Statuses.alreadyExists(type.qualifiedPlural(), name);
+    }
+  }
+
+  Response replace(Target target, RequestOptions options, String body) {
+    ResourceType type = writable(target);
+    String name = target.name().orElseThrow(() -> Statuses.methodNotAllowed("PUT"));
+    JsonObject submitted = Bodies.decode(options.contentType(), body);
+    Optional<String> subresource = target.subresource();
+    if (subresource.isPresent() && subresource.get().equals("scale")) {
+      JsonObject scaled = update(target, options, Scales.preconditions(submitted),
+          current -> Scales.apply(type, current, submitted));
+      return respond(200, Scales.of(type, scaled), target, options);
+    }
+    checkKind(type, submitted);
+    String bodyName = ObjectValidation.nameOf(submitted);
+    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+      throw Statuses.badRequest("the name of the object (" + bodyName
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    JsonObject desired = Defaulting.apply(type.group(), type.kind(),
+        withNamespace(type, target, withName(submitted, name)));
+    validate(type, desired, ObjectValidation.validateUpdate(type, desired));
+    JsonObject updated = update(target, options, Preconditions.NONE,
+        current -> Subresources.merge(type, subresource, current, desired));
+    return respond(200, updated, target, options);
+  }
+
+  Response patch(Target target, RequestOptions options, String body) {
+    ResourceType type = writable(target);
+    target.name().orElseThrow(() -> Statuses.methodNotAllowed("PATCH"));
+    PatchType patchType = options.contentType()
+        .flatMap(mediaType -> PatchType.forMediaType(mediaType.toString()))
+        .orElseThrow(() -> Statuses.unsupportedPatch(options.contentType()));
+    JsonValue patch = Bodies.decodeValue(body);
+    Optional<String> subresource = target.subresource();
+    boolean scale = subresource.isPresent() && subresource.get().equals("scale");
+    JsonObject updated = update(target, options, Preconditions.NONE, current -> {
+      try {
+        if (scale) {
+          JsonObject patchedScale = Patches.apply(patchType, Scales.of(type, current), patch);
+          return Scales.apply(type, current, patchedScale);
+        }
+        JsonObject patched = Defaulting.apply(type.group(), type.kind(),
+            Patches.apply(patchType, current, patch));
+        checkKind(type, patched);
+        validate(type, patched, ObjectValidation.validateUpdate(type, patched));
+        return Subresources.merge(type, subresource, current, patched);
+      } catch (InvalidPatchException e) {
+        throw Statuses.invalidPatch(e.getMessage());
+      }
+    });
+    return respond(200, scale ? Scales.of(type, updated) : updated, target, options);
+  }
+
+  Response delete(Target target, RequestOptions options, String body) {
+    ResourceType type = writable(target);
+    if (target.subresource().isPresent()) {
+      throw Statuses.methodNotAllowed("DELETE");
+    }
+    requireStore();
+    DeleteOptions deleteOptions = DeleteOptions.decode(body);
+    ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
+    if (options.dryRun() || deleteOptions.dryRun()) {
+      return respond(200, find(target).json(), target, options);
+    }
+    try {
+      ObjectStore.DeleteResult result = unwrap(() -> store.delete(key, type.apiVersion(),
+          deleteOptions.preconditions()));
+      return respond(200, result.object().json(), target, options);
+    } catch (NotFoundException e) {
+      throw Statuses.notFound(type.qualifiedPlural(), key.name());
+    } catch (ConflictException e) {
+      throw Statuses.conflict(type.qualifiedPlural(), key.name(), e.getMessage());
+    }
+  }
+
+  Response deleteCollection(Target target, RequestOptions options, String body) {
+    ResourceType type = writable(target);
+    requireStore();
+    DeleteOptions deleteOptions = DeleteOptions.decode(body);
+    ObjectList page = store.list(listQuery(target, options));
+    JsonArrayBuilder deleted = Json.createArrayBuilder();
+    for (StoredObject object : page.items()) {
+      if (options.dryRun() || deleteOptions.dryRun()) {
+        deleted.add(object.json());
+        continue;
+      }
+      try {
+        deleted.add(unwrap(() -> store.delete(object.key(), type.apiVersion(), Preconditions.NONE))
+            .object().json());
+      } catch (NotFoundException e) {
+        // deleted by someone else meanwhile: the outcome the caller wanted
+      } catch (ConflictException e) {
+        throw new IllegalStateException("no preconditions were given", e);
+      }
+    }
+    return json(200, Json.createObjectBuilder()
+        .add("kind", type.listKind())
+        .add("apiVersion", type.apiVersion())
+        .add("metadata", Json.createObjectBuilder()
+            .add("resourceVersion", Long.toString(store.currentRevision())))
+        .add("items", deleted)
+        .build());
+  }
+
+  // --- steps ---------------------------------------------------------------------------------------
+
+  private JsonObject update(Target target, RequestOptions options, Preconditions preconditions,
+      UnaryOperator<JsonObject> mutation) {
+    requireStore();
+    ResourceType type = target.type();
+    ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
+    if (options.dryRun()) {
+      return mutation.apply(find(target).json());
+    }
+    try {
+      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, mutation)).json();
+    } catch (NotFoundException e) {
+      throw Statuses.notFound(type.qualifiedPlural(), key.name());
+    } catch (ConflictException e) {
+      throw Statuses.conflict(type.qualifiedPlural(), key.name(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw Statuses.badRequest(e.getMessage());
+    }
+  }
+
+  private ListQuery listQuery(Target target, RequestOptions options) {
+    try {
+      LabelSelector labels = LabelSelector.parse(options.param("labelSelector").orElse(""));
+      FieldSelector fields = FieldSelector.parse(options.param("fieldSelector").orElse(""));
+      fields.requireSupported(SelectableFields.of(target.type()));
+      int limit = options.intParam("limit", 0);
+      Optional<ListQuery.Position> after = options.param("continue").map(ContinueToken::decode);
+      return new ListQuery(target.type().group(), target.type().kind(), target.namespace(),
+          labels, fields, Math.max(limit, 0), after);
+    } catch (InvalidSelectorException e) {
+      throw Statuses.badRequest(e.getMessage());
+    }
+  }
+
+  private StoredObject find(Target target) {
+    ResourceType type = target.type();
+    String name = target.name().orElseThrow();
+    return store.get(type.key(target.namespaceOrEmpty(), name))
+        .orElseThrow(() -> Statuses.notFound(type.qualifiedPlural(), name));
+  }
+
+  private void requireActiveNamespace(String namespace) {
+    StoredObject object = store.get(ResourceTypes.NAMESPACE.key("", namespace))
+        .orElseThrow(() -> Statuses.notFound("namespaces", namespace));
+    if (ObjectMetadata.isDeleting(object.json())) {
+      throw Statuses.forbidden("unable to create new content in namespace " + namespace
+          + " because it is being terminated");
+    }
+  }
+
+  private static ResourceType writable(Target target) {
+    if (target.type().readOnly()) {
+      throw Statuses.methodNotAllowed("write");
+    }
+    return target.type();
+  }
+
+  private static void checkKind(ResourceType type, JsonObject object) {
+    String apiVersion = object.getString("apiVersion", type.apiVersion());
+    String kind = object.getString("kind", type.kind());
+    if (!apiVersion.equals(type.apiVersion())) {
+      throw Statuses.badRequest("the API version in the data (" + apiVersion
+          + ") does not match the expected API version (" + type.apiVersion() + ")");
+    }
+    if (!kind.equals(type.kind())) {
+      throw Statuses.badRequest("the kind in the data (" + kind
+          + ") does not match the expected kind (" + type.kind() + ")");
+    }
+  }
+
+  private static JsonObject withNamespace(ResourceType type, Target target, JsonObject object) {
+    JsonObject metadata = ObjectMetadata.metadata(object);
+    if (!type.namespaced()) {
+      return object;
+    }
+    String namespace = target.namespaceOrEmpty();
+    String declared = metadata.getString("namespace", "");
+    if (!declared.isEmpty() && !declared.equals(namespace)) {
+      throw Statuses.badRequest("the namespace of the provided object does not match the"
+          + " namespace sent on the request");
+    }
+    return Json.createObjectBuilder(object)
+        .add("metadata", Json.createObjectBuilder(metadata).add("namespace", namespace))
+        .build();
+  }
+
+  private static JsonObject withName(JsonObject object, String name) {
+    return Json.createObjectBuilder(object)
+        .add("metadata", Json.createObjectBuilder(ObjectMetadata.metadata(object)).add("name", name))
+        .build();
+  }
+
+  private static JsonObject withGeneratedName(JsonObject object) {
+    JsonObject metadata = ObjectMetadata.metadata(object);
+    String generateName = metadata.getString("generateName", "");
+    if (!metadata.getString("name", "").isEmpty() || generateName.isEmpty()) {
+      return object;
+    }
+    return withName(object, GeneratedNames.next(generateName));
+  }
+
+  private static void validate(ResourceType type, JsonObject object, List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw Statuses.invalid(type.kind(), ObjectValidation.nameOf(object), errors);
+    }
+  }
+
+  private void requireStore() {
+    schema.problem().ifPresent(problem -> {
+      throw Statuses.serviceUnavailable("the cluster state store is not ready: " + problem);
+    });
+  }
+
+  private Response respond(int code, JsonObject object, Target target, RequestOptions options) {
+    if (options.wantsTable()) {
+      return json(code, tables.single(target.type(), object, options.param("includeObject")));
+    }
+    return json(code, object);
+  }
+
+  private static Response json(int code, JsonObject entity) {
+    return Response.status(code).type(MediaType.APPLICATION_JSON_TYPE).entity(entity).build();
+  }
+
+  /** A store call whose validation failures (thrown inside a mutation) come back as Statuses. */
+  private static <T> T unwrap(StoreCall<T> call) throws NotFoundException, ConflictException {
+    try {
+      return call.run();
+    } catch (EJBException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof ApiException api) {
+          throw api;
+        }
+      }
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  private interface StoreCall<T> {
+    T run() throws NotFoundException, ConflictException;
+  }
+
+}

@@ -1,0 +1,196 @@
+package dev.capstan.api.table;
+
+import static dev.capstan.api.table.Fields.number;
+import static dev.capstan.api.table.Fields.object;
+import static dev.capstan.api.table.Fields.objects;
+import static dev.capstan.api.table.Fields.orNone;
+import static dev.capstan.api.table.Fields.string;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The columns kubectl users know for each kind (as kube-apiserver's printers define them);
+ * kinds without their own get NAME and AGE.
+ */
+final class KindColumns {
+
+  private final Clock clock;
+
+  KindColumns(Clock clock) {
+    this.clock = clock;
+  }
+
+  List<Column> of(String group, String kind) {
+    String key = group.isEmpty() ? kind : kind + "." + group;
+    return switch (key) {
+      case "Namespace" -> List.of(name(), text("Status", "The phase of the namespace", 0,
+          o -> string(o, "status.phase")), age());
+      case "Node" -> List.of(name(), text("Status", "The status of the node", 0, PodStatus::node),
+          text("Roles", "The roles of the node", 0, o -> "<none>"), age(),
+          text("Version", "Kubelet version", 0, o -> string(o, "status.nodeInfo.kubeletVersion")),
+          text("Internal-IP", "Internal IP of the node", 1, o -> address(o, "InternalIP")),
+          text("External-IP", "External IP of the node", 1, o -> address(o, "ExternalIP")),
+          text("OS-Image", "OS image", 1, o -> string(o, "status.nodeInfo.osImage")),
+          text("Kernel-Version", "Kernel version", 1, o -> string(o, "status.nodeInfo.kernelVersion")),
+          text("Container-Runtime", "Container runtime", 1,
+              o -> string(o, "status.nodeInfo.containerRuntimeVersion")));
+      case "Pod" -> List.of(name(), text("Ready", "ready containers / containers", 0, PodStatus::ready),
+          text("Status", "The aggregate status of the containers", 0, PodStatus::status),
+          integer("Restarts", "Container restarts", 0, PodStatus::restarts), age(),
+          text("IP", "Pod IP", 1, o -> orNone(string(o, "status.podIP"))),
+          text("Node", "The node the pod is bound to", 1, o -> orNone(string(o, "spec.nodeName"))),
+          text("Nominated Node", "Nominated node", 1,
+              o -> orNone(string(o, "status.nominatedNodeName"))),
+          text("Readiness Gates", "Readiness gates", 1, o -> "<none>"));
+      case "Service" -> List.of(name(), text("Type", "The type of the service", 0,
+              o -> string(o, "spec.type").isEmpty() ? "ClusterIP" : string(o, "spec.type")),
+          text("Cluster-IP", "Cluster IP", 0, o -> orNone(string(o, "spec.clusterIP"))),
+          text("External-IP", "External IPs", 0, KindColumns::externalIps),
+          text("Port(s)", "Ports", 0, KindColumns::servicePorts), age(),
+          text("Selector", "Selector", 1, o -> orNone(selector(object(o, "spec.selector")))));
+      case "ReplicationController", "ReplicaSet.apps" -> List.of(name(),
+          integer("Desired", "Desired replicas", 0, o -> number(o, "spec.replicas")),
+          integer("Current", "Current replicas", 0, o -> number(o, "status.replicas")),
+          integer("Ready", "Ready replicas", 0, o -> number(o, "status.readyReplicas")), age(),
+          text("Containers", "Containers", 1, o -> containers(o, "name")),
+          text("Images", "Images", 1, o -> containers(o, "image")),
+          text("Selector", "Selector", 1, KindColumns::anySelector));
+      case "Deployment.apps" -> List.of(name(),
+          text("Ready", "ready / desired", 0,
+              o -> number(o, "status.readyReplicas") + "/" + number(o, "spec.replicas")),
+          integer("Up-to-date", "Updated replicas", 0, o -> number(o, "status.updatedReplicas")),
+          integer("Available", "Available replicas", 0, o -> number(o, "status.availableReplicas")),
+          age(), text("Containers", "Containers", 1, o -> containers(o, "name")),
+          text("Images", "Images", 1, o -> containers(o, "image")),
+          text("Selector", "Selector", 1, KindColumns::anySelector));
+      case "ConfigMap" -> List.of(name(), integer("Data", "Number of entries", 0,
+          o -> object(o, "data").size() + object(o, "binaryData").size()), age());
+      case "Secret" -> List.of(name(), text("Type", "Secret type", 0, o -> string(o, "type")),
+          integer("Data", "Number of entries", 0, o -> object(o, "data").size()), age());
+      case "Endpoints" -> List.of(name(), text("Endpoints", "Endpoints", 0, KindColumns::endpoints), age());
+      case "ServiceAccount" -> List.of(name(), integer("Secrets", "Secrets", 0,
+          o -> objects(o, "secrets").size()), age());
+      case "Event" -> List.of(
+          text("Last Seen", "When last seen", 0, o -> since(firstNonEmpty(
+              string(o, "lastTimestamp"), string(o, "eventTime"), string(o, "metadata.creationTimestamp")))),
+          text("Type", "Event type", 0, o -> string(o, "type")),
+          text("Reason", "Reason", 0, o -> string(o, "reason")),
+          text("Object", "The object the event is about", 0, o ->
+              string(o, "involvedObject.kind").toLowerCase() + "/" + string(o, "involvedObject.name")),
+          text("Message", "Message", 0, o -> string(o, "message")));
+      default -> List.of(name(), age());
+    };
+  }
+
+  private static Column name() {
+    return new Column("Name", "string", "name", "Name must be unique within a namespace.", 0,
+        o -> Json.createValue(string(o, "metadata.name")));
+  }
+
+  private Column age() {
+    return new Column("Age", "string", "", "Time since the object was created.", 0,
+        o -> Json.createValue(since(string(o, "metadata.creationTimestamp"))));
+  }
+
+  private static Column text(String name, String description, int priority,
+      Function<JsonObject, String> cell) {
+    return new Column(name, "string", "", description, priority, o -> Json.createValue(cell.apply(o)));
+  }
+
+  private static Column integer(String name, String description, int priority,
+      Function<JsonObject, Number> cell) {
+    return new Column(name, "integer", "", description, priority,
+        o -> Json.createValue(cell.apply(o).longValue()));
+  }
+
+  private String since(String timestamp) {
+    if (timestamp.isEmpty()) {
+      return "<unknown>";
+    }
+    return HumanDuration.format(Duration.between(Instant.parse(timestamp), clock.instant()));
+  }
+
+  private static String firstNonEmpty(String... values) {
+    for (String value : values) {
+      if (!value.isEmpty()) {
+        return value;
+      }
+    }
+    return "";
+  }
+
+  private static String address(JsonObject node, String type) {
+    return objects(node, "status.addresses").stream()
+        .filter(a -> type.equals(a.getString("type", "")))
+        .map(a -> a.getString("address", "")).findFirst().orElse("<none>");
+  }
+
+  private static String externalIps(JsonObject service) {
+    List<String> ips = new ArrayList<>();
+    objects(service, "status.loadBalancer.ingress").forEach(i -> ips.add(i.getString("ip", i.getString("hostname", ""))));
+    if (Fields.at(service, "spec.externalIPs") instanceof jakarta.json.JsonArray external) {
+      external.getValuesAs(JsonString.class).forEach(ip -> ips.add(ip.getString()));
+    }
+    if (ips.isEmpty()) {
+      return "LoadBalancer".equals(string(service, "spec.type")) ? "<pending>" : "<none>";
+    }
+    return String.join(",", ips);
+  }
+
+  private static String servicePorts(JsonObject service) {
+    String ports = objects(service, "spec.ports").stream().map(p -> {
+      String nodePort = p.containsKey("nodePort") ? ":" + p.get("nodePort") : "";
+      return p.get("port") + nodePort + "/" + p.getString("protocol", "TCP");
+    }).collect(Collectors.joining(","));
+    return orNone(ports);
+  }
+
+  private static String endpoints(JsonObject endpoints) {
+    List<String> all = new ArrayList<>();
+    for (JsonObject subset : objects(endpoints, "subsets")) {
+      for (JsonObject address : objects(subset, "addresses")) {
+        List<JsonObject> ports = objects(subset, "ports");
+        if (ports.isEmpty()) {
+          all.add(address.getString("ip", ""));
+        }
+        ports.forEach(port -> all.add(address.getString("ip", "") + ":" + port.get("port")));
+      }
+    }
+    if (all.isEmpty()) {
+      return "<none>";
+    }
+    String shown = all.stream().limit(3).collect(Collectors.joining(","));
+    return all.size() > 3 ? shown + " + " + (all.size() - 3) + " more..." : shown;
+  }
+
+  private static String containers(JsonObject owner, String field) {
+    return objects(owner, "spec.template.spec.containers").stream()
+        .map(c -> c.getString(field, "")).collect(Collectors.joining(","));
+  }
+
+  private static String anySelector(JsonObject owner) {
+    JsonObject selector = object(owner, "spec.selector");
+    JsonObject labels = selector.get("matchLabels") instanceof JsonObject m ? m : selector;
+    return orNone(selector(labels));
+  }
+
+  static String selector(JsonObject labels) {
+    return labels.entrySet().stream()
+        .filter(e -> e.getValue() instanceof JsonString)
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + ((JsonString) e.getValue()).getString())
+        .collect(Collectors.joining(","));
+  }
+
+}
