@@ -78,6 +78,33 @@ final class Kubectl {
     return withInput(null, args);
   }
 
+  /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
+  Process start(String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+    }
+  }
+
+  /** What a started kubectl printed, read until the text appears or the time is up. */
+  static String readUntil(Process process, String text, java.time.Duration timeout)
+      throws IOException, InterruptedException {
+    StringBuilder output = new StringBuilder();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var in = process.getInputStream();
+    while (System.nanoTime() < deadline && !output.toString().contains(text)) {
+      if (in.available() > 0) {
+        output.append(new String(in.readNBytes(in.available()), StandardCharsets.UTF_8));
+      } else {
+        Thread.sleep(100);
+      }
+    }
+    return output.toString();
+  }
+
   /** What kubectl printed and how it exited. */
   record Result(int exitCode, String out, String err) {
     @Override

@@ -6,7 +6,12 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.time.Instant;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
@@ -17,7 +22,17 @@ import org.hibernate.annotations.ColumnTransformer;
  */
 @Entity
 @Table(name = "api_change")
+@NamedQuery(
+    name = ObjectChange.AFTER,
+    query = "select c from ObjectChange c where c.revision > :after order by c.revision")
+@NamedQuery(
+    name = ObjectChange.AFTER_FOR_KIND,
+    query = "select c from ObjectChange c where c.revision > :after and c.key.apiGroup = :group"
+        + " and c.key.kind = :kind order by c.revision")
 public class ObjectChange {
+
+  public static final String AFTER = "ObjectChange.after";
+  public static final String AFTER_FOR_KIND = "ObjectChange.afterForKind";
 
   /** The watch event types of Kubernetes. */
   public enum Type {
@@ -71,5 +86,12 @@ public class ObjectChange {
 
   public UUID uid() {
     return uid;
+  }
+
+  /** The object as the change left it (as it was last, for a deletion). */
+  public JsonObject json() {
+    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+      return reader.readObject();
+    }
   }
 }

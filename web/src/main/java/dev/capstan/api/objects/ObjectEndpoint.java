@@ -25,6 +25,10 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.store.schema.SchemaMigration;
 import dev.capstan.validation.FieldError;
 import dev.capstan.validation.ObjectValidation;
+import dev.capstan.watch.ChangeFeed;
+import dev.capstan.watch.ChangeLog;
+import dev.capstan.watch.Subscription;
+import dev.capstan.watch.WatchFilter;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,6 +44,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,6 +64,12 @@ public class ObjectEndpoint {
   @Inject
   private Tables tables;
 
+  @Inject
+  private ChangeFeed feed;
+
+  @Inject
+  private ChangeLog changeLog;
+
   private final Clock clock = Clock.systemUTC();
 
   Response get(Target target, RequestOptions options) {
@@ -77,7 +88,7 @@ public class ObjectEndpoint {
   Response list(Target target, RequestOptions options) {
     requireStore();
     if (options.flag("watch")) {
-      throw Statuses.badRequest("watch is not served yet");
+      return watch(target, options);
     }
     ListQuery query = listQuery(target, options);
     ObjectList page = store.list(query);
@@ -97,6 +108,28 @@ public class ObjectEndpoint {
       return json(200, tables.list(target.type(), list, options.param("includeObject")));
     }
     return json(200, list);
+  }
+
+  /** {@code ?watch=1}: a stream of changes, see {@link WatchStream}. */
+  private Response watch(Target target, RequestOptions options) {
+    ListQuery query = listQuery(target, options);
+    Optional<Long> from = options.param("resourceVersion")
+        .filter(version -> !version.equals("0"))
+        .map(version -> {
+          try {
+            return Long.parseLong(version);
+          } catch (NumberFormatException e) {
+            throw Statuses.badRequest("invalid resourceVersion \"" + version + "\"");
+          }
+        });
+    long timeoutMillis = TimeUnit.SECONDS.toMillis(options.intParam("timeoutSeconds", 1800));
+    Optional<Optional<String>> table = options.wantsTable()
+        ? Optional.of(options.param("includeObject")) : Optional.empty();
+    Subscription subscription = feed.subscribe(new WatchFilter(query.apiGroup(), query.kind(),
+        query.namespace(), query.labels(), query.fields()));
+    WatchStream stream = new WatchStream(target.type(), query, from, timeoutMillis,
+        options.flag("allowWatchBookmarks"), table, subscription, store, changeLog, tables);
+    return Response.ok(stream).type(MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   Response create(Target target, RequestOptions options, String body) {

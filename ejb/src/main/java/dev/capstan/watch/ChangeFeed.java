@@ -1,0 +1,124 @@
+package dev.capstan.watch;
+
+import dev.capstan.contract.ClusterEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Streams the change log to this server's watchers.
+ *
+ * <pre>
+ *   writers (any server) ──commit──▶ api_change (PostgreSQL, revision order)
+ *                                        │ read "after last", woken by this server's commits,
+ *                                        ▼ and every 250 ms for the other servers'
+ *                                   ChangeFeed ──offer──▶ Subscription ──▶ one HTTP watch
+ * </pre>
+ *
+ * <p>The feed keeps nothing but the last revision it dispatched; the log in PostgreSQL is the
+ * truth, so any server can serve any watch. One thread per server.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class ChangeFeed {
+
+  private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
+  private static final long POLL_MILLIS = 250;
+  private static final int BATCH = 1_000;
+
+  @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+  private ManagedThreadFactory threads;
+
+  @Inject
+  private ChangeLog changeLog;
+
+  private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Object wakeUp = new Object();
+  private volatile boolean running = true;
+  private volatile long dispatched = -1;
+  private Thread thread;
+
+  @PostConstruct
+  void start() {
+    thread = threads.newThread(this::run);
+    thread.setName("capstan-change-feed");
+    thread.start();
+  }
+
+  @PreDestroy
+  void stop() {
+    running = false;
+    thread.interrupt();
+  }
+
+  /**
+   * Registers a watcher for live changes after {@link #dispatchedRevision()} at the time of the
+   * call; the caller replays older ones from the {@link ChangeLog} and skips duplicates.
+   */
+  public Subscription subscribe(WatchFilter filter) {
+    Subscription subscription = new Subscription(filter, subscriptions::remove);
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The last revision handed to subscribers (-1 before the feed has started). */
+  public long dispatchedRevision() {
+    return dispatched;
+  }
+
+  /** A write on this server committed: look at the log now rather than at the next poll. */
+  public void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ClusterEvent event) {
+    synchronized (wakeUp) {
+      wakeUp.notifyAll();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        if (dispatched < 0) {
+          dispatched = changeLog.newestRevision();
+        }
+        List<Change> changes = changeLog.after(dispatched, BATCH);
+        for (Change change : changes) {
+          subscriptions.forEach(subscription -> subscription.offer(change));
+          dispatched = change.revision();
+        }
+        if (changes.size() < BATCH) {
+          synchronized (wakeUp) {
+            wakeUp.wait(POLL_MILLIS);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // The database may be down or the schema not migrated yet: try again shortly.
+        LOG.log(Level.FINE, "Change feed could not read the change log", e);
+        sleepQuietly(1_000);
+      }
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
