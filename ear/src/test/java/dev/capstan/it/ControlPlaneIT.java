@@ -54,6 +54,14 @@ class ControlPlaneIT {
   }
 
   @Test
+  void versionIsServedWithATrailingSlashToo() {
+    HttpResponse<String> response = Http.get(SERVER.api("/version/"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Http.json(response).getString("minor")).isEqualTo("32");
+  }
+
+  @Test
   void heartbeatTimerFiresEveryFewSeconds() throws Exception {
     long first = heartbeats();
     long deadline = System.currentTimeMillis() + 15_000;

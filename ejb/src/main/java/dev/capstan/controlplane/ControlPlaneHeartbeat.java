@@ -53,7 +53,7 @@ public class ControlPlaneHeartbeat {
   }
 
   /** This server's name among the control-plane instances. */
-  public static String instanceId() {
+  private static String instanceId() {
     return System.getProperty("jboss.node.name", hostName());
   }
 

@@ -67,9 +67,14 @@ public class ChangeFeed {
 
   /**
    * Registers a watcher for live changes after {@link #dispatchedRevision()} at the time of the
-   * call; the caller replays older ones from the {@link ChangeLog} and skips duplicates.
+   * call; the caller then replays or lists from the {@link ChangeLog} (which covers everything up
+   * to now) and skips the revisions it has already sent.
+   *
+   * <p>The feed's starting revision is fixed before the first subscription exists: if it were
+   * fixed later, the changes between a watcher's list and that start would reach nobody.
    */
   public Subscription subscribe(WatchFilter filter) {
+    startingPoint();
     Subscription subscription = new Subscription(filter, subscriptions::remove);
     subscriptions.add(subscription);
     return subscription;
@@ -87,12 +92,17 @@ public class ChangeFeed {
     }
   }
 
+  /** Fixes where the feed starts (the newest revision), once; after that it only advances. */
+  private synchronized void startingPoint() {
+    if (dispatched < 0) {
+      dispatched = changeLog.newestRevision();
+    }
+  }
+
   private void run() {
     while (running) {
       try {
-        if (dispatched < 0) {
-          dispatched = changeLog.newestRevision();
-        }
+        startingPoint();
         List<Change> changes = changeLog.after(dispatched, BATCH);
         for (Change change : changes) {
           subscriptions.forEach(subscription -> subscription.offer(change));

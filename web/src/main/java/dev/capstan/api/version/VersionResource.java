@@ -30,14 +30,6 @@ public class VersionResource {
     return VERSION;
   }
 
-  /** kubectl and client libraries ask for {@code /version/} too. */
-  @GET
-  @Path("/")
-  @Produces(MediaType.APPLICATION_JSON)
-  public JsonObject versionWithSlash() {
-    return VERSION;
-  }
-
   private static JsonObject build() {
     Properties build = new Properties();
     try (InputStream in = VersionResource.class.getResourceAsStream("/capstan-build.properties")) {
