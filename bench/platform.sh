@@ -6,7 +6,9 @@
 #   - namespace creates through the REST API (bench/CreateLoad.java, keep-alive HTTP clients):
 #     N by one client, then N by C concurrent clients; throughput and latency percentiles
 #     (every write takes the single cluster-revision row lock, so this measures that ceiling)
-# Usage: bench/platform.sh [N=1000] [C=8]. Uses CAPSTAN_HOME=.capstan/bench and port offset 3000,
+#   - bench/ApiBench.java: list of PODS (default 10000) pods, paged and label-selected, and
+#     watch delivery latency (write start to event)
+# Usage: [PODS=10000] bench/platform.sh [N=1000] [C=8]. Uses CAPSTAN_HOME=.capstan/bench and port offset 3000,
 # so it does not touch a cluster started with `bin/capstan up`. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,3 +34,4 @@ printf 'memory: control plane idle RSS         %6d MiB\n' "$(( $(awk '/VmRSS/ {p
 
 java bench/CreateLoad.java "$API" "$N" 1
 java bench/CreateLoad.java "$API" "$N" "$C"
+java bench/ApiBench.java "$API" "${PODS:-10000}" "$C" 200
