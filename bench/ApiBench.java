@@ -110,6 +110,7 @@ public class ApiBench {
             + namespace + "/configmaps?watch=1&resourceVersion=" + revision(api, namespace)
             + "&timeoutSeconds=300").toURL().openConnection();
         connection.setReadTimeout(0);
+        connection.setRequestProperty("Authorization", "Bearer " + System.getenv("CAPSTAN_TOKEN"));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(),
             StandardCharsets.UTF_8))) {
           open.countDown();
@@ -153,12 +154,14 @@ public class ApiBench {
   }
 
   private static String get(String url) throws Exception {
-    return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+    return CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + System.getenv("CAPSTAN_TOKEN")).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static void post(String url, String json) throws Exception {
     HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Bearer " + System.getenv("CAPSTAN_TOKEN"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 201) {

@@ -61,6 +61,7 @@ public class CreateLoad {
   private static int create(HttpClient client, String api, String name) throws Exception {
     String body = "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";
     HttpRequest request = HttpRequest.newBuilder(URI.create(api + "/api/v1/namespaces"))
+        .header("Authorization", "Bearer " + System.getenv("CAPSTAN_TOKEN"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();

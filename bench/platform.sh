@@ -32,6 +32,7 @@ sleep 30
 pid=$(cat "$CAPSTAN_HOME/run/wildfly.pid")
 printf 'memory: control plane idle RSS         %6d MiB\n' "$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))"
 
+export CAPSTAN_TOKEN=$(cat "$CAPSTAN_HOME/secrets/admin-token")
 java bench/CreateLoad.java "$API" "$N" 1
 java bench/CreateLoad.java "$API" "$N" "$C"
 java bench/ApiBench.java "$API" "${PODS:-10000}" "$C" 200

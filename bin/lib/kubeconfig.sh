@@ -9,10 +9,12 @@ kind: Config
 clusters:
 - name: capstan
   cluster:
-    server: $(api_url)
+    server: https://127.0.0.1:$HTTPS_PORT
+    certificate-authority-data: $(base64 -w0 "$TLS_DIR/ca.crt")
 users:
 - name: capstan-admin
-  user: {}
+  user:
+    token: $(secret admin-token)
 contexts:
 - name: capstan
   context:

@@ -28,6 +28,8 @@ prepare_wildfly_base() {
       -g capstan-subscriber -sc "$WILDFLY_BASE/configuration" > "$LOG_DIR/add-user.log" 2>&1 \
       || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
   fi
+  write_token_file
+  ensure_tls
   rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
     || cp "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear"
@@ -35,8 +37,22 @@ prepare_wildfly_base() {
 
 require_wildfly_ports() {
   require_free_port "$HTTP_PORT" "Capstan API"
+  require_free_port "$HTTPS_PORT" "Capstan API over TLS"
   require_free_port "$MANAGEMENT_PORT" "WildFly management"
   require_free_port "$MESSAGING_PORT" "Capstan messaging"
+}
+
+# The API's bearer tokens (kube-apiserver's token-file format): the admin's, in the kubeconfig,
+# and the node agents'. The server reads the file again when it changes.
+TOKEN_FILE=$CAPSTAN_HOME/tokens.csv
+
+write_token_file() {
+  (umask 077 && cat > "$TOKEN_FILE" <<TOKENS
+# token,user,uid,"groups" (written by bin/capstan; secrets in $SECRETS_DIR)
+$(secret admin-token),admin,admin,"system:masters"
+$(secret node-token),system:node:$(hostname -s),node-$(hostname -s),"system:nodes"
+TOKENS
+  )
 }
 
 start_wildfly() {
@@ -49,6 +65,8 @@ start_wildfly() {
     -Djboss.server.base.dir="$WILDFLY_BASE" \
     -Djboss.node.name="${node_name:0:23}" \
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
+    -Dcapstan.token.file="$TOKEN_FILE" \
+    -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
   remember_started wildfly
@@ -72,7 +90,7 @@ stop_wildfly() { stop_pid_file wildfly 60; }
 wildfly_status() {
   local pid
   if pid=$(running_pid wildfly); then
-    echo "running (pid $pid, API $(api_url), readyz: $(curl -s --max-time 3 "$(api_url)/readyz" || echo 'no answer'))"
+    echo "running (pid $pid, API https://127.0.0.1:$HTTPS_PORT, readyz: $(curl -s --max-time 3 "$(api_url)/readyz" || echo 'no answer'))"
   else
     echo "stopped"
     return 1

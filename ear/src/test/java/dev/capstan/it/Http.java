@@ -64,7 +64,28 @@ final class Http {
     return "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";
   }
 
+  /** The bearer token of the test servers' admin user. */
+  static String token() {
+    return System.getProperty("it.admin.token");
+  }
+
+  /** A request as an anonymous client sends it: no Authorization header. */
+  static HttpResponse<String> anonymous(URI uri) {
+    return sendAs(HttpRequest.newBuilder(uri).GET(), null);
+  }
+
+  static HttpResponse<String> getWithToken(URI uri, String token) {
+    return sendAs(HttpRequest.newBuilder(uri).GET(), token);
+  }
+
   private static HttpResponse<String> send(HttpRequest.Builder request) {
+    return sendAs(request, token());
+  }
+
+  private static HttpResponse<String> sendAs(HttpRequest.Builder request, String token) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
       return CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real kubectl ({@code /usr/bin/kubectl}, which picks the client matching the server's
- * version) run against a test server through a kubeconfig of its own.
+ * version) run against a test server through a kubeconfig of its own, over HTTPS (the test
+ * servers use WildFly's self-signed certificate, hence {@code insecure-skip-tls-verify}; the
+ * launcher's kubeconfig verifies its own CA instead).
  */
 final class Kubectl {
 
@@ -21,10 +23,19 @@ final class Kubectl {
   }
 
   static Kubectl against(TestServer server) {
+    return against(server, Http.token(), "kubeconfig-" + server.portOffset());
+  }
+
+  /** kubectl with a kubeconfig that carries the given token. */
+  static Kubectl withToken(TestServer server, String token) {
+    return against(server, token, "kubeconfig-other-" + server.portOffset());
+  }
+
+  private static Kubectl against(TestServer server, String token, String fileName) {
     try {
       Path dir = Path.of(System.getProperty("it.dir", "target/it"));
       Files.createDirectories(dir);
-      Path file = dir.resolve("kubeconfig-" + server.portOffset());
+      Path file = dir.resolve(fileName);
       Files.writeString(file, """
           apiVersion: v1
           kind: Config
@@ -32,14 +43,16 @@ final class Kubectl {
           - name: it
             cluster:
               server: %s
+              insecure-skip-tls-verify: true
           users:
           - name: it
-            user: {}
+            user: %s
           contexts:
           - name: it
             context: {cluster: it, user: it, namespace: default}
           current-context: it
-          """.formatted(server.api("").toString()));
+          """.formatted(server.secureApi().toString(),
+          token == null ? "{}" : "{token: " + token + "}"));
       return new Kubectl(file);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -24,6 +24,11 @@ record TestServer(int portOffset) {
     return URI.create("http://127.0.0.1:" + (8080 + portOffset) + path);
   }
 
+  /** The TLS address, as kubectl uses it (it sends bearer tokens only over HTTPS). */
+  URI secureApi() {
+    return URI.create("https://127.0.0.1:" + (8443 + portOffset));
+  }
+
   String messagingUrl() {
     return Topics.clientUrl("127.0.0.1", 61616 + portOffset).replace("reconnectAttempts=-1",
         "reconnectAttempts=0");

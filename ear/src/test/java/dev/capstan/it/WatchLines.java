@@ -21,7 +21,8 @@ final class WatchLines implements AutoCloseable {
   private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
   WatchLines(URI uri) {
-    response = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(uri).GET().build(),
+    response = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + Http.token()).GET().build(),
         HttpResponse.BodyHandlers.ofLines());
     response.thenAccept(r -> r.body().forEach(line -> {
       if (!line.isBlank()) {

@@ -63,6 +63,10 @@ final class WatchStream implements StreamingOutput {
 
   @Override
   public void write(OutputStream out) throws IOException {
+    // Commit "200 OK" and the headers now, as kube-apiserver does: a client waiting for the
+    // response must not wait for the first event (an empty collection may have none for long).
+    out.write(new byte[0]);
+    out.flush();
     try (subscription) {
       long sent = resourceVersion.isEmpty() ? sendCurrentState(out) : replay(out, resourceVersion.get());
       long deadline = System.currentTimeMillis() + timeoutMillis;

@@ -1,0 +1,38 @@
+# TLS for the API: a private CA of this installation (kept under $CAPSTAN_HOME/tls), a server
+# certificate it signs for the addresses kubectl uses, installed as WildFly's keystore. kubectl
+# trusts the CA through the kubeconfig; it sends bearer tokens only over HTTPS.
+
+TLS_DIR=$CAPSTAN_HOME/tls
+HTTPS_PORT=$((8443 + CAPSTAN_PORT_OFFSET))
+TLS_KEYSTORE_NAME=capstan-tls.p12
+
+ensure_tls() {
+  command -v openssl >/dev/null 2>&1 \
+    || die "openssl is not installed, so no TLS certificate can be made; install it (Debian: apt-get install openssl)."
+  mkdir -p "$TLS_DIR"
+  chmod 700 "$TLS_DIR"
+  if [[ ! -s $TLS_DIR/ca.crt || ! -s $TLS_DIR/ca.key ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=capstan-ca" \
+      -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.crt" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      > "$LOG_DIR/tls.log" 2>&1 || die "could not create the CA (see $LOG_DIR/tls.log)."
+  fi
+  local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s)"
+  [[ -n ${CAPSTAN_BIND_ADDRESS:-} && $CAPSTAN_BIND_ADDRESS != 0.0.0.0 ]] && sans+=",IP:$CAPSTAN_BIND_ADDRESS"
+  if [[ ! -s $TLS_DIR/server.crt || $(cat "$TLS_DIR/server.sans" 2>/dev/null) != "$sans" ]]; then
+    openssl req -new -newkey rsa:2048 -nodes -subj "/CN=capstan-apiserver" \
+      -keyout "$TLS_DIR/server.key" -out "$TLS_DIR/server.csr" >> "$LOG_DIR/tls.log" 2>&1 \
+      && openssl x509 -req -sha256 -days 825 -in "$TLS_DIR/server.csr" \
+        -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAcreateserial -out "$TLS_DIR/server.crt" \
+        -extfile <(printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n' "$sans") \
+        >> "$LOG_DIR/tls.log" 2>&1 \
+      || die "could not create the server certificate (see $LOG_DIR/tls.log)."
+    echo "$sans" > "$TLS_DIR/server.sans"
+  fi
+  export CAPSTAN_TLS_KEYSTORE_PASSWORD
+  CAPSTAN_TLS_KEYSTORE_PASSWORD=$(secret tls-keystore-password)
+  openssl pkcs12 -export -name capstan-apiserver -in "$TLS_DIR/server.crt" \
+    -inkey "$TLS_DIR/server.key" -certfile "$TLS_DIR/ca.crt" \
+    -out "$WILDFLY_BASE/configuration/$TLS_KEYSTORE_NAME" -passout env:CAPSTAN_TLS_KEYSTORE_PASSWORD \
+    >> "$LOG_DIR/tls.log" 2>&1 || die "could not write the TLS keystore (see $LOG_DIR/tls.log)."
+}
