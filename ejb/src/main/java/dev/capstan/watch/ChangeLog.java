@@ -1,6 +1,7 @@
 package dev.capstan.watch;
 
 import dev.capstan.store.entity.ObjectChange;
+import dev.capstan.store.entity.ObjectKey;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -40,6 +41,20 @@ public class ChangeLog {
         .getResultStream()
         .map(Change::of)
         .toList();
+  }
+
+  /** Every change of one object (all its incarnations) still in the log, oldest first. */
+  public List<ObjectChange> history(ObjectKey key) {
+    return em.createNamedQuery(ObjectChange.HISTORY, ObjectChange.class)
+        .setParameter("key", key)
+        .getResultList();
+  }
+
+  /** The revision up to which the log has been compacted: changes at or below it are gone. */
+  public long compactedRevision() {
+    Object compacted = em.createNativeQuery("SELECT compacted FROM cluster_revision WHERE id = 1")
+        .getSingleResult();
+    return ((Number) compacted).longValue();
   }
 
   /** The newest revision in the log, or 0 when it is empty. */

@@ -29,8 +29,12 @@ import org.hibernate.annotations.ColumnTransformer;
     name = ObjectChange.AFTER_FOR_KIND,
     query = "select c from ObjectChange c where c.revision > :after and c.key.apiGroup = :group"
         + " and c.key.kind = :kind order by c.revision")
+@NamedQuery(
+    name = ObjectChange.HISTORY,
+    query = "select c from ObjectChange c where c.key = :key order by c.revision")
 public class ObjectChange {
 
+  public static final String HISTORY = "ObjectChange.history";
   public static final String AFTER = "ObjectChange.after";
   public static final String AFTER_FOR_KIND = "ObjectChange.afterForKind";
 
@@ -86,6 +90,10 @@ public class ObjectChange {
 
   public UUID uid() {
     return uid;
+  }
+
+  public Instant recordedAt() {
+    return recordedAt;
   }
 
   /** The object as the change left it (as it was last, for a deletion). */

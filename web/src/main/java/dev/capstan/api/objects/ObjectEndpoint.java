@@ -74,6 +74,9 @@ public class ObjectEndpoint {
 
   Response get(Target target, RequestOptions options) {
     requireStore();
+    if (target.subresource().filter("history"::equals).isPresent()) {
+      return json(200, History.of(target, changeLog));
+    }
     StoredObject object = find(target);
     if (target.subresource().isPresent()) {
       return switch (target.subresource().get()) {

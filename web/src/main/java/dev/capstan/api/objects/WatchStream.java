@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.store.ListQuery;
@@ -68,6 +69,12 @@ final class WatchStream implements StreamingOutput {
     out.write(new byte[0]);
     out.flush();
     try (subscription) {
+      if (resourceVersion.isPresent() && resourceVersion.get() < changeLog.compactedRevision()) {
+        // As kube-apiserver: the watch starts, then says Gone; clients list and watch again.
+        send(out, "ERROR", Statuses.gone("too old resource version: " + resourceVersion.get()
+            + " (" + changeLog.compactedRevision() + ")"));
+        return;
+      }
       long sent = resourceVersion.isEmpty() ? sendCurrentState(out) : replay(out, resourceVersion.get());
       long deadline = System.currentTimeMillis() + timeoutMillis;
       long nextBookmark = System.currentTimeMillis() + BOOKMARK_MILLIS;
@@ -130,7 +137,7 @@ final class WatchStream implements StreamingOutput {
   }
 
   private void send(OutputStream out, String eventType, JsonObject object) throws IOException {
-    JsonObject shown = table.isPresent() && !eventType.equals("BOOKMARK")
+    JsonObject shown = table.isPresent() && !eventType.equals("BOOKMARK") && !eventType.equals("ERROR")
         ? tables.single(type, object, table.get()) : object;
     String line = Json.createObjectBuilder().add("type", eventType).add("object", shown).build() + "\n";
     out.write(line.getBytes(StandardCharsets.UTF_8));

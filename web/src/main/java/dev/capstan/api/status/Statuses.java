@@ -66,6 +66,11 @@ public final class Statuses {
         "the server rejected our request due to an error in our request: " + message, null));
   }
 
+  /** 410 Expired: a resourceVersion older than the compacted history. */
+  public static JsonObject gone(String message) {
+    return failure(410, "Expired", message, null);
+  }
+
   /** 400: the request itself cannot be understood (e.g. malformed JSON). */
   public static ApiException badRequest(String message) {
     return new ApiException(failure(400, "BadRequest", message, null));
