@@ -129,6 +129,16 @@ class KubectlIT {
     assertThat(result.err()).contains("is invalid: metadata.name: Invalid value: \"Node_JS\"");
   }
 
+  @Test
+  void componentStatusesShowTheDatabaseHealthyAndWhatDoesNotRunYet() {
+    Kubectl.Result result = kubectl.run("get", "componentstatuses");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR");
+    assertThat(result.out()).containsPattern("(?m)^etcd-0\\s+Healthy\\s+\\{\"health\":\"true\"");
+    assertThat(result.out()).containsPattern("(?m)^scheduler\\s+Unhealthy\\s+.*not running");
+  }
+
   private static String namespace() {
     String name = NamespaceApiIT.uniqueName();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())

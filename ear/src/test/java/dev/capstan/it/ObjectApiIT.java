@@ -180,6 +180,19 @@ class ObjectApiIT {
         .contains("pods", "services", "replicationcontrollers", "replicationcontrollers/scale");
   }
 
+  @Test
+  void oversizedBodyIsRefusedWith413AndNothingIsStored() throws Exception {
+    String namespace = newNamespace();
+    String big = "x".repeat(4 * 1024 * 1024);
+    HttpResponse<String> response = Http.postJson(configMaps(namespace),
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},"
+            + "\"data\":{\"k\":\"" + big + "\"}}");
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(Http.json(response).getString("reason")).isEqualTo("RequestEntityTooLarge");
+    assertThat(Http.get(URI.create(configMaps(namespace) + "/big")).statusCode()).isEqualTo(404);
+  }
+
   private static String newNamespace() {
     String name = NamespaceApiIT.uniqueName();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())

@@ -4,6 +4,7 @@ import dev.capstan.admission.Defaulting;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
+import dev.capstan.health.ComponentStatuses;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.patch.InvalidPatchException;
@@ -70,9 +71,17 @@ public class ObjectEndpoint {
   @Inject
   private ChangeLog changeLog;
 
+  @Inject
+  private ComponentStatuses componentStatuses;
+
   private final Clock clock = Clock.systemUTC();
 
   Response get(Target target, RequestOptions options) {
+    if (target.type() == ResourceTypes.COMPONENT_STATUS) {
+      String name = target.name().orElseThrow();
+      return respond(200, componentStatuses.named(name)
+          .orElseThrow(() -> Statuses.notFound("componentstatuses", name)), target, options);
+    }
     requireStore();
     if (target.subresource().filter("history"::equals).isPresent()) {
       return json(200, History.of(target, changeLog));
@@ -89,6 +98,16 @@ public class ObjectEndpoint {
   }
 
   Response list(Target target, RequestOptions options) {
+    if (target.type() == ResourceTypes.COMPONENT_STATUS) {
+      JsonArrayBuilder components = Json.createArrayBuilder();
+      componentStatuses.all().forEach(components::add);
+      JsonObject list = Json.createObjectBuilder()
+          .add("kind", "ComponentStatusList").add("apiVersion", "v1")
+          .add("metadata", Json.createObjectBuilder()).add("items", components).build();
+      return options.wantsTable()
+          ? json(200, tables.list(target.type(), list, options.param("includeObject")))
+          : json(200, list);
+    }
     requireStore();
     if (options.flag("watch")) {
       return watch(target, options);

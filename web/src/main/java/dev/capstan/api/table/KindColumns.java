@@ -89,6 +89,13 @@ final class KindColumns {
           text("Object", "The object the event is about", 0, o ->
               string(o, "involvedObject.kind").toLowerCase() + "/" + string(o, "involvedObject.name")),
           text("Message", "Message", 0, o -> string(o, "message")));
+      case "ComponentStatus" -> List.of(name(),
+          text("Status", "Status of the component", 0, o -> objects(o, "conditions").stream()
+              .anyMatch(c -> "True".equals(c.getString("status", ""))) ? "Healthy" : "Unhealthy"),
+          text("Message", "Message of the component", 0, o -> objects(o, "conditions").stream()
+              .map(c -> c.getString("message", "")).findFirst().orElse("")),
+          text("Error", "Error of the component", 0, o -> objects(o, "conditions").stream()
+              .map(c -> c.getString("error", "")).findFirst().orElse("")));
       default -> List.of(name(), age());
     };
   }

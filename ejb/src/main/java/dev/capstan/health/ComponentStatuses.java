@@ -1,0 +1,63 @@
+package dev.capstan.health;
+
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The read-only {@code ComponentStatus} objects of {@code kubectl get componentstatuses}, built
+ * from live checks on every request: the store ({@code etcd-0}, the name kubectl users know, here
+ * the PostgreSQL database), the scheduler and the controller manager. The latter two report that
+ * they do not run until they exist (issue 5), rather than claiming health.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ComponentStatuses {
+
+  private static final List<String> NAMES = List.of("scheduler", "controller-manager", "etcd-0");
+
+  @Inject
+  private HealthChecks checks;
+
+  public List<JsonObject> all() {
+    return NAMES.stream().map(this::status).toList();
+  }
+
+  public Optional<JsonObject> named(String name) {
+    return NAMES.contains(name) ? Optional.of(status(name)) : Optional.empty();
+  }
+
+  private JsonObject status(String name) {
+    return switch (name) {
+      case "etcd-0" -> {
+        HealthCheck database = checks.database();
+        yield component(name, database.healthy(), database.healthy()
+            ? "{\"health\":\"true\",\"reason\":\"\"}" : "", database.reason());
+      }
+      default -> component(name, false, "", "not running: the " + name + " is not part of Capstan yet");
+    };
+  }
+
+  private static JsonObject component(String name, boolean healthy, String message, String error) {
+    var condition = Json.createObjectBuilder()
+        .add("type", "Healthy")
+        .add("status", healthy ? "True" : "False")
+        .add("message", message);
+    if (!error.isEmpty()) {
+      condition.add("error", error);
+    }
+    JsonArrayBuilder conditions = Json.createArrayBuilder().add(condition);
+    return Json.createObjectBuilder()
+        .add("kind", "ComponentStatus")
+        .add("apiVersion", "v1")
+        .add("metadata", Json.createObjectBuilder().add("name", name))
+        .add("conditions", conditions)
+        .build();
+  }
+}
