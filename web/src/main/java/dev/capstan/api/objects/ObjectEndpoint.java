@@ -134,6 +134,11 @@ public class ObjectEndpoint {
 
   /** {@code ?watch=1}: a stream of changes, see {@link WatchStream}. */
   private Response watch(Target target, RequestOptions options) {
+    if (options.webSocketUpgrade()) {
+      // Watches stream over plain HTTP; clients that try a WebSocket first (fabric8) fall back
+      // on a 503, whereas a long 200 stream would leave their handshake waiting.
+      throw Statuses.serviceUnavailable("watch is not served over WebSocket; use HTTP streaming");
+    }
     ListQuery query = listQuery(target, options);
     Optional<Long> from = options.param("resourceVersion")
         .filter(version -> !version.equals("0"))

@@ -16,11 +16,12 @@ import java.util.Optional;
  * @param accept the media types the client accepts, best first
  */
 record RequestOptions(MultivaluedMap<String, String> query, Optional<MediaType> contentType,
-    List<MediaType> accept) {
+    List<MediaType> accept, boolean webSocketUpgrade) {
 
   static RequestOptions of(UriInfo uri, HttpHeaders headers) {
+    String upgrade = headers.getHeaderString("Upgrade");
     return new RequestOptions(uri.getQueryParameters(), Optional.ofNullable(headers.getMediaType()),
-        headers.getAcceptableMediaTypes());
+        headers.getAcceptableMediaTypes(), upgrade != null && upgrade.equalsIgnoreCase("websocket"));
   }
 
   Optional<String> param(String name) {
