@@ -122,11 +122,28 @@ class KubectlIT {
   @Test
   void invalidNameIsRefusedNamingTheField() {
     String namespace = namespace();
-    Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml", "node-js-pod", "Node_JS"),
+    Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml",
+        "metadata: {name: node-js-pod}", "metadata: {name: Node_JS}"),
         "create", "--validate=false", "-n", namespace, "-f", "-");
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.err()).contains("is invalid: metadata.name: Invalid value: \"Node_JS\"");
+  }
+
+  @Test
+  void theBooksTyposAreRefusedWithTheFieldNamed() {
+    String namespace = namespace();
+    Kubectl.Result service = kubectl.withInput(Fixtures.read("node-js-service.yaml", "LoadBalancer",
+        "nodeport"), "create", "--validate=false", "-n", namespace, "-f", "-");
+    assertThat(service.exitCode()).isNotZero();
+    assertThat(service.err()).contains("spec.type: Unsupported value: \"nodeport\"");
+
+    Kubectl.Result rc = kubectl.withInput(Fixtures.read("node-js-rc.yaml", "selector: {name: node-js}",
+        "selector: {name: nodejs}"), "create", "--validate=false", "-n", namespace, "-f", "-");
+    assertThat(rc.exitCode()).isNotZero();
+    assertThat(rc.err()).contains("spec.template.metadata.labels: Invalid value",
+        "`selector` does not match template `labels`");
+    assertThat(kubectl.run("get", "svc,rc", "-n", namespace).err()).contains("No resources found");
   }
 
   @Test

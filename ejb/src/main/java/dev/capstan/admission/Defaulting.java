@@ -24,7 +24,9 @@ public final class Defaulting {
       case "Namespace" -> namespace(object);
       case "Pod" -> with(object, "spec", podSpec(child(object, "spec")));
       case "Service" -> with(object, "spec", serviceSpec(child(object, "spec")));
-      case "ReplicationController", "ReplicaSet.apps", "Deployment.apps" ->
+      case "ReplicationController" -> with(object, "spec",
+          selectorFromTemplate(replicated(child(object, "spec"), true)));
+      case "ReplicaSet.apps", "Deployment.apps" ->
           with(object, "spec", replicated(child(object, "spec"), true));
       case "DaemonSet.apps", "Job.batch" -> with(object, "spec", replicated(child(object, "spec"), false));
       default -> object;
@@ -59,6 +61,16 @@ public final class Defaulting {
       result.add("template", with(template, "spec", podSpec(child(template, "spec"))));
     }
     return result.build();
+  }
+
+  /** A ReplicationController without a selector selects its template's labels (Kubernetes does so). */
+  private static JsonObject selectorFromTemplate(JsonObject spec) {
+    JsonObject selector = child(spec, "selector");
+    JsonObject templateLabels = child(child(child(spec, "template"), "metadata"), "labels");
+    if (!selector.isEmpty() || templateLabels.isEmpty()) {
+      return spec;
+    }
+    return Json.createObjectBuilder(spec).add("selector", templateLabels).build();
   }
 
   static JsonObject podSpec(JsonObject spec) {

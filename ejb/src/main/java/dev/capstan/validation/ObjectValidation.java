@@ -31,12 +31,15 @@ public final class ObjectValidation {
       return errors;
     }
     errors.addAll(validateMetadata(type, body));
+    errors.addAll(KindRules.validate(type.group(), type.kind(), body));
     return errors;
   }
 
   /** The problems of an object submitted to replace (or as the result of patching) another. */
   public static List<FieldError> validateUpdate(ResourceType type, JsonObject body) {
-    return validateMetadata(type, body);
+    List<FieldError> errors = validateMetadata(type, body);
+    errors.addAll(KindRules.validate(type.group(), type.kind(), body));
+    return errors;
   }
 
   private static List<FieldError> validateMetadata(ResourceType type, JsonObject body) {

@@ -1,0 +1,177 @@
+package dev.capstan.validation;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Kind-specific validation, with Kubernetes' field paths and wording: pod specs (also inside every
+ * template), services, and the replicated kinds' selectors. These are the mistakes the classic
+ * walkthroughs' typos make ({@code type: nodeport}, a selector that does not match the template's
+ * labels), which must get a clear 422 rather than be stored.
+ */
+final class KindRules {
+
+  private static final List<String> SERVICE_TYPES =
+      List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+  private static final List<String> AFFINITIES = List.of("ClientIP", "None");
+  private static final List<String> RESTART_POLICIES = List.of("Always", "Never", "OnFailure");
+  private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
+
+  private KindRules() {}
+
+  static List<FieldError> validate(String group, String kind, JsonObject object) {
+    List<FieldError> errors = new ArrayList<>();
+    JsonObject spec = object(object, "spec");
+    String key = group.isEmpty() ? kind : kind + "." + group;
+    switch (key) {
+      case "Pod" -> podSpec(spec, "spec", errors);
+      case "Service" -> service(spec, errors);
+      case "ReplicationController" -> replicated(spec, false, errors);
+      case "ReplicaSet.apps", "Deployment.apps", "DaemonSet.apps" -> replicated(spec, true, errors);
+      case "Job.batch" -> {
+        if (spec.get("template") instanceof JsonObject template) {
+          podSpec(object(template, "spec"), "spec.template.spec", errors);
+        }
+      }
+      default -> { }
+    }
+    return errors;
+  }
+
+  private static void replicated(JsonObject spec, boolean labelSelector, List<FieldError> errors) {
+    if (spec.get("replicas") instanceof JsonNumber replicas && replicas.intValue() < 0) {
+      errors.add(FieldError.invalid("spec.replicas", replicas.toString(),
+          "must be greater than or equal to 0"));
+    }
+    JsonObject template = object(spec, "template");
+    Map<String, String> templateLabels = strings(object(object(template, "metadata"), "labels"));
+    Map<String, String> selector = labelSelector
+        ? strings(object(object(spec, "selector"), "matchLabels"))
+        : strings(object(spec, "selector"));
+    if (labelSelector && !(spec.get("selector") instanceof JsonObject)) {
+      errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
+    } else if (!templateLabels.entrySet().containsAll(selector.entrySet())) {
+      errors.add(FieldError.invalid("spec.template.metadata.labels",
+          goMap(templateLabels), "`selector` does not match template `labels`"));
+    }
+    if (!spec.containsKey("template")) {
+      errors.add(new FieldError("spec.template", "FieldValueRequired", "Required value"));
+    } else {
+      podSpec(object(template, "spec"), "spec.template.spec", errors);
+    }
+  }
+
+  private static void podSpec(JsonObject spec, String path, List<FieldError> errors) {
+    enumValue(spec, "restartPolicy", path, RESTART_POLICIES, errors);
+    if (!(spec.get("containers") instanceof JsonArray containers) || containers.isEmpty()) {
+      errors.add(new FieldError(path + ".containers", "FieldValueRequired", "Required value"));
+      return;
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < containers.size(); i++) {
+      String at = path + ".containers[" + i + "]";
+      JsonObject container = containers.get(i) instanceof JsonObject c ? c : JsonValue.EMPTY_JSON_OBJECT;
+      String name = container.getString("name", "");
+      if (name.isEmpty()) {
+        errors.add(new FieldError(at + ".name", "FieldValueRequired", "Required value"));
+      } else if (!names.add(name)) {
+        errors.add(new FieldError(at + ".name", "FieldValueDuplicate", "Duplicate value: \"" + name + "\""));
+      } else {
+        Names.dns1123LabelProblem(name).ifPresent(p -> errors.add(FieldError.invalid(at + ".name", name, p)));
+      }
+      if (container.getString("image", "").isBlank()) {
+        errors.add(new FieldError(at + ".image", "FieldValueRequired", "Required value"));
+      }
+      List<JsonObject> ports = objects(container, "ports");
+      for (int j = 0; j < ports.size(); j++) {
+        portNumber(ports.get(j), "containerPort", at + ".ports[" + j + "]", errors);
+        enumValue(ports.get(j), "protocol", at + ".ports[" + j + "]", PROTOCOLS, errors);
+      }
+      JsonObject resources = object(container, "resources");
+      for (String section : List.of("limits", "requests")) {
+        object(resources, section).forEach((resource, value) -> {
+          String text = value instanceof JsonString s ? s.getString() : value.toString();
+          if (!Quantities.isValid(text)) {
+            errors.add(FieldError.invalid(at + ".resources." + section + "[" + resource + "]",
+                text, Quantities.problem()));
+          }
+        });
+      }
+    }
+  }
+
+  private static void service(JsonObject spec, List<FieldError> errors) {
+    enumValue(spec, "type", "spec", SERVICE_TYPES, errors);
+    enumValue(spec, "sessionAffinity", "spec", AFFINITIES, errors);
+    List<JsonObject> ports = objects(spec, "ports");
+    for (int i = 0; i < ports.size(); i++) {
+      String at = "spec.ports[" + i + "]";
+      JsonObject port = ports.get(i);
+      if (ports.size() > 1 && port.getString("name", "").isEmpty()) {
+        errors.add(new FieldError(at + ".name", "FieldValueRequired", "Required value"));
+      }
+      portNumber(port, "port", at, errors);
+      enumValue(port, "protocol", at, PROTOCOLS, errors);
+      if (port.get("nodePort") instanceof JsonNumber nodePort
+          && (nodePort.intValue() < 30000 || nodePort.intValue() > 32767)) {
+        errors.add(FieldError.invalid(at + ".nodePort", nodePort.toString(),
+            "provided port is not in the valid range. The range of valid ports is 30000-32767"));
+      }
+    }
+  }
+
+  private static void portNumber(JsonObject port, String field, String at, List<FieldError> errors) {
+    JsonValue value = port.get(field);
+    if (!(value instanceof JsonNumber number)) {
+      errors.add(new FieldError(at + "." + field, "FieldValueRequired", "Required value"));
+    } else if (number.intValue() < 1 || number.intValue() > 65535) {
+      errors.add(FieldError.invalid(at + "." + field, number.toString(),
+          "must be between 1 and 65535, inclusive"));
+    }
+  }
+
+  private static void enumValue(JsonObject object, String field, String path, List<String> allowed,
+      List<FieldError> errors) {
+    if (object.get(field) instanceof JsonString value && !allowed.contains(value.getString())) {
+      errors.add(new FieldError(path + "." + field, "FieldValueNotSupported",
+          "Unsupported value: \"" + value.getString() + "\": supported values: "
+              + allowed.stream().map(v -> "\"" + v + "\"").collect(Collectors.joining(", "))));
+    }
+  }
+
+  /** How Kubernetes prints a label map in messages: {@code map[string]string{"name":"x"}}. */
+  private static String goMap(Map<String, String> map) {
+    return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+        .collect(Collectors.joining(", ", "map[string]string{", "}"));
+  }
+
+  private static Map<String, String> strings(JsonObject object) {
+    Map<String, String> strings = new TreeMap<>();
+    object.forEach((k, v) -> {
+      if (v instanceof JsonString s) {
+        strings.put(k, s.getString());
+      }
+    });
+    return strings;
+  }
+
+  private static JsonObject object(JsonObject parent, String field) {
+    return parent.get(field) instanceof JsonObject child ? child : JsonValue.EMPTY_JSON_OBJECT;
+  }
+
+  private static List<JsonObject> objects(JsonObject parent, String field) {
+    return parent.get(field) instanceof JsonArray array
+        ? array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList()
+        : List.of();
+  }
+}

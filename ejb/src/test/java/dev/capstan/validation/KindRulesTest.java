@@ -1,0 +1,109 @@
+package dev.capstan.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capstan.admission.Defaulting;
+import dev.capstan.kinds.ResourceType;
+import dev.capstan.kinds.ResourceTypes;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class KindRulesTest {
+
+  private static final String RC = """
+      {"metadata":{"name":"node-js","labels":{"name":"node-js"}},
+       "spec":{"replicas":3,"selector":{"name":"node-js"},
+         "template":{"metadata":{"labels":{"name":"node-js"}},
+           "spec":{"containers":[{"name":"node-js","image":"jonbaier/node-express-info:latest",
+             "ports":[{"containerPort":80}]}]}}}}""";
+
+  private static final String SERVICE = """
+      {"metadata":{"name":"node-js"},
+       "spec":{"type":"LoadBalancer","ports":[{"port":80}],"selector":{"name":"node-js"}}}""";
+
+  @Test
+  void referenceManifestsAreValid() {
+    assertThat(validate(ResourceTypes.REPLICATION_CONTROLLER, RC)).isEmpty();
+    assertThat(validate(ResourceTypes.SERVICE, SERVICE)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      // the books' typos
+      "selector not matching the template|\"selector\":{\"name\":\"node-js\"}|\"selector\":{\"name\":\"nodejs\"}|spec.template.metadata.labels|`selector` does not match template `labels`",
+      "negative replicas|\"replicas\":3|\"replicas\":-1|spec.replicas|must be greater than or equal to 0",
+      "no image|\"image\":\"jonbaier/node-express-info:latest\",|\"image\":\"\",|spec.template.spec.containers[0].image|Required value",
+      "bad container port|\"containerPort\":80|\"containerPort\":70000|spec.template.spec.containers[0].ports[0].containerPort|must be between 1 and 65535",
+      "restart policy in lower case|\"spec\":{\"containers\"|\"spec\":{\"restartPolicy\":\"always\",\"containers\"|spec.template.spec.restartPolicy|Unsupported value: \"always\"",
+      "bad quantity|\"ports\":[{\"containerPort\":80}]|\"resources\":{\"limits\":{\"cpu\":\"1.5.5\"}}|spec.template.spec.containers[0].resources.limits[cpu]|quantities must match the regular expression"})
+  void replicationControllerMistakesNameTheirField(String what, String from, String to, String field,
+      String message) {
+    List<FieldError> errors = validate(ResourceTypes.REPLICATION_CONTROLLER, RC.replace(from, to));
+
+    assertThat(errors).as(what).anySatisfy(error -> {
+      assertThat(error.field()).isEqualTo(field);
+      assertThat(error.message()).contains(message);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "type in lower case|\"LoadBalancer\"|\"nodeport\"|spec.type|Unsupported value: \"nodeport\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
+      "node port out of range|{\"port\":80}|{\"port\":80,\"nodePort\":80}|spec.ports[0].nodePort|The range of valid ports is 30000-32767",
+      "unnamed second port|[{\"port\":80}]|[{\"name\":\"http\",\"port\":80},{\"port\":8888}]|spec.ports[1].name|Required value",
+      "port zero|{\"port\":80}|{\"port\":0}|spec.ports[0].port|must be between 1 and 65535",
+      "affinity typo|\"selector\"|\"sessionAffinity\":\"clientip\",\"selector\"|spec.sessionAffinity|Unsupported value"})
+  void serviceMistakesNameTheirField(String what, String from, String to, String field, String message) {
+    assertThat(validate(ResourceTypes.SERVICE, SERVICE.replace(from, to))).as(what).anySatisfy(error -> {
+      assertThat(error.field()).isEqualTo(field);
+      assertThat(error.message()).contains(message);
+    });
+  }
+
+  @Test
+  void podNeedsContainersWithUniqueNames() {
+    assertThat(validate(ResourceTypes.POD, "{\"metadata\":{\"name\":\"p\"},\"spec\":{}}"))
+        .extracting(FieldError::field).containsExactly("spec.containers");
+    assertThat(validate(ResourceTypes.POD, """
+        {"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x"},{"name":"a","image":"y"}]}}"""))
+        .extracting(FieldError::reason).containsExactly("FieldValueDuplicate");
+  }
+
+  @Test
+  void deploymentNeedsASelector() {
+    assertThat(validate(ResourceTypes.DEPLOYMENT, """
+        {"metadata":{"name":"d"},"spec":{"template":{"metadata":{"labels":{"app":"x"}},
+          "spec":{"containers":[{"name":"c","image":"x"}]}}}}"""))
+        .extracting(FieldError::field).containsExactly("spec.selector");
+  }
+
+  @Test
+  void replicationControllerWithoutSelectorSelectsItsTemplateLabels() {
+    String withoutSelector = RC.replace("\"selector\":{\"name\":\"node-js\"},", "");
+    assertThat(validate(ResourceTypes.REPLICATION_CONTROLLER, withoutSelector)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"500m", "1.5", "1500m", "512Mi", "2Gi", "1e3", "0.5", ".5", "100", "1k", "-1"})
+  void wellFormedQuantitiesAreAccepted(String quantity) {
+    assertThat(Quantities.isValid(quantity)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5.5", "abc", "1 Gi", "Gi", "", "5mb", "1Gix"})
+  void malformedQuantitiesAreRefused(String quantity) {
+    assertThat(Quantities.isValid(quantity)).isFalse();
+  }
+
+  private static List<FieldError> validate(ResourceType type, String json) {
+    JsonObject object = Defaulting.apply(type.group(), type.kind(),
+        Json.createReader(new StringReader(json)).readObject());
+    return ObjectValidation.validateCreate(type, object);
+  }
+}
