@@ -1,0 +1,76 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two control-plane servers against one PostgreSQL, as users scale out: what one writes, the
+ * other serves, and a watch on one sees changes written through the other.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class TwoServersIT {
+
+  private static final String SECOND = "capstan-restart";
+  private static final String SECOND_DEPLOYMENT = "capstan-second";
+
+  @ArquillianResource
+  private ContainerController containers;
+
+  @ArquillianResource
+  private Deployer deployer;
+
+  @Deployment(testable = false)
+  static EnterpriseArchive first() {
+    return TestServer.capstanEar();
+  }
+
+  @Deployment(name = SECOND_DEPLOYMENT, managed = false, testable = false)
+  @TargetsContainer(SECOND)
+  static EnterpriseArchive second() {
+    return TestServer.capstanEar();
+  }
+
+  @Test
+  void aWatchOnOneServerSeesWritesThroughTheOther() {
+    TestServer.runDeployed(containers, deployer, SECOND, SECOND_DEPLOYMENT, () -> {
+      String namespace = NamespaceApiIT.uniqueName();
+      assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces"), Http.namespace(namespace))
+          .statusCode()).isEqualTo(201);
+      assertThat(Http.get(TestServer.RESTART.api("/api/v1/namespaces/" + namespace)).statusCode())
+          .as("the second server reads what the first wrote").isEqualTo(200);
+
+      URI onSecond = TestServer.RESTART.api("/api/v1/namespaces/" + namespace + "/configmaps");
+      try (WatchLines watch = new WatchLines(URI.create(onSecond + "?watch=1&timeoutSeconds=20"))) {
+        assertThat(watch.status()).isEqualTo(200);
+        assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces/" + namespace + "/configmaps"),
+            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}")
+            .statusCode()).isEqualTo(201);
+
+        JsonObject event = watch.next(Duration.ofSeconds(10));
+        assertThat(event).as("an event on the second server within 10 s").isNotNull();
+        assertThat(event.getString("type")).isEqualTo("ADDED");
+        assertThat(event.getJsonObject("object").getJsonObject("metadata").getString("name"))
+            .isEqualTo("shared");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+}
