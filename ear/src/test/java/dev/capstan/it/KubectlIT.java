@@ -10,10 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The real kubectl against the deployed EAR, with the manifests of shared/REFERENCE.md.
- *
- * <p>Manifests are created with {@code --validate=false} until the server publishes OpenAPI
- * (kubectl's client-side validation needs it).
+ * The real kubectl against the deployed EAR, with the manifests of shared/REFERENCE.md, and
+ * kubectl's default (strict) validation.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -50,7 +48,7 @@ class KubectlIT {
   void replicationControllerFromTheReferenceIsCreatedListedScaledAndDeletedBySelector() {
     String namespace = namespace();
     Kubectl.Result created = kubectl.withInput(Fixtures.read("node-js-rc.yaml"),
-        "create", "--validate=false", "-n", namespace, "-f", "-");
+        "create", "-n", namespace, "-f", "-");
     assertThat(created.exitCode()).as(created.toString()).isZero();
     assertThat(created.out()).contains("replicationcontroller/node-js created");
 
@@ -83,7 +81,7 @@ class KubectlIT {
   @Test
   void podsShowReadyStatusRestartsAndWideColumnsAcrossNamespaces() {
     String namespace = namespace();
-    assertThat(kubectl.withInput(Fixtures.read("node-js-pod.yaml"), "create", "--validate=false",
+    assertThat(kubectl.withInput(Fixtures.read("node-js-pod.yaml"), "create",
         "-n", namespace, "-f", "-").exitCode()).isZero();
 
     Kubectl.Result pods = kubectl.run("get", "pods", "-n", namespace);
@@ -101,7 +99,7 @@ class KubectlIT {
   @Test
   void outputAsYamlAndJsonCarriesServerFields() {
     String namespace = namespace();
-    kubectl.withInput(Fixtures.read("node-js-service.yaml"), "create", "--validate=false", "-n",
+    kubectl.withInput(Fixtures.read("node-js-service.yaml"), "create", "-n",
         namespace, "-f", "-");
 
     assertThat(kubectl.run("get", "svc", "node-js", "-n", namespace, "-o", "yaml").out())
@@ -124,22 +122,48 @@ class KubectlIT {
     String namespace = namespace();
     Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml",
         "metadata: {name: node-js-pod}", "metadata: {name: Node_JS}"),
-        "create", "--validate=false", "-n", namespace, "-f", "-");
+        "create", "-n", namespace, "-f", "-");
 
     assertThat(result.exitCode()).isNotZero();
     assertThat(result.err()).contains("is invalid: metadata.name: Invalid value: \"Node_JS\"");
   }
 
   @Test
+  void applyTwiceIsANoOpThenAChange() {
+    String namespace = namespace();
+    String rc = Fixtures.read("node-js-rc.yaml");
+    assertThat(kubectl.withInput(rc, "apply", "-n", namespace, "-f", "-").out())
+        .contains("replicationcontroller/node-js created");
+    assertThat(kubectl.withInput(rc, "apply", "-n", namespace, "-f", "-").out())
+        .contains("replicationcontroller/node-js unchanged");
+    Kubectl.Result changed = kubectl.withInput(rc.replace("replicas: 3", "replicas: 4"),
+        "apply", "-n", namespace, "-f", "-");
+    assertThat(changed.out()).as(changed.toString()).contains("replicationcontroller/node-js configured");
+    assertThat(kubectl.run("get", "rc", "node-js", "-n", namespace, "-o",
+        "jsonpath={.spec.replicas} {.metadata.generation}").out()).isEqualTo("4 2");
+  }
+
+  @Test
+  void unknownFieldIsRefusedByStrictValidation() {
+    String namespace = namespace();
+    Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml")
+        .replace("ports:", "portz:"), "create", "-n", namespace, "-f", "-");
+
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.err()).contains("strict decoding error: unknown field \"spec.containers[0].portz\"");
+    assertThat(kubectl.run("get", "pods", "-n", namespace).err()).contains("No resources found");
+  }
+
+  @Test
   void theBooksTyposAreRefusedWithTheFieldNamed() {
     String namespace = namespace();
     Kubectl.Result service = kubectl.withInput(Fixtures.read("node-js-service.yaml", "LoadBalancer",
-        "nodeport"), "create", "--validate=false", "-n", namespace, "-f", "-");
+        "nodeport"), "create", "-n", namespace, "-f", "-");
     assertThat(service.exitCode()).isNotZero();
     assertThat(service.err()).contains("spec.type: Unsupported value: \"nodeport\"");
 
     Kubectl.Result rc = kubectl.withInput(Fixtures.read("node-js-rc.yaml", "selector: {name: node-js}",
-        "selector: {name: nodejs}"), "create", "--validate=false", "-n", namespace, "-f", "-");
+        "selector: {name: nodejs}"), "create", "-n", namespace, "-f", "-");
     assertThat(rc.exitCode()).isNotZero();
     assertThat(rc.err()).contains("spec.template.metadata.labels: Invalid value",
         "`selector` does not match template `labels`");

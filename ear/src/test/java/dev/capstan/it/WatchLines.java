@@ -24,11 +24,17 @@ final class WatchLines implements AutoCloseable {
     response = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(uri)
             .header("Authorization", "Bearer " + Http.token()).GET().build(),
         HttpResponse.BodyHandlers.ofLines());
-    response.thenAccept(r -> r.body().forEach(line -> {
+    // Async on a thread of its own: with thenAccept, a response that is already complete would
+    // make the caller's thread read the whole stream before returning.
+    response.thenAcceptAsync(r -> r.body().forEach(line -> {
       if (!line.isBlank()) {
         events.add(Json.createReader(new StringReader(line)).readObject());
       }
-    }));
+    }), runnable -> {
+      Thread reader = new Thread(runnable, "watch-reader");
+      reader.setDaemon(true);
+      reader.start();
+    });
   }
 
   /** The next event within the timeout, or null. */

@@ -171,6 +171,7 @@ public class ObjectEndpoint {
     checkKind(type, object);
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
+    List<String> warnings = FieldValidation.of(options).check(type, object);
     object = Defaulting.apply(type.group(), type.kind(), object);
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
@@ -181,12 +182,12 @@ public class ObjectEndpoint {
     if (options.dryRun()) {
       JsonObject preview = ObjectMetadata.created(target.namespaceOrEmpty(), UUID.randomUUID(),
           store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
-      return respond(201, preview, target, options);
+      return withWarnings(respond(201, preview, target, options), warnings);
     }
     try {
       StoredObject stored = store.create(type.key(target.namespaceOrEmpty(), name),
           type.apiVersion(), object);
-      return respond(201, stored.json(), target, options);
+      return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
     }
@@ -208,12 +209,13 @@ public class ObjectEndpoint {
       throw Statuses.badRequest("the name of the object (" + bodyName
           + ") does not match the name on the URL (" + name + ")");
     }
+    List<String> warnings = FieldValidation.of(options).check(type, submitted);
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
         withNamespace(type, target, withName(submitted, name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
     JsonObject updated = update(target, options, Preconditions.NONE,
         current -> Subresources.merge(type, subresource, current, desired));
-    return respond(200, updated, target, options);
+    return withWarnings(respond(200, updated, target, options), warnings);
   }
 
   Response patch(Target target, RequestOptions options, String body) {
@@ -223,6 +225,8 @@ public class ObjectEndpoint {
         .flatMap(mediaType -> PatchType.forMediaType(mediaType.toString()))
         .orElseThrow(() -> Statuses.unsupportedPatch(options.contentType()));
     JsonValue patch = Bodies.decodeValue(body);
+    FieldValidation fieldValidation = FieldValidation.of(options);
+    List<String> warnings = new java.util.ArrayList<>();
     Optional<String> subresource = target.subresource();
     boolean scale = subresource.isPresent() && subresource.get().equals("scale");
     JsonObject updated = update(target, options, Preconditions.NONE, current -> {
@@ -231,8 +235,9 @@ public class ObjectEndpoint {
           JsonObject patchedScale = Patches.apply(patchType, Scales.of(type, current), patch);
           return Scales.apply(type, current, patchedScale);
         }
-        JsonObject patched = Defaulting.apply(type.group(), type.kind(),
-            Patches.apply(patchType, current, patch));
+        JsonObject applied = Patches.apply(patchType, current, patch);
+        warnings.addAll(fieldValidation.check(type, applied));
+        JsonObject patched = Defaulting.apply(type.group(), type.kind(), applied);
         checkKind(type, patched);
         validate(type, patched, ObjectValidation.validateUpdate(type, patched));
         return Subresources.merge(type, subresource, current, patched);
@@ -240,7 +245,8 @@ public class ObjectEndpoint {
         throw Statuses.invalidPatch(e.getMessage());
       }
     });
-    return respond(200, scale ? Scales.of(type, updated) : updated, target, options);
+    return withWarnings(respond(200, scale ? Scales.of(type, updated) : updated, target, options),
+        warnings);
   }
 
   Response delete(Target target, RequestOptions options, String body) {
@@ -413,6 +419,17 @@ public class ObjectEndpoint {
       return json(code, tables.single(target.type(), object, options.param("includeObject")));
     }
     return json(code, object);
+  }
+
+  /** Adds one {@code Warning: 299 - "..."} header per warning, as kube-apiserver sends them. */
+  private static Response withWarnings(Response response, List<String> warnings) {
+    if (warnings.isEmpty()) {
+      return response;
+    }
+    Response.ResponseBuilder builder = Response.fromResponse(response);
+    warnings.forEach(warning -> builder.header("Warning",
+        "299 - \"" + warning.replace("\"", "\\\"") + "\""));
+    return builder.build();
   }
 
   private static Response json(int code, JsonObject entity) {

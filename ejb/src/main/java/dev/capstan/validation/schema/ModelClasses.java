@@ -1,0 +1,44 @@
+package dev.capstan.validation.schema;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The fabric8 model class of each kind the API serves (Kubernetes' schema for that kind). */
+public final class ModelClasses {
+
+  private static final String CORE = "io.fabric8.kubernetes.api.model.";
+
+  private static final Map<String, String> BY_KIND = Map.ofEntries(
+      Map.entry("Namespace", CORE + "Namespace"),
+      Map.entry("Node", CORE + "Node"),
+      Map.entry("Pod", CORE + "Pod"),
+      Map.entry("Service", CORE + "Service"),
+      Map.entry("Endpoints", CORE + "Endpoints"),
+      Map.entry("ReplicationController", CORE + "ReplicationController"),
+      Map.entry("Event", CORE + "Event"),
+      Map.entry("ConfigMap", CORE + "ConfigMap"),
+      Map.entry("Secret", CORE + "Secret"),
+      Map.entry("ResourceQuota", CORE + "ResourceQuota"),
+      Map.entry("LimitRange", CORE + "LimitRange"),
+      Map.entry("ServiceAccount", CORE + "ServiceAccount"),
+      Map.entry("Deployment.apps", CORE + "apps.Deployment"),
+      Map.entry("ReplicaSet.apps", CORE + "apps.ReplicaSet"),
+      Map.entry("DaemonSet.apps", CORE + "apps.DaemonSet"),
+      Map.entry("Job.batch", CORE + "batch.v1.Job"),
+      Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),
+      Map.entry("Event.events.k8s.io", CORE + "events.v1.Event"));
+
+  private ModelClasses() {}
+
+  public static Optional<Class<?>> of(String group, String kind) {
+    String name = BY_KIND.get(group.isEmpty() ? kind : kind + "." + group);
+    if (name == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Class.forName(name, false, ModelClasses.class.getClassLoader()));
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the model class " + name + " is missing from the build", e);
+    }
+  }
+}

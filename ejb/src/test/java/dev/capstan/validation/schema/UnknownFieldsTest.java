@@ -1,0 +1,47 @@
+package dev.capstan.validation.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+class UnknownFieldsTest {
+
+  private static final Class<?> POD = ModelClasses.of("", "Pod").orElseThrow();
+
+  @Test
+  void referencePodHasNoUnknownFields() {
+    assertThat(UnknownFields.of(json("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"node-js-pod","labels":{"a":"b"}},
+         "spec":{"containers":[{"name":"node-js-pod","image":"bitnami/apache:latest",
+           "ports":[{"containerPort":80}],
+           "resources":{"limits":{"memory":"512Mi","cpu":"1500m"}},
+           "livenessProbe":{"httpGet":{"path":"/status/","port":80},"initialDelaySeconds":30}}],
+           "volumes":[{"name":"memory-volume","emptyDir":{"medium":"Memory"}}]}}"""), POD)).isEmpty();
+  }
+
+  @Test
+  void theBooksEmptydirTypoAndAMisspelledImageAreNamedByPath() {
+    assertThat(UnknownFields.of(json("""
+        {"metadata":{"name":"p","lables":{}},
+         "spec":{"containers":[{"name":"c","imagex":"x"}],
+           "volumes":[{"name":"v","emptydir":{}}]}}"""), POD))
+        .containsExactlyInAnyOrder("metadata.lables", "spec.containers[0].imagex",
+            "spec.volumes[0].emptydir");
+  }
+
+  @Test
+  void deploymentTemplatesAreCheckedToo() {
+    Class<?> deployment = ModelClasses.of("apps", "Deployment").orElseThrow();
+    assertThat(UnknownFields.of(json("""
+        {"spec":{"replicas":1,"selector":{"matchLabels":{"a":"b"}},
+          "template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"x","bogus":1}]}}}}"""),
+        deployment)).containsExactly("spec.template.spec.containers[0].bogus");
+  }
+
+  private static JsonObject json(String text) {
+    return Json.createReader(new StringReader(text)).readObject();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.capstan.api.objects;
+
+import dev.capstan.api.status.Statuses;
+import dev.capstan.kinds.ResourceType;
+import dev.capstan.validation.schema.ModelClasses;
+import dev.capstan.validation.schema.UnknownFields;
+import jakarta.json.JsonObject;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code ?fieldValidation=Strict|Warn|Ignore}, as kube-apiserver: unknown fields are a 400 under
+ * Strict (what kubectl sends), {@code Warning: 299} headers under Warn (the default), nothing
+ * under Ignore. Unknown fields that are let through are stored as sent.
+ */
+enum FieldValidation {
+  STRICT, WARN, IGNORE;
+
+  static FieldValidation of(RequestOptions options) {
+    String value = options.param("fieldValidation").orElse("Warn");
+    return switch (value) {
+      case "Strict" -> STRICT;
+      case "Warn" -> WARN;
+      case "Ignore" -> IGNORE;
+      default -> throw Statuses.badRequest("fieldValidation: Unsupported value: \"" + value
+          + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+    };
+  }
+
+  /** The warnings to send (empty under Ignore); throws under Strict when a field is unknown. */
+  List<String> check(ResourceType type, JsonObject object) {
+    if (this == IGNORE) {
+      return List.of();
+    }
+    List<String> unknown = ModelClasses.of(type.group(), type.kind())
+        .map(model -> UnknownFields.of(object, model))
+        .orElse(List.of());
+    if (this == STRICT && !unknown.isEmpty()) {
+      throw Statuses.badRequest("strict decoding error: " + unknown.stream()
+          .map(field -> "unknown field \"" + field + "\"").collect(Collectors.joining(", ")));
+    }
+    return unknown.stream().map(field -> "unknown field \"" + field + "\"").toList();
+  }
+}

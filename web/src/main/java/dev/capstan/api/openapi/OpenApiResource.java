@@ -1,0 +1,123 @@
+package dev.capstan.api.openapi;
+
+import dev.capstan.api.status.Statuses;
+import dev.capstan.kinds.ResourceType;
+import dev.capstan.kinds.ResourceTypes;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenAPI v3 as kubectl reads it: {@code /openapi/v3} lists one document per group version;
+ * each document has, per kind, the object path with a PATCH operation that names the kind
+ * ({@code x-kubernetes-group-version-kind}) and takes {@code fieldValidation}, which tells kubectl
+ * that the server validates fields itself (kubectl then sends {@code fieldValidation=Strict}
+ * instead of validating on the client), and a schema per kind.
+ *
+ * <p>The schemas are minimal (the kind, unknown fields preserved): enough for kubectl to find each
+ * kind, not yet the full field documentation {@code kubectl explain} shows.
+ */
+@Path("openapi/v3")
+public class OpenApiResource {
+
+  @GET
+  public Response root() {
+    JsonObjectBuilder paths = Json.createObjectBuilder();
+    for (String groupVersion : groupVersions().keySet()) {
+      paths.add(groupVersion, Json.createObjectBuilder()
+          .add("serverRelativeURL", "/openapi/v3/" + groupVersion + "?hash=" + hash(groupVersion)));
+    }
+    return json(Json.createObjectBuilder().add("paths", paths).build());
+  }
+
+  @GET
+  @Path("api/{version}")
+  public Response core(@PathParam("version") String version) {
+    return document("api/" + version);
+  }
+
+  @GET
+  @Path("apis/{group}/{version}")
+  public Response group(@PathParam("group") String group, @PathParam("version") String version) {
+    return document("apis/" + group + "/" + version);
+  }
+
+  private static Response document(String groupVersion) {
+    List<ResourceType> types = groupVersions().get(groupVersion);
+    if (types == null) {
+      throw Statuses.notFoundPath();
+    }
+    JsonObjectBuilder paths = Json.createObjectBuilder();
+    JsonObjectBuilder schemas = Json.createObjectBuilder();
+    for (ResourceType type : types) {
+      JsonObjectBuilder gvk = Json.createObjectBuilder().add("group", type.group())
+          .add("version", type.version()).add("kind", type.kind());
+      if (!type.readOnly()) {
+        paths.add(itemPath(groupVersion, type), Json.createObjectBuilder()
+            .add("patch", Json.createObjectBuilder()
+                .add("operationId", "patch" + type.kind())
+                .add("x-kubernetes-action", "patch")
+                .add("x-kubernetes-group-version-kind", gvk)
+                .add("parameters", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                    .add("name", "fieldValidation").add("in", "query")
+                    .add("schema", Json.createObjectBuilder().add("type", "string"))))
+                .add("responses", Json.createObjectBuilder().add("200", Json.createObjectBuilder()
+                    .add("description", "OK")))));
+      }
+      schemas.add(schemaName(type), Json.createObjectBuilder()
+          .add("description", type.kind() + " (" + type.apiVersion() + ")")
+          .add("type", "object")
+          .add("x-kubernetes-preserve-unknown-fields", true)
+          .add("x-kubernetes-group-version-kind", Json.createArrayBuilder().add(gvk))
+          .add("properties", Json.createObjectBuilder()
+              .add("apiVersion", Json.createObjectBuilder().add("type", "string"))
+              .add("kind", Json.createObjectBuilder().add("type", "string"))
+              .add("metadata", Json.createObjectBuilder().add("type", "object")
+                  .add("x-kubernetes-preserve-unknown-fields", true))));
+    }
+    return json(Json.createObjectBuilder()
+        .add("openapi", "3.0.0")
+        .add("info", Json.createObjectBuilder().add("title", "Capstan").add("version", "v1.32.0"))
+        .add("paths", paths)
+        .add("components", Json.createObjectBuilder().add("schemas", schemas))
+        .build());
+  }
+
+  private static String itemPath(String groupVersion, ResourceType type) {
+    return "/" + groupVersion + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
+        + type.plural() + "/{name}";
+  }
+
+  /** {@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}, as Kubernetes names them. */
+  static String schemaName(ResourceType type) {
+    String group = type.group().isEmpty() ? "core" : type.group().split("\\.")[0];
+    return "io.k8s.api." + group + "." + type.version() + "." + type.kind();
+  }
+
+  private static Map<String, List<ResourceType>> groupVersions() {
+    Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
+    for (ResourceType type : ResourceTypes.all()) {
+      String key = type.group().isEmpty() ? "api/" + type.version()
+          : "apis/" + type.group() + "/" + type.version();
+      byGroupVersion.computeIfAbsent(key, k -> new ArrayList<>()).add(type);
+    }
+    return byGroupVersion;
+  }
+
+  private static String hash(String groupVersion) {
+    return Integer.toHexString((groupVersion + ResourceTypes.all().size()).hashCode());
+  }
+
+  private static Response json(JsonObject body) {
+    return Response.ok(body).type(MediaType.APPLICATION_JSON_TYPE).build();
+  }
+}
