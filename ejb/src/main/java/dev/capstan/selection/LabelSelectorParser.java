@@ -77,10 +77,7 @@ final class LabelSelectorParser {
     List<String> values = new ArrayList<>();
     while (true) {
       skipSpaces();
-      if (peek() == ')' && values.isEmpty()) {
-        throw new InvalidSelectorException("unable to parse requirement: for 'in', 'notin'"
-            + " operators, values set can't be empty");
-      }
+      // As in Kubernetes, "x in ()" is the set holding only the empty value, not an error.
       String value = peek() == ',' || peek() == ')' ? "" : identifier("a value");
       LabelSelector.validateValue(value);
       values.add(value);

@@ -64,13 +64,21 @@ class LabelSelectorTest {
   }
 
   @Test
+  void anEmptySetHoldsTheEmptyValueAsInKubernetes() {
+    assertThat(LabelSelector.parse("x in ()").matches(Map.of("x", ""))).isTrue();
+    assertThat(LabelSelector.parse("x in ()").matches(Map.of("x", "a"))).isFalse();
+    assertThat(LabelSelector.parse("x notin ( )").matches(Map.of())).isTrue();
+    assertThat(LabelSelector.parse("x notin (abc,,def),bar,z in (),w").requirements()).hasSize(4);
+  }
+
+  @Test
   void prefixedKeysAreAccepted() {
     assertThat(LabelSelector.parse("kubernetes.io/hostname=node-1")
         .matches(Map.of("kubernetes.io/hostname", "node-1"))).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"app in (web", "app in ()", "=web", "app=web,", "app=(x)", "app in (a b)",
+  @ValueSource(strings = {"app in (web", "x==a==b", "=web", "app=web,", "app=(x)", "app in (a b)",
       "Bad_Prefix.com/x=1", "app=" + "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv",
       "app in web", "app=a b", "-lead=x", "app=web)", "!"})
   void malformedSelectorsAreRefusedWithAReason(String selector) {
