@@ -1,5 +1,7 @@
 package dev.capstan.admission;
 
+import static dev.capstan.json.JsonFields.object;
+
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -22,30 +24,30 @@ public final class Defaulting {
     String key = group.isEmpty() ? kind : kind + "." + group;
     return switch (key) {
       case "Namespace" -> namespace(object);
-      case "Pod" -> with(object, "spec", podSpec(child(object, "spec")));
-      case "Service" -> with(object, "spec", serviceSpec(child(object, "spec")));
+      case "Pod" -> with(object, "spec", podSpec(object(object, "spec")));
+      case "Service" -> with(object, "spec", serviceSpec(object(object, "spec")));
       case "ReplicationController" -> with(object, "spec",
-          selectorFromTemplate(replicated(child(object, "spec"), true)));
+          selectorFromTemplate(replicated(object(object, "spec"), true)));
       case "ReplicaSet.apps", "Deployment.apps" ->
-          with(object, "spec", replicated(child(object, "spec"), true));
-      case "DaemonSet.apps", "Job.batch" -> with(object, "spec", replicated(child(object, "spec"), false));
+          with(object, "spec", replicated(object(object, "spec"), true));
+      case "DaemonSet.apps", "Job.batch" -> with(object, "spec", replicated(object(object, "spec"), false));
       default -> object;
     };
   }
 
   private static JsonObject namespace(JsonObject namespace) {
-    JsonObject metadata = child(namespace, "metadata");
-    JsonObject labels = child(metadata, "labels");
+    JsonObject metadata = object(namespace, "metadata");
+    JsonObject labels = object(metadata, "labels");
     String name = metadata.getString("name", "");
     JsonObjectBuilder result = Json.createObjectBuilder(namespace)
         .add("metadata", Json.createObjectBuilder(metadata).add("labels",
             Json.createObjectBuilder(labels).add("kubernetes.io/metadata.name", name)));
-    JsonObject spec = child(namespace, "spec");
+    JsonObject spec = object(namespace, "spec");
     if (!spec.containsKey("finalizers")) {
       result.add("spec", Json.createObjectBuilder(spec)
           .add("finalizers", Json.createArrayBuilder().add("kubernetes")));
     }
-    JsonObject status = child(namespace, "status");
+    JsonObject status = object(namespace, "status");
     if (!status.containsKey("phase")) {
       result.add("status", Json.createObjectBuilder(status).add("phase", "Active"));
     }
@@ -58,15 +60,15 @@ public final class Defaulting {
       result.add("replicas", 1);
     }
     if (spec.get("template") instanceof JsonObject template) {
-      result.add("template", with(template, "spec", podSpec(child(template, "spec"))));
+      result.add("template", with(template, "spec", podSpec(object(template, "spec"))));
     }
     return result.build();
   }
 
   /** A ReplicationController without a selector selects its template's labels (Kubernetes does so). */
   private static JsonObject selectorFromTemplate(JsonObject spec) {
-    JsonObject selector = child(spec, "selector");
-    JsonObject templateLabels = child(child(child(spec, "template"), "metadata"), "labels");
+    JsonObject selector = object(spec, "selector");
+    JsonObject templateLabels = object(object(object(spec, "template"), "metadata"), "labels");
     if (!selector.isEmpty() || templateLabels.isEmpty()) {
       return spec;
     }
@@ -152,10 +154,6 @@ public final class Defaulting {
     if (!source.containsKey(field) || source.get(field) == JsonValue.NULL) {
       target.add(field, value);
     }
-  }
-
-  private static JsonObject child(JsonObject object, String field) {
-    return object.get(field) instanceof JsonObject child ? child : JsonValue.EMPTY_JSON_OBJECT;
   }
 
   private static JsonObject with(JsonObject object, String field, JsonObject value) {

@@ -1,9 +1,7 @@
 package dev.capstan.selection;
 
-import jakarta.json.JsonNumber;
+import dev.capstan.json.JsonFields;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +52,7 @@ public final class FieldSelector {
   /** Whether an object passes; a missing field reads as the empty string. */
   public boolean matches(JsonObject object) {
     return requirements.stream()
-        .allMatch(r -> r.equals() == r.value().equals(read(object, r.field())));
+        .allMatch(r -> r.equals() == r.value().equals(JsonFields.text(object, r.field())));
   }
 
   /** Refuses fields this kind cannot be selected by, with Kubernetes' message. */
@@ -148,22 +146,5 @@ public final class FieldSelector {
       }
     }
     return out.toString();
-  }
-
-  private static String read(JsonObject object, String path) {
-    JsonValue current = object;
-    for (String part : path.split("\\.")) {
-      if (!(current instanceof JsonObject map) || !map.containsKey(part)) {
-        return "";
-      }
-      current = map.get(part);
-    }
-    if (current instanceof JsonString string) {
-      return string.getString();
-    }
-    if (current instanceof JsonNumber || current == JsonValue.TRUE || current == JsonValue.FALSE) {
-      return current.toString();
-    }
-    return "";
   }
 }

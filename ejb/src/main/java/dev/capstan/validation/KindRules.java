@@ -1,5 +1,9 @@
 package dev.capstan.validation;
 
+import static dev.capstan.json.JsonFields.object;
+import static dev.capstan.json.JsonFields.objects;
+import static dev.capstan.json.JsonFields.strings;
+
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -10,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -153,25 +156,5 @@ final class KindRules {
   private static String goMap(Map<String, String> map) {
     return map.entrySet().stream().map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
         .collect(Collectors.joining(", ", "map[string]string{", "}"));
-  }
-
-  private static Map<String, String> strings(JsonObject object) {
-    Map<String, String> strings = new TreeMap<>();
-    object.forEach((k, v) -> {
-      if (v instanceof JsonString s) {
-        strings.put(k, s.getString());
-      }
-    });
-    return strings;
-  }
-
-  private static JsonObject object(JsonObject parent, String field) {
-    return parent.get(field) instanceof JsonObject child ? child : JsonValue.EMPTY_JSON_OBJECT;
-  }
-
-  private static List<JsonObject> objects(JsonObject parent, String field) {
-    return parent.get(field) instanceof JsonArray array
-        ? array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList()
-        : List.of();
   }
 }

@@ -2,10 +2,7 @@ package dev.capstan.watch;
 
 import dev.capstan.selection.FieldSelector;
 import dev.capstan.selection.LabelSelector;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import java.util.HashMap;
-import java.util.Map;
+import dev.capstan.json.JsonFields;
 import java.util.Optional;
 
 /**
@@ -19,20 +16,8 @@ public record WatchFilter(String group, String kind, Optional<String> namespace,
     return change.key().apiGroup().equals(group)
         && change.key().kind().equals(kind)
         && namespace.map(ns -> ns.equals(change.key().namespace())).orElse(true)
-        && (labels.isEmpty() || labels.matches(labelsOf(change.object())))
+        && (labels.isEmpty() || labels.matches(JsonFields.strings(
+            JsonFields.object(JsonFields.object(change.object(), "metadata"), "labels"))))
         && (fields.isEmpty() || fields.matches(change.object()));
-  }
-
-  private static Map<String, String> labelsOf(JsonObject object) {
-    Map<String, String> labels = new HashMap<>();
-    if (object.get("metadata") instanceof JsonObject metadata
-        && metadata.get("labels") instanceof JsonObject map) {
-      map.forEach((key, value) -> {
-        if (value instanceof JsonString string) {
-          labels.put(key, string.getString());
-        }
-      });
-    }
-    return labels;
   }
 }

@@ -1,32 +1,22 @@
 package dev.capstan.api.table;
 
-import jakarta.json.JsonArray;
+import dev.capstan.json.JsonFields;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.List;
 
-/** Reads values out of an object body by dotted path, for table cells; missing reads as empty. */
+/** Table cells read object bodies by dotted path (see {@link JsonFields}); missing reads as empty. */
 final class Fields {
 
   private Fields() {}
 
   static JsonValue at(JsonObject object, String path) {
-    JsonValue current = object;
-    for (String part : path.split("\\.")) {
-      if (!(current instanceof JsonObject map) || !map.containsKey(part)) {
-        return JsonValue.NULL;
-      }
-      current = map.get(part);
-    }
-    return current;
+    return JsonFields.at(object, path);
   }
 
   static String string(JsonObject object, String path) {
-    JsonValue value = at(object, path);
-    return value instanceof JsonString s ? s.getString()
-        : value instanceof JsonNumber n ? n.toString() : "";
+    return JsonFields.text(object, path);
   }
 
   static long number(JsonObject object, String path) {
@@ -38,9 +28,9 @@ final class Fields {
   }
 
   static List<JsonObject> objects(JsonObject object, String path) {
-    return at(object, path) instanceof JsonArray array
-        ? array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList()
-        : List.of();
+    int dot = path.lastIndexOf('.');
+    JsonObject parent = dot < 0 ? object : object(object, path.substring(0, dot));
+    return JsonFields.objects(parent, path.substring(dot + 1));
   }
 
   static String orNone(String value) {
