@@ -91,6 +91,31 @@ final class Kubectl {
     return withInput(null, args);
   }
 
+  /** Runs kubectl with an extra environment variable (e.g. {@code KUBE_EDITOR} for edit). */
+  Result withEnvironment(String name, String value, String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put(name, value);
+      Process process = builder.start();
+      process.getOutputStream().close();
+      byte[] out = process.getInputStream().readAllBytes();
+      byte[] err = process.getErrorStream().readAllBytes();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl " + args[0] + " did not finish in 60 s");
+      }
+      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
+          new String(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
   Process start(String... args) {
     List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));

@@ -2,6 +2,8 @@ package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -141,6 +143,41 @@ class KubectlIT {
     assertThat(changed.out()).as(changed.toString()).contains("replicationcontroller/node-js configured");
     assertThat(kubectl.run("get", "rc", "node-js", "-n", namespace, "-o",
         "jsonpath={.spec.replicas} {.metadata.generation}").out()).isEqualTo("4 2");
+  }
+
+  @Test
+  void annotateEditAndDescribeAsInTheWalkthroughs() throws Exception {
+    String namespace = namespace();
+    kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace, "-f", "-");
+
+    Kubectl.Result annotated = kubectl.run("annotate", "rc", "node-js", "owner=team-a", "-n", namespace);
+    assertThat(annotated.out()).as(annotated.toString()).contains("replicationcontroller/node-js annotated");
+
+    // kubectl edit, with an "editor" that changes the replica count in the file it is given
+    Path editor = Files.createTempFile("kube-editor", ".sh");
+    Files.writeString(editor, "#!/bin/sh\nsed -i 's/replicas: 3/replicas: 2/' \"$1\"\n");
+    editor.toFile().setExecutable(true);
+    Kubectl.Result edited = kubectl.withEnvironment("KUBE_EDITOR", editor.toString(),
+        "edit", "rc/node-js", "-n", namespace);
+    assertThat(edited.out()).as(edited.toString()).contains("replicationcontroller/node-js edited");
+
+    Kubectl.Result described = kubectl.run("describe", "rc/node-js", "-n", namespace);
+    assertThat(described.out()).contains("Name:         node-js", "Selector:     name=node-js",
+        "owner: team-a", "Replicas:     0 current / 2 desired",
+        "Pods Status:  0 Running / 0 Waiting / 0 Succeeded / 0 Failed");
+  }
+
+  @Test
+  void staleReplaceIsAConflict() {
+    String namespace = namespace();
+    kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace, "-f", "-");
+    String stale = kubectl.run("get", "rc", "node-js", "-n", namespace, "-o", "yaml").out();
+    kubectl.run("scale", "--replicas=5", "rc/node-js", "-n", namespace);
+
+    Kubectl.Result replaced = kubectl.withInput(stale, "replace", "-n", namespace, "-f", "-");
+
+    assertThat(replaced.exitCode()).isNotZero();
+    assertThat(replaced.err()).contains("Conflict", "the object has been modified");
   }
 
   @Test

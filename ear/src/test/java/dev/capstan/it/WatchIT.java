@@ -93,6 +93,10 @@ class WatchIT {
       Http.postJson(configMaps(namespace, ""), configMap("watched", "v1"));
       String output = Kubectl.readUntil(kubectl, "watched", WAIT);
       assertThat(output).containsPattern("(?m)^watched\\s+1\\s+\\S+");
+      Http.patch(configMaps(namespace, "/watched"), "application/merge-patch+json",
+          "{\"data\":{\"extra\":\"x\"}}");
+      assertThat(Kubectl.readUntil(kubectl, "watched   2", WAIT))
+          .as("the modification shows as a new row with two data entries").containsPattern("(?m)^watched\\s+2\\s+");
     } finally {
       kubectl.destroyForcibly();
     }
