@@ -111,6 +111,16 @@ class KubectlIT {
   }
 
   @Test
+  void explainWalksThePodSchema() {
+    Kubectl.Result result = kubectl.run("explain", "pod.spec.containers");
+
+    assertThat(result.exitCode()).as(result.toString()).isZero();
+    assertThat(result.out()).contains("KIND:       Pod", "FIELD: containers <[]Container>");
+    assertThat(result.out()).containsPattern("(?m)^\\s+image\\s+<string>");
+    assertThat(result.out()).containsPattern("(?m)^\\s+ports\\s+<\\[\\]ContainerPort>");
+  }
+
+  @Test
   void apiResourcesListsTheKinds() {
     Kubectl.Result result = kubectl.run("api-resources");
 

@@ -3,6 +3,8 @@ package dev.capstan.api.openapi;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.validation.schema.ModelClasses;
+import dev.capstan.validation.schema.OpenApiSchemas;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -23,8 +25,8 @@ import java.util.Map;
  * that the server validates fields itself (kubectl then sends {@code fieldValidation=Strict}
  * instead of validating on the client), and a schema per kind.
  *
- * <p>The schemas are minimal (the kind, unknown fields preserved): enough for kubectl to find each
- * kind, not yet the full field documentation {@code kubectl explain} shows.
+ * <p>The schemas are generated from Kubernetes' own types ({@link OpenApiSchemas}): every field
+ * with its type, which {@code kubectl explain} walks; field descriptions are not available.
  */
 @Path("openapi/v3")
 public class OpenApiResource {
@@ -57,10 +59,11 @@ public class OpenApiResource {
       throw Statuses.notFoundPath();
     }
     JsonObjectBuilder paths = Json.createObjectBuilder();
-    JsonObjectBuilder schemas = Json.createObjectBuilder();
+    List<Class<?>> kinds = new ArrayList<>();
+    Map<ResourceType, JsonObject> kindNames = new LinkedHashMap<>();
     for (ResourceType type : types) {
-      JsonObjectBuilder gvk = Json.createObjectBuilder().add("group", type.group())
-          .add("version", type.version()).add("kind", type.kind());
+      JsonObject gvk = Json.createObjectBuilder().add("group", type.group())
+          .add("version", type.version()).add("kind", type.kind()).build();
       if (!type.readOnly()) {
         paths.add(itemPath(groupVersion, type), Json.createObjectBuilder()
             .add("patch", Json.createObjectBuilder()
@@ -73,17 +76,19 @@ public class OpenApiResource {
                 .add("responses", Json.createObjectBuilder().add("200", Json.createObjectBuilder()
                     .add("description", "OK")))));
       }
-      schemas.add(schemaName(type), Json.createObjectBuilder()
-          .add("description", type.kind() + " (" + type.apiVersion() + ")")
-          .add("type", "object")
-          .add("x-kubernetes-preserve-unknown-fields", true)
-          .add("x-kubernetes-group-version-kind", Json.createArrayBuilder().add(gvk))
-          .add("properties", Json.createObjectBuilder()
-              .add("apiVersion", Json.createObjectBuilder().add("type", "string"))
-              .add("kind", Json.createObjectBuilder().add("type", "string"))
-              .add("metadata", Json.createObjectBuilder().add("type", "object")
-                  .add("x-kubernetes-preserve-unknown-fields", true))));
+      ModelClasses.of(type.group(), type.kind()).ifPresent(kinds::add);
+      kindNames.put(type, gvk);
     }
+    // Each kind's schema (and all it references) from Kubernetes' types; the kinds' own carry
+    // their group-version-kind so kubectl finds them.
+    Map<String, JsonObject> generated = OpenApiSchemas.of(kinds);
+    JsonObjectBuilder schemas = Json.createObjectBuilder();
+    generated.forEach(schemas::add);
+    kindNames.forEach((type, gvk) -> ModelClasses.of(type.group(), type.kind()).ifPresent(model -> {
+      String name = OpenApiSchemas.nameOf(model);
+      schemas.add(name, Json.createObjectBuilder(generated.get(name))
+          .add("x-kubernetes-group-version-kind", Json.createArrayBuilder().add(gvk)));
+    }));
     return json(Json.createObjectBuilder()
         .add("openapi", "3.0.0")
         .add("info", Json.createObjectBuilder().add("title", "Capstan").add("version", "v1.32.0"))
@@ -95,12 +100,6 @@ public class OpenApiResource {
   private static String itemPath(String groupVersion, ResourceType type) {
     return "/" + groupVersion + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
         + type.plural() + "/{name}";
-  }
-
-  /** {@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}, as Kubernetes names them. */
-  static String schemaName(ResourceType type) {
-    String group = type.group().isEmpty() ? "core" : type.group().split("\\.")[0];
-    return "io.k8s.api." + group + "." + type.version() + "." + type.kind();
   }
 
   private static Map<String, List<ResourceType>> groupVersions() {
