@@ -193,6 +193,27 @@ class ObjectApiIT {
     assertThat(Http.get(URI.create(configMaps(namespace) + "/big")).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void unknownFieldsAreAWarningByDefaultAndAreNotStored() {
+    String namespace = newNamespace();
+    HttpResponse<String> created = Http.postJson(configMaps(namespace), """
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typo","lables":{"a":"b"}},
+         "data":{"k":"v"},"dataa":{"x":"y"}}""");
+
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().allValues("Warning"))
+        .contains("299 - \"unknown field \\\"dataa\\\"\"", "299 - \"unknown field \\\"metadata.lables\\\"\"");
+    JsonObject stored = Http.json(Http.get(URI.create(configMaps(namespace) + "/typo")));
+    assertThat(stored.containsKey("dataa")).isFalse();
+    assertThat(stored.getJsonObject("metadata").containsKey("lables")).isFalse();
+    assertThat(stored.getJsonObject("data").getString("k")).isEqualTo("v");
+
+    HttpResponse<String> strict = Http.postJson(URI.create(configMaps(namespace) + "?fieldValidation=Strict"),
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"strict\"},\"dataa\":{}}");
+    assertThat(strict.statusCode()).isEqualTo(400);
+    assertThat(Http.json(strict).getString("message")).isEqualTo("strict decoding error: unknown field \"dataa\"");
+  }
+
   private static String newNamespace() {
     String name = NamespaceApiIT.uniqueName();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())

@@ -1,7 +1,10 @@
 package dev.capstan.validation.schema;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -43,6 +46,45 @@ public final class UnknownFields {
     List<String> unknown = new ArrayList<>();
     walk(object, modelClass, "", unknown);
     return unknown;
+  }
+
+  /**
+   * The object without its unknown fields, as Kubernetes stores what it decoded into its types:
+   * what {@code Warn} and {@code Ignore} let through is dropped, not kept.
+   */
+  public static JsonObject pruned(JsonObject object, Class<?> modelClass) {
+    return (JsonObject) prune(object, modelClass);
+  }
+
+  private static JsonValue prune(JsonValue value, Type type) {
+    if (type instanceof ParameterizedType parameterized
+        && parameterized.getRawType() instanceof Class<?> raw) {
+      Type[] arguments = parameterized.getActualTypeArguments();
+      if (Collection.class.isAssignableFrom(raw) && value instanceof JsonArray array) {
+        JsonArrayBuilder kept = Json.createArrayBuilder();
+        array.forEach(element -> kept.add(prune(element, arguments[0])));
+        return kept.build();
+      }
+      if (Map.class.isAssignableFrom(raw) && value instanceof JsonObject map) {
+        JsonObjectBuilder kept = Json.createObjectBuilder();
+        map.forEach((key, child) -> kept.add(key, prune(child, arguments[1])));
+        return kept.build();
+      }
+      return value;
+    }
+    if (!(type instanceof Class<?> modelClass) || !(value instanceof JsonObject object)
+        || !isStructured(modelClass)) {
+      return value;
+    }
+    Map<String, Type> properties = properties(modelClass);
+    JsonObjectBuilder kept = Json.createObjectBuilder();
+    object.forEach((key, child) -> {
+      Type childType = properties.get(key);
+      if (childType != null) {
+        kept.add(key, prune(child, childType));
+      }
+    });
+    return kept.build();
   }
 
   private static void walk(JsonValue value, Type type, String path, List<String> unknown) {

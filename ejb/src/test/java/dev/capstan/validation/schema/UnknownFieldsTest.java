@@ -41,6 +41,21 @@ class UnknownFieldsTest {
         deployment)).containsExactly("spec.template.spec.containers[0].bogus");
   }
 
+  @Test
+  void pruningDropsOnlyTheUnknownFields() {
+    JsonObject pruned = UnknownFields.pruned(json("""
+        {"metadata":{"name":"p","lables":{"x":"y"},"labels":{"keep":"me"}},
+         "spec":{"containers":[{"name":"c","image":"x","imagex":"y"}],
+           "volumes":[{"name":"v","emptydir":{}}]}}"""), POD);
+
+    assertThat(UnknownFields.of(pruned, POD)).isEmpty();
+    assertThat(pruned.getJsonObject("metadata").getJsonObject("labels").getString("keep")).isEqualTo("me");
+    assertThat(pruned.getJsonObject("spec").getJsonArray("containers").getJsonObject(0).getString("image"))
+        .isEqualTo("x");
+    assertThat(pruned.getJsonObject("spec").getJsonArray("volumes").getJsonObject(0).keySet())
+        .containsExactly("name");
+  }
+
   private static JsonObject json(String text) {
     return Json.createReader(new StringReader(text)).readObject();
   }

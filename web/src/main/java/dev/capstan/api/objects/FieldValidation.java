@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * {@code ?fieldValidation=Strict|Warn|Ignore}, as kube-apiserver: unknown fields are a 400 under
  * Strict (what kubectl sends), {@code Warning: 299} headers under Warn (the default), nothing
- * under Ignore. Unknown fields that are let through are stored as sent.
+ * under Ignore. Unknown fields that are let through are dropped before the object is stored
+ * ({@link #pruned}), as Kubernetes decodes into its types.
  */
 enum FieldValidation {
   STRICT, WARN, IGNORE;
@@ -40,5 +41,12 @@ enum FieldValidation {
           .map(field -> "unknown field \"" + field + "\"").collect(Collectors.joining(", ")));
     }
     return unknown.stream().map(field -> "unknown field \"" + field + "\"").toList();
+  }
+
+  /** The object as it is stored: without fields its kind does not have. */
+  static JsonObject pruned(ResourceType type, JsonObject object) {
+    return ModelClasses.of(type.group(), type.kind())
+        .map(model -> UnknownFields.pruned(object, model))
+        .orElse(object);
   }
 }

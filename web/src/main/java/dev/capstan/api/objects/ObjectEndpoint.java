@@ -172,7 +172,7 @@ public class ObjectEndpoint {
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
     List<String> warnings = FieldValidation.of(options).check(type, object);
-    object = Defaulting.apply(type.group(), type.kind(), object);
+    object = Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
     String name = ObjectValidation.nameOf(object);
@@ -211,7 +211,7 @@ public class ObjectEndpoint {
     }
     List<String> warnings = FieldValidation.of(options).check(type, submitted);
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
-        withNamespace(type, target, withName(submitted, name)));
+        withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
     JsonObject updated = update(target, options, Preconditions.NONE,
         current -> Subresources.merge(type, subresource, current, desired));
@@ -237,7 +237,8 @@ public class ObjectEndpoint {
         }
         JsonObject applied = Patches.apply(patchType, current, patch);
         warnings.addAll(fieldValidation.check(type, applied));
-        JsonObject patched = Defaulting.apply(type.group(), type.kind(), applied);
+        JsonObject patched = Defaulting.apply(type.group(), type.kind(),
+            FieldValidation.pruned(type, applied));
         checkKind(type, patched);
         validate(type, patched, ObjectValidation.validateUpdate(type, patched));
         return Subresources.merge(type, subresource, current, patched);
