@@ -76,6 +76,23 @@ class ObjectApiIT {
   }
 
   @Test
+  void integerLabelComparisonsSelectInTheDatabase() {
+    String namespace = newNamespace();
+    for (String rank : List.of("1", "2", "10", "high")) {
+      HttpResponse<String> created = Http.postJson(configMaps(namespace),
+          "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"r-" + rank
+              + "\",\"labels\":{\"rank\":\"" + rank + "\"}}}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    HttpResponse<String> above = Http.get(URI.create(configMaps(namespace) + "?labelSelector=rank%3E1"));
+    assertThat(above.statusCode()).as(above.body()).isEqualTo(200);
+    assertThat(names(Http.json(above))).containsExactly("r-10", "r-2");
+    assertThat(names(Http.json(Http.get(URI.create(configMaps(namespace) + "?labelSelector=rank%3C2")))))
+        .containsExactly("r-1");
+  }
+
+  @Test
   void invalidLabelSelectorIsABadRequest() {
     HttpResponse<String> response = Http.get(URI.create(configMaps("default")
         + "?labelSelector=track%20in%20(a"));

@@ -25,7 +25,13 @@ import java.util.stream.Collectors;
 public final class LabelSelector {
 
   /** A selector's test on one label. */
-  public enum Operator { EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST }
+  public enum Operator {
+    EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST,
+    /** {@code x>1}: the label holds an integer greater than the value. */
+    GREATER_THAN,
+    /** {@code x<1}: the label holds an integer less than the value. */
+    LESS_THAN
+  }
 
   /**
    * One requirement: a key, an operator and its values (one for EQUALS/NOT_EQUALS, several for
@@ -48,6 +54,8 @@ public final class LabelSelector {
         case NOT_IN -> value == null || !values.contains(value);
         case EXISTS -> value != null;
         case DOES_NOT_EXIST -> value == null;
+        case GREATER_THAN -> integer(value) != null && integer(value) > Long.parseLong(values.get(0));
+        case LESS_THAN -> integer(value) != null && integer(value) < Long.parseLong(values.get(0));
       };
     }
 
@@ -60,7 +68,17 @@ public final class LabelSelector {
         case NOT_IN -> key + " notin (" + String.join(",", values) + ")";
         case EXISTS -> key;
         case DOES_NOT_EXIST -> "!" + key;
+        case GREATER_THAN -> key + ">" + values.get(0);
+        case LESS_THAN -> key + "<" + values.get(0);
       };
+    }
+
+    private static Long integer(String value) {
+      try {
+        return value == null ? null : Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
   }
 

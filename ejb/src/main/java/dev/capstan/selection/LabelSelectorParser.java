@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Reads the string form of a label selector, token by token, as Kubernetes' {@code labels.Parse}
- * does: identifiers, {@code = == != ! , ( )} and the words {@code in}/{@code notin}.
+ * does: identifiers, {@code = == != ! , ( ) > <} and the words {@code in}/{@code notin}.
  */
 final class LabelSelectorParser {
 
@@ -56,6 +56,18 @@ final class LabelSelectorParser {
       position++;
       return single(key, Operator.EQUALS);
     }
+    if (peek() == '>' || peek() == '<') {
+      Operator operator = peek() == '>' ? Operator.GREATER_THAN : Operator.LESS_THAN;
+      position++;
+      String value = identifier("an integer");
+      try {
+        Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new InvalidSelectorException("unable to parse requirement: for 'Gt', 'Lt' operators,"
+            + " the value must be an integer (in selector \"" + input + "\")");
+      }
+      return new Requirement(key, operator, List.of(value));
+    }
     String word = identifier("'=', '!=', 'in', 'notin' or ','");
     return switch (word) {
       case "in" -> new Requirement(key, Operator.IN, set());
@@ -94,7 +106,7 @@ final class LabelSelectorParser {
   private String identifier(String expected) {
     skipSpaces();
     int start = position;
-    while (!atEnd() && !Character.isWhitespace(peek()) && "=!,()".indexOf(peek()) < 0) {
+    while (!atEnd() && !Character.isWhitespace(peek()) && "=!,()<>".indexOf(peek()) < 0) {
       position++;
     }
     if (start == position) {

@@ -70,6 +70,18 @@ final class ListSql {
             : " AND (o.labels ->> ?" + keyIndex + " IS NULL OR o.labels ->> ?" + keyIndex
                 + " NOT IN " + set + ")");
       }
+      case GREATER_THAN, LESS_THAN -> {
+        // Only labels holding an integer compare; the CASE keeps the cast from failing on others
+        // (no braces or question marks in the pattern: Hibernate parses native SQL for both).
+        parameters.add(key);
+        int keyIndex = parameters.size();
+        parameters.add(Long.parseLong(requirement.values().get(0)));
+        where.append(" AND CASE WHEN o.labels ->> ?").append(keyIndex)
+            .append(" SIMILAR TO '(-|)[0-9]+' AND length(o.labels ->> ?").append(keyIndex)
+            .append(") < 19 THEN (o.labels ->> ?").append(keyIndex)
+            .append(")::bigint ").append(requirement.operator() == LabelSelector.Operator.GREATER_THAN ? ">" : "<")
+            .append(" ?").append(parameters.size()).append(" ELSE false END");
+      }
       default -> throw new IllegalStateException("unknown operator " + requirement.operator());
     }
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class LabelSelectorTest {
 
-  private static final Map<String, String> WEB_STABLE = Map.of("app", "web", "track", "stable");
+  private static final Map<String, String> WEB_STABLE =
+      Map.of("app", "web", "track", "stable", "tier", "2");
 
   @ParameterizedTest(name = "\"{0}\" on app=web,track=stable → {1}")
   @CsvSource(delimiter = '|', value = {
@@ -39,7 +40,12 @@ class LabelSelectorTest {
       "!app|false",
       "app=web,track=stable|true",
       "app=web, track=canary|false",
-      "app=web,!missing,track in (stable)|true"})
+      "app=web,!missing,track in (stable)|true",
+      "tier>1|true",
+      "tier>2|false",
+      "tier<3|true",
+      "app>1|false",
+      "missing<5|false"})
   void matchesLikeKubernetes(String selector, boolean matches) {
     assertThat(LabelSelector.parse(selector).matches(WEB_STABLE)).isEqualTo(matches);
   }
@@ -78,7 +84,7 @@ class LabelSelectorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"app in (web", "x==a==b", "=web", "app=web,", "app=(x)", "app in (a b)",
+  @ValueSource(strings = {"app in (web", "x==a==b", "x>a", "x<", "=web", "app=web,", "app=(x)", "app in (a b)",
       "Bad_Prefix.com/x=1", "app=" + "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv",
       "app in web", "app=a b", "-lead=x", "app=web)", "!"})
   void malformedSelectorsAreRefusedWithAReason(String selector) {
