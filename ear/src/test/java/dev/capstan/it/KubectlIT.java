@@ -227,6 +227,45 @@ class KubectlIT {
     assertThat(result.out()).containsPattern("(?m)^scheduler\\s+Unhealthy\\s+.*not running");
   }
 
+  @Test
+  void typedCreateCommandsSendProtobufAndAreStoredAsTheyWouldBeInKubernetes() {
+    String namespace = NamespaceApiIT.uniqueName();
+
+    Kubectl.Result createdNamespace = kubectl.run("create", "namespace", namespace);
+    assertThat(createdNamespace.exitCode()).as(createdNamespace.toString()).isZero();
+    assertThat(createdNamespace.out()).contains("namespace/" + namespace + " created");
+    assertThat(kubectl.run("get", "namespace", namespace).out())
+        .containsPattern("(?m)^" + namespace + "\\s+Active");
+
+    assertThat(kubectl.run("create", "configmap", "settings", "--from-literal=mode=fast",
+        "-n", namespace).exitCode()).isZero();
+    assertThat(kubectl.run("get", "configmap", "settings", "-n", namespace, "-o",
+        "jsonpath={.data.mode}").out()).isEqualTo("fast");
+
+    assertThat(kubectl.run("create", "secret", "generic", "creds", "--from-literal=password=s3cret",
+        "-n", namespace).exitCode()).isZero();
+    assertThat(kubectl.run("get", "secret", "creds", "-n", namespace, "-o",
+        "jsonpath={.data.password}").out()).isEqualTo("czNjcmV0");
+
+    Kubectl.Result deployment = kubectl.run("create", "deployment", "web", "--image=nginx:1.27",
+        "--replicas=0", "--port=80", "-n", namespace);
+    assertThat(deployment.exitCode()).as(deployment.toString()).isZero();
+    assertThat(kubectl.run("get", "deployment", "web", "-n", namespace, "-o",
+        "jsonpath={.spec.replicas} {.spec.strategy.type} {.spec.template.spec.containers[0].ports[0].containerPort}")
+        .out()).as("replicas: 0 is kept, not defaulted to 1").isEqualTo("0 RollingUpdate 80");
+
+    Kubectl.Result service = kubectl.run("create", "service", "nodeport", "web",
+        "--tcp=80:8080", "-n", namespace);
+    assertThat(service.exitCode()).as(service.toString()).isZero();
+    assertThat(kubectl.run("get", "service", "web", "-n", namespace, "-o",
+        "jsonpath={.spec.type} {.spec.ports[0].port} {.spec.ports[0].targetPort}").out())
+        .isEqualTo("NodePort 80 8080");
+
+    Kubectl.Result invalid = kubectl.run("create", "configmap", "Not_Valid", "-n", namespace);
+    assertThat(invalid.exitCode()).isNotZero();
+    assertThat(invalid.err()).contains("metadata.name").contains("Invalid value");
+  }
+
   private static String namespace() {
     String name = NamespaceApiIT.uniqueName();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())

@@ -13,7 +13,9 @@ import jakarta.json.JsonValue;
  * The defaults Kubernetes fills in on create and update, so clients read back what they would
  * from a Kubernetes API server: a namespace's phase and name label; a pod's (or pod template's)
  * restartPolicy, grace period, DNS policy, scheduler and per-container imagePullPolicy; a
- * service's type, affinity and port protocol/targetPort; replicas of the replicated kinds.
+ * service's type, affinity and port protocol/targetPort; replicas of the replicated kinds; the
+ * update strategies and history limits of Deployments and DaemonSets; a Job's completions,
+ * parallelism and back-off limit.
  * Values the client set are never changed.
  */
 public final class Defaulting {
@@ -28,9 +30,12 @@ public final class Defaulting {
       case "Service" -> with(object, "spec", serviceSpec(object(object, "spec")));
       case "ReplicationController" -> with(object, "spec",
           selectorFromTemplate(replicated(object(object, "spec"), true)));
-      case "ReplicaSet.apps", "Deployment.apps" ->
-          with(object, "spec", replicated(object(object, "spec"), true));
-      case "DaemonSet.apps", "Job.batch" -> with(object, "spec", replicated(object(object, "spec"), false));
+      case "ReplicaSet.apps" -> with(object, "spec", replicated(object(object, "spec"), true));
+      case "Deployment.apps" ->
+          with(object, "spec", deploymentSpec(replicated(object(object, "spec"), true)));
+      case "DaemonSet.apps" ->
+          with(object, "spec", daemonSetSpec(replicated(object(object, "spec"), false)));
+      case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
       default -> object;
     };
   }
@@ -61,6 +66,61 @@ public final class Defaulting {
     }
     if (spec.get("template") instanceof JsonObject template) {
       result.add("template", with(template, "spec", podSpec(object(template, "spec"))));
+    }
+    return result.build();
+  }
+
+  /** apps/v1 Deployment: rolling update of 25% surge and 25% unavailable, 10 old ReplicaSets, 600 s. */
+  private static JsonObject deploymentSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    result.add("strategy", updateStrategy(object(spec, "strategy"), Json.createValue("25%"),
+        Json.createValue("25%")));
+    defaultTo(spec, result, "revisionHistoryLimit", Json.createValue(10));
+    defaultTo(spec, result, "progressDeadlineSeconds", Json.createValue(600));
+    return result.build();
+  }
+
+  /** apps/v1 DaemonSet: rolling update one node at a time, no surge; 10 old revisions. */
+  private static JsonObject daemonSetSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    result.add("updateStrategy", updateStrategy(object(spec, "updateStrategy"),
+        Json.createValue(1), Json.createValue(0)));
+    defaultTo(spec, result, "revisionHistoryLimit", Json.createValue(10));
+    return result.build();
+  }
+
+  private static JsonObject updateStrategy(JsonObject strategy, JsonValue maxUnavailable,
+      JsonValue maxSurge) {
+    JsonObjectBuilder result = Json.createObjectBuilder(strategy);
+    String type = strategy.getString("type", "");
+    if (type.isEmpty()) {
+      type = "RollingUpdate";
+      result.add("type", type);
+    }
+    if (type.equals("RollingUpdate")) {
+      JsonObject rollingUpdate = object(strategy, "rollingUpdate");
+      JsonObjectBuilder rolling = Json.createObjectBuilder(rollingUpdate);
+      defaultTo(rollingUpdate, rolling, "maxUnavailable", maxUnavailable);
+      defaultTo(rollingUpdate, rolling, "maxSurge", maxSurge);
+      result.add("rollingUpdate", rolling);
+    }
+    return result.build();
+  }
+
+  /** batch/v1 Job: one completion, one at a time, six retries, non-indexed, not suspended. */
+  private static JsonObject jobSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    if (!spec.containsKey("completions") && !spec.containsKey("parallelism")) {
+      result.add("completions", 1);
+    }
+    defaultTo(spec, result, "parallelism", Json.createValue(1));
+    if (!spec.containsKey("backoffLimitPerIndex")) {
+      defaultTo(spec, result, "backoffLimit", Json.createValue(6));
+    }
+    defaultTo(spec, result, "completionMode", Json.createValue("NonIndexed"));
+    defaultTo(spec, result, "suspend", JsonValue.FALSE);
+    if (!spec.containsKey("podFailurePolicy")) {
+      defaultTo(spec, result, "podReplacementPolicy", Json.createValue("TerminatingOrFailed"));
     }
     return result.build();
   }
@@ -100,7 +160,7 @@ public final class Defaulting {
         Json.createValue(pullPolicyFor(container.getString("image", ""))));
     defaultTo(container, result, "terminationMessagePath", Json.createValue("/dev/termination-log"));
     defaultTo(container, result, "terminationMessagePolicy", Json.createValue("File"));
-    defaultTo(container, result, "resources", JsonValue.EMPTY_JSON_OBJECT);
+    result.add("resources", resources(object(container, "resources")));
     if (container.get("ports") instanceof JsonArray ports) {
       JsonArrayBuilder defaulted = Json.createArrayBuilder();
       for (JsonValue port : ports) {
@@ -113,6 +173,18 @@ public final class Defaulting {
       result.add("ports", defaulted);
     }
     return result.build();
+  }
+
+  /** Requests default to the limits a container sets without requesting, as in Kubernetes. */
+  private static JsonObject resources(JsonObject resources) {
+    JsonObject limits = object(resources, "limits");
+    if (limits.isEmpty()) {
+      return resources;
+    }
+    JsonObject requests = object(resources, "requests");
+    JsonObjectBuilder defaulted = Json.createObjectBuilder(requests);
+    limits.forEach((name, amount) -> defaultTo(requests, defaulted, name, amount));
+    return Json.createObjectBuilder(resources).add("requests", defaulted).build();
   }
 
   /** {@code Always} for {@code :latest} or no tag, {@code IfNotPresent} otherwise (digests too). */

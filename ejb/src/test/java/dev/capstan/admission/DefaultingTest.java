@@ -83,4 +83,50 @@ class DefaultingTest {
   private static JsonObject json(String text) {
     return Json.createReader(new StringReader(text)).readObject();
   }
+
+  @Test
+  void deploymentGetsTheRollingUpdateStrategyAndHistoryLimits() {
+    JsonObject spec = Defaulting.apply("apps", "Deployment", json("""
+        {"spec":{"strategy":{},"template":{"spec":{"containers":[{"name":"a","image":"a:1"}]}}}}"""))
+        .getJsonObject("spec");
+
+    assertThat(spec.getInt("replicas")).isEqualTo(1);
+    assertThat(spec.getJsonObject("strategy").toString()).isEqualTo(
+        "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":\"25%\",\"maxSurge\":\"25%\"}}");
+    assertThat(spec.getInt("revisionHistoryLimit")).isEqualTo(10);
+    assertThat(spec.getInt("progressDeadlineSeconds")).isEqualTo(600);
+  }
+
+  @Test
+  void recreateDeploymentsGetNoRollingParameters() {
+    JsonObject strategy = Defaulting.apply("apps", "Deployment", json("""
+        {"spec":{"strategy":{"type":"Recreate"}}}""")).getJsonObject("spec").getJsonObject("strategy");
+
+    assertThat(strategy.toString()).isEqualTo("{\"type\":\"Recreate\"}");
+  }
+
+  @Test
+  void daemonSetRollsOneNodeAtATime() {
+    JsonObject spec = Defaulting.apply("apps", "DaemonSet", json("{\"spec\":{}}"))
+        .getJsonObject("spec");
+
+    assertThat(spec.getJsonObject("updateStrategy").getJsonObject("rollingUpdate").toString())
+        .isEqualTo("{\"maxUnavailable\":1,\"maxSurge\":0}");
+    assertThat(spec.containsKey("replicas")).isFalse();
+  }
+
+  @Test
+  void jobRunsOnceWithSixRetriesUnlessToldOtherwise() {
+    JsonObject spec = Defaulting.apply("batch", "Job", json("{\"spec\":{}}")).getJsonObject("spec");
+    JsonObject parallel = Defaulting.apply("batch", "Job", json("{\"spec\":{\"parallelism\":3}}"))
+        .getJsonObject("spec");
+
+    assertThat(spec.getInt("completions")).isEqualTo(1);
+    assertThat(spec.getInt("parallelism")).isEqualTo(1);
+    assertThat(spec.getInt("backoffLimit")).isEqualTo(6);
+    assertThat(spec.getString("completionMode")).isEqualTo("NonIndexed");
+    assertThat(spec.getBoolean("suspend")).isFalse();
+    assertThat(parallel.containsKey("completions")).as("work-queue jobs have no completion count")
+        .isFalse();
+  }
 }

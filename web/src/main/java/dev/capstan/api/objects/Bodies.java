@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.protobuf.ProtobufBodies;
 import dev.capstan.api.status.Statuses;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
@@ -9,10 +10,11 @@ import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParsingException;
 import jakarta.ws.rs.core.MediaType;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Decodes request bodies (JSON or YAML), turning every kind of bad input into a 4xx Status. A
+ * Decodes request bodies (JSON, YAML, or the protobuf kubectl's typed commands send), turning every kind of bad input into a 4xx Status. A
  * body without a Content-Type is read as JSON, as kube-apiserver does (kubectl sends some
  * requests that way).
  */
@@ -21,6 +23,13 @@ final class Bodies {
   private Bodies() {}
 
   static final MediaType YAML = new MediaType("application", "yaml");
+
+  static JsonObject decode(Optional<MediaType> contentType, byte[] body) {
+    if (contentType.isPresent() && ProtobufBodies.isProtobuf(contentType.get())) {
+      return ProtobufBodies.decode(body);
+    }
+    return decode(contentType, text(body));
+  }
 
   static JsonObject decode(Optional<MediaType> contentType, String body) {
     boolean yaml = contentType.map(type -> type.isCompatible(YAML)).orElse(false);
@@ -38,6 +47,10 @@ final class Bodies {
           + value.getValueType().name().toLowerCase());
     }
     return value.asJsonObject();
+  }
+
+  static String text(byte[] body) {
+    return body == null ? "" : new String(body, StandardCharsets.UTF_8);
   }
 
   /** Any JSON value (a JSON Patch is an array). */

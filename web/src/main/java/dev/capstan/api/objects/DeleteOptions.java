@@ -5,6 +5,7 @@ import dev.capstan.store.Preconditions;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.ws.rs.core.MediaType;
 import java.util.Optional;
 
 /**
@@ -14,11 +15,11 @@ import java.util.Optional;
  */
 record DeleteOptions(Preconditions preconditions, boolean dryRun, Optional<String> propagationPolicy) {
 
-  static DeleteOptions decode(String body) {
-    if (body == null || body.isBlank()) {
+  static DeleteOptions decode(Optional<MediaType> contentType, byte[] body) {
+    if (body == null || body.length == 0 || Bodies.text(body).isBlank()) {
       return new DeleteOptions(Preconditions.NONE, false, Optional.empty());
     }
-    JsonObject options = Bodies.decode(Optional.empty(), body);
+    JsonObject options = Bodies.decode(contentType, body);
     Optional<String> uid = Optional.empty();
     Optional<Long> resourceVersion = Optional.empty();
     if (options.get("preconditions") instanceof JsonObject preconditions) {

@@ -1,6 +1,7 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.admission.Defaulting;
+import dev.capstan.admission.InitialStatus;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
@@ -170,7 +171,7 @@ public class ObjectEndpoint {
     return Response.ok(stream).type(MediaType.APPLICATION_JSON_TYPE).build();
   }
 
-  Response create(Target target, RequestOptions options, String body) {
+  Response create(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
@@ -183,7 +184,8 @@ public class ObjectEndpoint {
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
     List<String> warnings = FieldValidation.of(options).check(type, object);
-    object = Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object));
+    object = InitialStatus.apply(type,
+        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object)));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
     String name = ObjectValidation.nameOf(object);
@@ -204,7 +206,7 @@ public class ObjectEndpoint {
     }
   }
 
-  Response replace(Target target, RequestOptions options, String body) {
+  Response replace(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     String name = target.name().orElseThrow(() -> Statuses.methodNotAllowed("PUT"));
     JsonObject submitted = Bodies.decode(options.contentType(), body);
@@ -229,13 +231,13 @@ public class ObjectEndpoint {
     return withWarnings(respond(200, updated, target, options), warnings);
   }
 
-  Response patch(Target target, RequestOptions options, String body) {
+  Response patch(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     target.name().orElseThrow(() -> Statuses.methodNotAllowed("PATCH"));
     PatchType patchType = options.contentType()
         .flatMap(mediaType -> PatchType.forMediaType(mediaType.toString()))
         .orElseThrow(() -> Statuses.unsupportedPatch(options.contentType()));
-    JsonValue patch = Bodies.decodeValue(body);
+    JsonValue patch = Bodies.decodeValue(Bodies.text(body));
     FieldValidation fieldValidation = FieldValidation.of(options);
     List<String> warnings = new java.util.ArrayList<>();
     Optional<String> subresource = target.subresource();
@@ -261,13 +263,13 @@ public class ObjectEndpoint {
         warnings);
   }
 
-  Response delete(Target target, RequestOptions options, String body) {
+  Response delete(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     if (target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("DELETE");
     }
     requireStore();
-    DeleteOptions deleteOptions = DeleteOptions.decode(body);
+    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
     if (options.dryRun() || deleteOptions.dryRun()) {
       return respond(200, find(target).json(), target, options);
@@ -283,10 +285,10 @@ public class ObjectEndpoint {
     }
   }
 
-  Response deleteCollection(Target target, RequestOptions options, String body) {
+  Response deleteCollection(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     requireStore();
-    DeleteOptions deleteOptions = DeleteOptions.decode(body);
+    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body);
     ObjectList page = store.list(listQuery(target, options));
     JsonArrayBuilder deleted = Json.createArrayBuilder();
     for (StoredObject object : page.items()) {

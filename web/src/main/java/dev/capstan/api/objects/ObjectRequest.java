@@ -32,25 +32,25 @@ public class ObjectRequest {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Response post(@Context UriInfo uri, @Context HttpHeaders headers, String body) {
+  public Response post(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     return endpoint.create(target, RequestOptions.of(uri, headers), body);
   }
 
   @PUT
   @Consumes(MediaType.WILDCARD)
-  public Response put(@Context UriInfo uri, @Context HttpHeaders headers, String body) {
+  public Response put(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     return endpoint.replace(target, RequestOptions.of(uri, headers), body);
   }
 
   @PATCH
   @Consumes(MediaType.WILDCARD)
-  public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, String body) {
+  public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     return endpoint.patch(target, RequestOptions.of(uri, headers), body);
   }
 
   @DELETE
   @Consumes(MediaType.WILDCARD)
-  public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, String body) {
+  public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     return target.isCollection()
         ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers), body)
         : endpoint.delete(target, RequestOptions.of(uri, headers), body);

@@ -80,7 +80,7 @@ public final class Statuses {
   public static ApiException unsupportedMediaType(String mediaType) {
     return new ApiException(failure(415, "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include:"
-            + " application/json, application/yaml", null));
+            + " application/json, application/yaml, application/vnd.kubernetes.protobuf", null));
   }
 
   /** 422: {@code Namespace "X" is invalid: metadata.name: Invalid value: ...}, one cause per field. */
