@@ -1,8 +1,11 @@
 package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -264,6 +267,18 @@ class KubectlIT {
     Kubectl.Result invalid = kubectl.run("create", "configmap", "Not_Valid", "-n", namespace);
     assertThat(invalid.exitCode()).isNotZero();
     assertThat(invalid.err()).contains("metadata.name").contains("Invalid value");
+  }
+
+  @Test
+  void theKubernetesServiceFrontsTheApiServer() {
+    Kubectl.Result service = kubectl.run("get", "service", "kubernetes", "-n", "default");
+    assertThat(service.exitCode()).as(service.toString()).isZero();
+    assertThat(service.out()).containsPattern("(?m)^kubernetes\\s+ClusterIP\\s+10\\.96\\.0\\.1\\s+<none>\\s+443/TCP");
+
+    String apiServer = "127.0.0.1:" + SERVER.secureApi().getPort();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "endpoints", "kubernetes", "-n", "default").out())
+            .containsPattern("(?m)^kubernetes\\s+" + Pattern.quote(apiServer)));
   }
 
   private static String namespace() {

@@ -1,6 +1,7 @@
 package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -44,33 +45,56 @@ class TwoServersIT {
     return TestServer.capstanEar();
   }
 
-  @Test
-  void aWatchOnOneServerSeesWritesThroughTheOther() {
-    TestServer.runDeployed(containers, deployer, SECOND, SECOND_DEPLOYMENT, () -> {
-      String namespace = NamespaceApiIT.uniqueName();
-      assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces"), Http.namespace(namespace))
+  private static void aWatchOnOneServerSeesWritesThroughTheOther() {
+    String namespace = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces"), Http.namespace(namespace))
+        .statusCode()).isEqualTo(201);
+    assertThat(Http.get(TestServer.RESTART.api("/api/v1/namespaces/" + namespace)).statusCode())
+        .as("the second server reads what the first wrote").isEqualTo(200);
+
+    URI onSecond = TestServer.RESTART.api("/api/v1/namespaces/" + namespace + "/configmaps");
+    try (WatchLines watch = new WatchLines(URI.create(onSecond + "?watch=1&timeoutSeconds=20"))) {
+      assertThat(watch.status()).isEqualTo(200);
+      assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces/" + namespace + "/configmaps"),
+          "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}")
           .statusCode()).isEqualTo(201);
-      assertThat(Http.get(TestServer.RESTART.api("/api/v1/namespaces/" + namespace)).statusCode())
-          .as("the second server reads what the first wrote").isEqualTo(200);
 
-      URI onSecond = TestServer.RESTART.api("/api/v1/namespaces/" + namespace + "/configmaps");
-      try (WatchLines watch = new WatchLines(URI.create(onSecond + "?watch=1&timeoutSeconds=20"))) {
-        assertThat(watch.status()).isEqualTo(200);
-        assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces/" + namespace + "/configmaps"),
-            "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}")
-            .statusCode()).isEqualTo(201);
+      JsonObject event = watch.next(Duration.ofSeconds(10));
+      assertThat(event).as("an event on the second server within 10 s").isNotNull();
+      assertThat(event.getString("type")).isEqualTo("ADDED");
+      assertThat(event.getJsonObject("object").getJsonObject("metadata").getString("name"))
+          .isEqualTo("shared");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
-        JsonObject event = watch.next(Duration.ofSeconds(10));
-        assertThat(event).as("an event on the second server within 10 s").isNotNull();
-        assertThat(event.getString("type")).isEqualTo("ADDED");
-        assertThat(event.getJsonObject("object").getJsonObject("metadata").getString("name"))
-            .isEqualTo("shared");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+  /** One test, as starting the second server costs about 20 s. */
+  @Test
+  void aSecondServerSharesWatchesAndJoinsTheKubernetesServiceUntilItStops() {
+    TestServer.runDeployed(containers, deployer, SECOND, SECOND_DEPLOYMENT, () -> {
+      aWatchOnOneServerSeesWritesThroughTheOther();
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(kubernetesEndpointPorts()).as("both servers in the kubernetes endpoints")
+              .containsExactlyInAnyOrder(TestServer.SUITE.secureApi().getPort(),
+                  TestServer.RESTART.secureApi().getPort()));
     });
+
+    await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+        assertThat(kubernetesEndpointPorts()).as("the stopped server leaves the endpoints")
+            .containsExactly(TestServer.SUITE.secureApi().getPort()));
+  }
+
+  private static java.util.List<Integer> kubernetesEndpointPorts() {
+    JsonObject endpoints = Http.json(Http.get(
+        TestServer.SUITE.api("/api/v1/namespaces/default/endpoints/kubernetes")));
+    return endpoints.getJsonArray("subsets").getValuesAs(JsonObject.class).stream()
+        .filter(subset -> subset.getJsonArray("addresses").getJsonObject(0).getString("ip")
+            .equals("127.0.0.1"))
+        .map(subset -> subset.getJsonArray("ports").getJsonObject(0).getInt("port"))
+        .toList();
   }
 }

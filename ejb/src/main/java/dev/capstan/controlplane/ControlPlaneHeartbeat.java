@@ -2,6 +2,7 @@ package dev.capstan.controlplane;
 
 import dev.capstan.store.entity.ControlPlaneInstance;
 import dev.capstan.store.schema.SchemaMigration;
+import jakarta.annotation.PreDestroy;
 import jakarta.ejb.DependsOn;
 import jakarta.ejb.Schedule;
 import jakarta.ejb.Singleton;
@@ -50,6 +51,23 @@ public class ControlPlaneHeartbeat {
       LOG.info(() -> "Control-plane instance " + id + " registered");
     }
     instance.heartbeat(clock.instant());
+    instance.advertise(ApiServerAddress.address(), ApiServerAddress.port());
+  }
+
+  /**
+   * On a clean stop, this server stops advertising its API address, so the {@code kubernetes}
+   * service's endpoints drop it at the next reconcile instead of after the liveness window.
+   */
+  @PreDestroy
+  void withdraw() {
+    try {
+      ControlPlaneInstance instance = em.find(ControlPlaneInstance.class, instanceId());
+      if (instance != null) {
+        instance.withdraw();
+      }
+    } catch (RuntimeException e) {
+      LOG.fine(() -> "Could not withdraw this server's API address: " + e);
+    }
   }
 
   /** This server's name among the control-plane instances. */

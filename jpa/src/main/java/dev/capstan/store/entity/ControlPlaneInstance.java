@@ -30,6 +30,12 @@ public class ControlPlaneInstance {
   @Column(nullable = false)
   private long heartbeats;
 
+  @Column(name = "api_address")
+  private String apiAddress;
+
+  @Column(name = "api_port")
+  private Integer apiPort;
+
   protected ControlPlaneInstance() {}
 
   public ControlPlaneInstance(String instanceId, String hostName, Instant startedAt) {
@@ -42,6 +48,26 @@ public class ControlPlaneInstance {
   public void heartbeat(Instant now) {
     lastHeartbeat = now;
     heartbeats++;
+  }
+
+  /** Where this server serves the API (HTTPS), for the {@code kubernetes} service. */
+  public void advertise(String address, int port) {
+    apiAddress = address;
+    apiPort = port;
+  }
+
+  /** This server stopped: it serves the API nowhere until it advertises again. */
+  public void withdraw() {
+    apiAddress = null;
+    apiPort = null;
+  }
+
+  public java.util.Optional<String> apiAddress() {
+    return java.util.Optional.ofNullable(apiAddress);
+  }
+
+  public int apiPort() {
+    return apiPort == null ? 0 : apiPort;
   }
 
   public String instanceId() {

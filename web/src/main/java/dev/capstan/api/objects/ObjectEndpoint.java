@@ -147,9 +147,13 @@ public class ObjectEndpoint {
   /** {@code ?watch=1}: a stream of changes, see {@link WatchStream}. */
   private Response watch(Target target, RequestOptions options) {
     if (options.webSocketUpgrade()) {
-      // Watches stream over plain HTTP; clients that try a WebSocket first (fabric8) fall back
-      // on a 503, whereas a long 200 stream would leave their handshake waiting.
-      throw Statuses.serviceUnavailable("watch is not served over WebSocket; use HTTP streaming");
+      // Watches stream over plain HTTP. Clients that try a WebSocket first (fabric8) fall back
+      // to HTTP streaming on a 200 or a 503, as behind `kubectl proxy`; a 503 also sets off their
+      // retries with exponential back-off (about 20 s), so the answer is a short 200 that fails
+      // the handshake at once.
+      return Response.ok(Statuses.failure(200, "WebSocketNotSupported",
+              "watch is not served over WebSocket; use HTTP streaming").toString())
+          .type(MediaType.APPLICATION_JSON_TYPE).build();
     }
     ListQuery query = listQuery(target, options);
     Optional<Long> from = options.param("resourceVersion")

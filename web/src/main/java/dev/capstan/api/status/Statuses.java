@@ -128,6 +128,11 @@ public final class Statuses {
     return failure(code, reason, message, null);
   }
 
+  /** A Status body for answers that are not exceptions (e.g. a refused WebSocket upgrade). */
+  public static JsonObject failure(int code, String reason, String message) {
+    return failure(code, reason, message, null);
+  }
+
   private static JsonObjectBuilder details(String name, String kind) {
     return Json.createObjectBuilder().add("name", name).add("kind", kind);
   }
