@@ -19,6 +19,8 @@ import java.util.function.Function;
  * @param name the object's name
  * @param uid the object's uid
  * @param resourceVersion the cluster revision of this change
+ * @param node the node the object is bound to ({@code spec.nodeName} of a pod), or the empty
+ *     string; work for that node's agent goes on {@link Topics#NODE_WORK}
  */
 public record ClusterEvent(
     String type,
@@ -27,7 +29,8 @@ public record ClusterEvent(
     String namespace,
     String name,
     String uid,
-    long resourceVersion) {
+    long resourceVersion,
+    String node) {
 
   public ClusterEvent {
     Objects.requireNonNull(type, "type");
@@ -36,6 +39,7 @@ public record ClusterEvent(
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(uid, "uid");
+    Objects.requireNonNull(node, "node");
   }
 
   /** The message fields, in component order; resourceVersion as a decimal string. */
@@ -48,6 +52,7 @@ public record ClusterEvent(
     fields.put("name", name);
     fields.put("uid", uid);
     fields.put("resourceVersion", Long.toString(resourceVersion));
+    fields.put("node", node);
     return fields;
   }
 
@@ -60,6 +65,7 @@ public record ClusterEvent(
         field.apply("namespace"),
         field.apply("name"),
         field.apply("uid"),
-        Long.parseLong(field.apply("resourceVersion")));
+        Long.parseLong(field.apply("resourceVersion")),
+        Objects.requireNonNullElse(field.apply("node"), ""));
   }
 }

@@ -2,6 +2,7 @@ package dev.capstan.store;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
@@ -129,11 +130,21 @@ public record ObjectMetadata(
     return finalizers.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
   }
 
-  /** The body marked for deletion at {@code now}, at the given revision. */
-  public static JsonObject markDeleting(JsonObject body, long revision, Instant now) {
+  /** The grace period a graceful deletion gave the object, if it is being deleted. */
+  public static Optional<Long> deletionGracePeriod(JsonObject body) {
+    return metadata(body).get("deletionGracePeriodSeconds") instanceof JsonNumber seconds
+        ? Optional.of(seconds.longValue()) : Optional.empty();
+  }
+
+  /**
+   * The body marked for deletion {@code graceSeconds} after {@code now} (the moment its runner
+   * should have stopped it), at the given revision.
+   */
+  public static JsonObject markDeleting(JsonObject body, long revision, Instant now,
+      long graceSeconds) {
     JsonObjectBuilder metadata = Json.createObjectBuilder(metadata(body))
-        .add("deletionTimestamp", timestamp(now))
-        .add("deletionGracePeriodSeconds", 0)
+        .add("deletionTimestamp", timestamp(now.plusSeconds(graceSeconds)))
+        .add("deletionGracePeriodSeconds", graceSeconds)
         .add("resourceVersion", Long.toString(revision));
     return Json.createObjectBuilder(body).add("metadata", metadata).build();
   }

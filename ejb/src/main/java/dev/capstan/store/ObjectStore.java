@@ -1,6 +1,7 @@
 package dev.capstan.store;
 
 import dev.capstan.contract.ClusterEvent;
+import dev.capstan.json.JsonFields;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -101,7 +103,7 @@ public class ObjectStore {
    * concurrency); so must the preconditions. Server-owned metadata (uid, creationTimestamp,
    * deletionTimestamp) is kept whatever the body says; generation grows when anything outside
    * metadata and status changed. An object being deleted whose last finalizer the update removes
-   * is deleted.
+   * is deleted; one in its deletion grace period stays until deleted again.
    *
    * @return the object after the write
    */
@@ -122,7 +124,8 @@ public class ObjectStore {
     JsonObject stamped = ObjectMetadata.kept(current, key.namespace(), revision, generation)
         .stamp(desired, apiVersion, key.kind());
     object.write(revision, generation, ObjectMetadata.labels(stamped).toString(), stamped.toString());
-    if (ObjectMetadata.isDeleting(stamped) && ObjectMetadata.finalizers(stamped).isEmpty()) {
+    if (ObjectMetadata.isDeleting(stamped) && ObjectMetadata.finalizers(stamped).isEmpty()
+        && !ObjectMetadata.finalizers(current).isEmpty()) {
       em.remove(object);
       record(revision, ObjectChange.Type.DELETED, object, apiVersion, now);
     } else {
@@ -132,26 +135,46 @@ public class ObjectStore {
   }
 
   /**
-   * Deletes an object. With finalizers, it is only marked: {@code deletionTimestamp} is set and it
-   * stays until the last finalizer is removed by an update.
+   * Deletes an object at once; with finalizers, it is only marked (see the graceful variant).
    *
    * @return the object as deleted (or as marked), and whether it is gone
    */
   public DeleteResult delete(ObjectKey key, String apiVersion, Preconditions preconditions)
       throws NotFoundException, ConflictException {
+    return delete(key, apiVersion, preconditions, current -> 0);
+  }
+
+  /**
+   * Deletes an object, gracefully when {@code gracePeriod} gives the current object a period
+   * above zero: then it is only marked, {@code deletionTimestamp} set that many seconds ahead
+   * and {@code deletionGracePeriodSeconds} to the period, for whoever runs it (the node agent)
+   * to stop it and delete it again with no grace. A later delete may shorten the period, never
+   * lengthen it. With finalizers, it is marked too and stays until an update removes the last.
+   *
+   * @param gracePeriod the grace period in seconds for the current object (0: no grace)
+   * @return the object as deleted (or as marked), and whether it is gone
+   */
+  public DeleteResult delete(ObjectKey key, String apiVersion, Preconditions preconditions,
+      ToLongFunction<JsonObject> gracePeriod) throws NotFoundException, ConflictException {
     long revision = nextRevision();
     StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     Instant now = clock.instant();
-    if (!ObjectMetadata.finalizers(current).isEmpty()) {
-      if (!ObjectMetadata.isDeleting(current)) {
-        JsonObject marked = ObjectMetadata.markDeleting(current, revision, now);
+    long grace = Math.max(0, gracePeriod.applyAsLong(current));
+    boolean finalizers = !ObjectMetadata.finalizers(current).isEmpty();
+    if (grace > 0 || finalizers) {
+      Optional<Long> currentGrace = ObjectMetadata.deletionGracePeriod(current);
+      boolean shortens = currentGrace.isPresent() && grace < currentGrace.get();
+      if (!ObjectMetadata.isDeleting(current) || shortens) {
+        JsonObject marked = ObjectMetadata.markDeleting(current, revision, now, grace);
         object.write(revision, object.generation(), ObjectMetadata.labels(marked).toString(),
             marked.toString());
         record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
       }
-      return new DeleteResult(object, false);
+      if (finalizers || grace > 0) {
+        return new DeleteResult(object, false);
+      }
     }
     JsonObject deleted = ObjectMetadata.withResourceVersion(current, revision);
     object.write(revision, object.generation(), ObjectMetadata.labels(deleted).toString(),
@@ -189,12 +212,20 @@ public class ObjectStore {
         + " to the latest version and try again");
   }
 
+  /** The node a pod is bound to, whose agent hears of its changes; empty for anything else. */
+  private static String boundNode(ObjectKey key, StoredObject object) {
+    if (!key.kind().equals("Pod") || !key.apiGroup().isEmpty()) {
+      return "";
+    }
+    return JsonFields.object(object.json(), "spec").getString("nodeName", "");
+  }
+
   private void record(long revision, ObjectChange.Type type, StoredObject object,
       String apiVersion, Instant now) {
     em.persist(new ObjectChange(revision, type, object, now));
     ObjectKey key = object.key();
     clusterEvents.fire(new ClusterEvent(type.name(), apiVersion, key.kind(), key.namespace(),
-        key.name(), object.uid().toString(), revision));
+        key.name(), object.uid().toString(), revision, boundNode(key, object)));
   }
 
   /**

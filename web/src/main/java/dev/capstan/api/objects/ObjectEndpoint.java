@@ -1,6 +1,7 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.admission.Defaulting;
+import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
@@ -45,6 +46,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -273,14 +275,15 @@ public class ObjectEndpoint {
       throw Statuses.methodNotAllowed("DELETE");
     }
     requireStore();
-    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body);
+    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
+        .withQuery(options);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
     if (options.dryRun() || deleteOptions.dryRun()) {
       return respond(200, find(target).json(), target, options);
     }
     try {
       ObjectStore.DeleteResult result = unwrap(() -> store.delete(key, type.apiVersion(),
-          deleteOptions.preconditions()));
+          deleteOptions.preconditions(), gracePeriod(type, deleteOptions)));
       return respond(200, result.object().json(), target, options);
     } catch (NotFoundException e) {
       throw Statuses.notFound(type.qualifiedPlural(), key.name());
@@ -289,10 +292,16 @@ public class ObjectEndpoint {
     }
   }
 
+  private static ToLongFunction<JsonObject> gracePeriod(ResourceType type, DeleteOptions options) {
+    return current -> GracefulDeletion.gracePeriodSeconds(type.group(), type.kind(), current,
+        options.gracePeriodSeconds());
+  }
+
   Response deleteCollection(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     requireStore();
-    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body);
+    DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
+        .withQuery(options);
     ObjectList page = store.list(listQuery(target, options));
     JsonArrayBuilder deleted = Json.createArrayBuilder();
     for (StoredObject object : page.items()) {
@@ -301,8 +310,8 @@ public class ObjectEndpoint {
         continue;
       }
       try {
-        deleted.add(unwrap(() -> store.delete(object.key(), type.apiVersion(), Preconditions.NONE))
-            .object().json());
+        deleted.add(unwrap(() -> store.delete(object.key(), type.apiVersion(), Preconditions.NONE,
+            gracePeriod(type, deleteOptions))).object().json());
       } catch (NotFoundException e) {
         // deleted by someone else meanwhile: the outcome the caller wanted
       } catch (ConflictException e) {

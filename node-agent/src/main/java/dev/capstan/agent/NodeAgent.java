@@ -1,0 +1,136 @@
+package dev.capstan.agent;
+
+import dev.capstan.agent.api.ApiClients;
+import dev.capstan.agent.node.NodeStatusReporter;
+import dev.capstan.agent.pods.PodSyncer;
+import dev.capstan.agent.pods.PodWorkers;
+import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.work.NodeWorkSubscriber;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Capstan's node agent (its kubelet): registers this machine as a node, keeps its status and
+ * lease current, and runs the pods bound to it as Docker containers. Work arrives three ways,
+ * all of them only wake-ups: the control plane's JMS messages, Docker's container events, and a
+ * periodic resync against the API, which alone would be enough.
+ *
+ * <p>Stopping the agent leaves its containers running; the next agent adopts them.
+ */
+public final class NodeAgent implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+
+  private final AgentConfig config;
+  private final KubernetesClient api;
+  private final DockerRuntime docker;
+  private final ScheduledExecutorService heartbeat;
+  private final PodWorkers workers;
+  private Closeable dockerEvents;
+  private NodeWorkSubscriber subscriber;
+
+  private NodeAgent(AgentConfig config) {
+    this.config = config;
+    this.api = ApiClients.create(config);
+    this.docker = new DockerRuntime(config.dockerHost());
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "capstan-node-heartbeat");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Clock clock = Clock.systemUTC();
+    PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), clock);
+    this.workers = new PodWorkers(config, api, syncer, clock, 4);
+  }
+
+  /** Starts an agent: registers the node (waiting for the API if it must), then runs. */
+  public static NodeAgent start(AgentConfig config) throws InterruptedException {
+    NodeAgent agent = new NodeAgent(config);
+    agent.run();
+    return agent;
+  }
+
+  private void run() throws InterruptedException {
+    NodeStatusReporter reporter = new NodeStatusReporter(config, api, docker, Clock.systemUTC());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        reporter.register();
+        break;
+      } catch (KubernetesClientException e) {
+        long wait = Math.min(30, attempt * 2L);
+        LOG.warning(() -> "Cannot register node " + config.nodeName() + " at "
+            + config.apiServer() + " (" + e.getMessage() + "); retrying in " + wait + " s");
+        TimeUnit.SECONDS.sleep(wait);
+      }
+    }
+    heartbeat.scheduleWithFixedDelay(reporter::heartbeat, 0,
+        config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+    workers.start();
+    dockerEvents = docker.onContainerEvents(Map.of("io.capstan.node", config.nodeName()),
+        labels -> {
+          String namespace = labels.get("io.capstan.pod.namespace");
+          String name = labels.get("io.capstan.pod.name");
+          if (namespace != null && name != null) {
+            workers.enqueue(namespace, name);
+          }
+        });
+    config.messagingUrl().ifPresent(url -> {
+      subscriber = new NodeWorkSubscriber(url, config.messagingUser(), config.messagingPassword(),
+          config.nodeName(), workers::enqueue);
+      subscriber.start();
+    });
+    LOG.info(() -> "Node agent " + config.nodeName() + " runs pods on Docker at "
+        + config.dockerHost());
+  }
+
+  public String nodeName() {
+    return config.nodeName();
+  }
+
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
+    workers.close();
+    if (subscriber != null) {
+      subscriber.close();
+    }
+    try {
+      if (dockerEvents != null) {
+        dockerEvents.close();
+      }
+      docker.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "Closing the Docker client", e);
+    }
+    api.close();
+    LOG.info(() -> "Node agent " + config.nodeName() + " stopped");
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    AgentConfig config;
+    try {
+      config = AgentConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("capstan-node-agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    NodeAgent agent = start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      agent.close();
+      stopped.countDown();
+    }, "capstan-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,221 @@
+package dev.capstan.agent.pods;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pod's status as the kubelet reports it, from what Docker says of its containers: each
+ * container's state (running, terminated with exit code and reason, or waiting with the reason
+ * the agent gave, such as {@code CrashLoopBackOff}), restart count and last state; the pod's
+ * phase by Kubernetes' rules; its conditions; and its addresses.
+ */
+final class PodStatuses {
+
+  /** Why a container is not running, as the agent decided during the sync. */
+  record Waiting(String reason, String message) {}
+
+  /** The newest attempt of a container and the one before it, as Docker describes them. */
+  record Attempts(Optional<InspectContainerResponse> current,
+      Optional<InspectContainerResponse> previous, int restartCount) {}
+
+  private PodStatuses() {}
+
+  static PodStatus build(Pod pod, Optional<InspectContainerResponse> sandbox,
+      Map<String, Attempts> attempts, Map<String, Waiting> waiting, String hostIp,
+      Instant now) {
+    PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+    String timestamp = timestamp(now);
+    List<ContainerStatus> statuses = new ArrayList<>();
+    int running = 0;
+    int waitingCount = 0;
+    int stopped = 0;
+    int succeeded = 0;
+    boolean allReady = true;
+    for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
+      Attempts attempt = attempts.getOrDefault(container.getName(),
+          new Attempts(Optional.empty(), Optional.empty(), 0));
+      ContainerStatus status = containerStatus(container, attempt,
+          Optional.ofNullable(waiting.get(container.getName())));
+      statuses.add(status);
+      ContainerState state = status.getState();
+      if (state.getRunning() != null) {
+        running++;
+      } else if (state.getTerminated() != null) {
+        stopped++;
+        if (state.getTerminated().getExitCode() == 0) {
+          succeeded++;
+        }
+      } else if (status.getLastState() != null && status.getLastState().getTerminated() != null) {
+        stopped++;
+        if (status.getLastState().getTerminated().getExitCode() == 0) {
+          succeeded++;
+        }
+      } else {
+        waitingCount++;
+      }
+      allReady &= Boolean.TRUE.equals(status.getReady());
+    }
+    String phase = phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped,
+        succeeded);
+    boolean sandboxReady = sandbox.map(s -> Boolean.TRUE.equals(s.getState().getRunning()))
+        .orElse(false);
+    boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+    List<PodCondition> conditions = List.of(
+        condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
+            null),
+        condition(previous, "Initialized", true, timestamp, null),
+        condition(previous, "Ready", allReady && !terminal, timestamp,
+            allReady ? null : "ContainersNotReady"),
+        condition(previous, "ContainersReady", allReady && !terminal, timestamp,
+            allReady ? null : "ContainersNotReady"),
+        condition(previous, "PodScheduled", true, timestamp, null));
+    String podIp = sandbox.filter(s -> Boolean.TRUE.equals(s.getState().getRunning()))
+        .map(PodStatuses::ipOf).orElse(previous.getPodIP());
+    PodStatusBuilder status = new PodStatusBuilder()
+        .withPhase(phase)
+        .withConditions(conditions)
+        .withHostIP(hostIp)
+        .withHostIPs(new HostIP(hostIp))
+        .withStartTime(previous.getStartTime() != null ? previous.getStartTime() : timestamp)
+        .withContainerStatuses(statuses)
+        .withQosClass(previous.getQosClass());
+    if (podIp != null) {
+      status.withPodIP(podIp).withPodIPs(new PodIP(podIp));
+    }
+    return status.build();
+  }
+
+  static String phase(String restartPolicy, int running, int waiting, int stopped,
+      int succeeded) {
+    if (waiting > 0) {
+      return "Pending";
+    }
+    if (running > 0) {
+      return "Running";
+    }
+    if (stopped > 0) {
+      String policy = restartPolicy == null ? "Always" : restartPolicy;
+      return switch (policy) {
+        case "Always" -> "Running";
+        case "OnFailure" -> stopped == succeeded ? "Succeeded" : "Running";
+        default -> stopped == succeeded ? "Succeeded" : "Failed";
+      };
+    }
+    return "Pending";
+  }
+
+  private static ContainerStatus containerStatus(Container container, Attempts attempts,
+      Optional<Waiting> waiting) {
+    ContainerStatusBuilder status = new ContainerStatusBuilder()
+        .withName(container.getName())
+        .withImage(container.getImage())
+        .withImageID("")
+        .withRestartCount(attempts.restartCount())
+        .withReady(false)
+        .withStarted(false);
+    attempts.previous().map(PodStatuses::state)
+        .filter(state -> state.getTerminated() != null)
+        .ifPresentOrElse(status::withLastState, () -> status.withLastState(new ContainerState()));
+    if (attempts.current().isPresent()) {
+      InspectContainerResponse current = attempts.current().get();
+      status.withContainerID("docker://" + current.getId())
+          .withImageID("docker://" + current.getImageId());
+      ContainerState state = state(current);
+      if (waiting.isPresent() && state.getRunning() == null) {
+        status.withLastState(state.getTerminated() != null ? state
+            : status.buildLastState());
+        state = waitingState(waiting.get());
+      }
+      status.withState(state);
+      boolean running = state.getRunning() != null;
+      status.withStarted(running).withReady(running);
+    } else {
+      status.withState(waitingState(waiting.orElse(new Waiting("ContainerCreating", null))));
+    }
+    return status.build();
+  }
+
+  private static ContainerState waitingState(Waiting waiting) {
+    return new ContainerStateBuilder().withNewWaiting()
+        .withReason(waiting.reason()).withMessage(waiting.message()).endWaiting().build();
+  }
+
+  static ContainerState state(InspectContainerResponse container) {
+    InspectContainerResponse.ContainerState state = container.getState();
+    if (Boolean.TRUE.equals(state.getRunning())) {
+      return new ContainerStateBuilder().withNewRunning()
+          .withStartedAt(dockerTime(state.getStartedAt())).endRunning().build();
+    }
+    Long exitCode = state.getExitCodeLong();
+    int code = exitCode == null ? 0 : exitCode.intValue();
+    String started = dockerTime(state.getStartedAt());
+    if (started == null) {
+      return new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating")
+          .endWaiting().build();
+    }
+    String reason = Boolean.TRUE.equals(state.getOOMKilled()) ? "OOMKilled"
+        : code == 0 ? "Completed" : "Error";
+    return new ContainerStateBuilder().withNewTerminated()
+        .withExitCode(code)
+        .withReason(reason)
+        .withStartedAt(started)
+        .withFinishedAt(dockerTime(state.getFinishedAt()))
+        .withContainerID("docker://" + container.getId())
+        .endTerminated().build();
+  }
+
+  private static PodCondition condition(PodStatus previous, String type, boolean value,
+      String now, String reason) {
+    String status = value ? "True" : "False";
+    String transition = EnvResolver.orEmpty(previous.getConditions()).stream()
+        .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+        .map(PodCondition::getLastTransitionTime)
+        .findFirst().orElse(now);
+    return new PodConditionBuilder().withType(type).withStatus(status)
+        .withLastTransitionTime(transition).withReason(reason).build();
+  }
+
+  static String ipOf(InspectContainerResponse sandbox) {
+    if (sandbox.getNetworkSettings() == null) {
+      return null;
+    }
+    String ip = sandbox.getNetworkSettings().getIpAddress();
+    if ((ip == null || ip.isEmpty()) && sandbox.getNetworkSettings().getNetworks() != null) {
+      ip = sandbox.getNetworkSettings().getNetworks().values().stream()
+          .map(network -> network.getIpAddress())
+          .filter(address -> address != null && !address.isEmpty())
+          .findFirst().orElse(null);
+    }
+    return ip == null || ip.isEmpty() ? null : ip;
+  }
+
+  /** Docker's RFC 3339 time with nanoseconds as Kubernetes writes it (seconds); null for never. */
+  static String dockerTime(String text) {
+    if (text == null || text.isEmpty() || text.startsWith("0001-01-01")) {
+      return null;
+    }
+    return timestamp(Instant.parse(text));
+  }
+
+  static String timestamp(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  }
+}

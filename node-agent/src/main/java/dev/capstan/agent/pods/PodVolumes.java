@@ -1,0 +1,169 @@
+package dev.capstan.agent.pods;
+
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * A pod's volumes on this machine, under {@code <agent dir>/pods/<uid>/volumes/<name>}: emptyDir
+ * (a directory that lives as long as the pod, or a tmpfs for {@code medium: Memory}), hostPath
+ * (the host's own path), and configMap and secret (their keys written as files, read-only).
+ * Containers bind-mount them; data in an emptyDir survives container restarts and goes with the
+ * pod.
+ */
+final class PodVolumes {
+
+  private static final Logger LOG = Logger.getLogger(PodVolumes.class.getName());
+
+  /** Where a volume is on the host, and whether containers may only read it. */
+  record HostVolume(Path path, boolean readOnly) {}
+
+  private final Path root;
+  private final EnvResolver sources;
+
+  PodVolumes(Path root, EnvResolver sources) {
+    this.root = root;
+    this.sources = sources;
+  }
+
+  Path podDir(String uid) {
+    return root.resolve("pods").resolve(uid);
+  }
+
+  /** Makes every volume of the pod ready and says where each is. */
+  Map<String, HostVolume> prepare(Pod pod) throws EnvResolver.ConfigError {
+    Map<String, HostVolume> volumes = new HashMap<>();
+    String namespace = pod.getMetadata().getNamespace();
+    for (Volume volume : EnvResolver.orEmpty(pod.getSpec().getVolumes())) {
+      Path dir = podDir(pod.getMetadata().getUid()).resolve("volumes").resolve(volume.getName());
+      try {
+        if (volume.getEmptyDir() != null) {
+          boolean fresh = !Files.isDirectory(dir);
+          Files.createDirectories(dir);
+          if (fresh && "Memory".equals(volume.getEmptyDir().getMedium())) {
+            mountTmpfs(dir);
+          }
+          dir.toFile().setWritable(true, false);
+          volumes.put(volume.getName(), new HostVolume(dir, false));
+        } else if (volume.getHostPath() != null) {
+          Path host = Path.of(volume.getHostPath().getPath());
+          String type = Optional.ofNullable(volume.getHostPath().getType()).orElse("");
+          if (type.equals("DirectoryOrCreate")) {
+            Files.createDirectories(host);
+          } else if (type.equals("Directory") && !Files.isDirectory(host)) {
+            throw new EnvResolver.ConfigError("hostPath type check failed: " + host
+                + " is not a directory");
+          }
+          volumes.put(volume.getName(), new HostVolume(host, false));
+        } else if (volume.getConfigMap() != null) {
+          var source = volume.getConfigMap();
+          Map<String, String> data = sources.configMap(namespace, source.getName())
+              .or(() -> Boolean.TRUE.equals(source.getOptional()) ? Optional.of(Map.of())
+                  : Optional.empty())
+              .orElseThrow(() -> new EnvResolver.ConfigError("configmap \"" + source.getName()
+                  + "\" not found"));
+          writeFiles(dir, data, source.getItems(), source.getDefaultMode());
+          volumes.put(volume.getName(), new HostVolume(dir, true));
+        } else if (volume.getSecret() != null) {
+          var source = volume.getSecret();
+          Map<String, String> data = sources.secret(namespace, source.getSecretName())
+              .or(() -> Boolean.TRUE.equals(source.getOptional()) ? Optional.of(Map.of())
+                  : Optional.empty())
+              .orElseThrow(() -> new EnvResolver.ConfigError("secret \"" + source.getSecretName()
+                  + "\" not found"));
+          writeFiles(dir, data, source.getItems(), source.getDefaultMode());
+          volumes.put(volume.getName(), new HostVolume(dir, true));
+        } else {
+          throw new EnvResolver.ConfigError("volume \"" + volume.getName()
+              + "\" has a type this node does not support (emptyDir, hostPath, configMap and"
+              + " secret are)");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("preparing volume " + volume.getName(), e);
+      }
+    }
+    return volumes;
+  }
+
+  /** Removes the pod's directory and everything in it (unmounting tmpfs volumes first). */
+  void remove(String uid) {
+    Path dir = podDir(uid);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> volumes = Files.list(dir.resolve("volumes"))) {
+      volumes.forEach(PodVolumes::unmountQuietly);
+    } catch (IOException e) {
+      // no volumes directory
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warning(() -> "Could not remove " + dir + ": " + e);
+    }
+  }
+
+  private static void writeFiles(Path dir, Map<String, String> data, List<KeyToPath> items,
+      Integer defaultMode) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, String> files = new HashMap<>();
+    if (items == null || items.isEmpty()) {
+      data.forEach(files::put);
+    } else {
+      for (KeyToPath item : items) {
+        if (data.containsKey(item.getKey())) {
+          files.put(item.getPath(), data.get(item.getKey()));
+        }
+      }
+    }
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Path target = dir.resolve(file.getKey()).normalize();
+      if (!target.startsWith(dir)) {
+        continue;
+      }
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+      target.toFile().setReadable(true, (defaultMode == null ? 0644 : defaultMode) % 8 < 4);
+    }
+  }
+
+  private static void mountTmpfs(Path dir) {
+    run("mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir.toString());
+  }
+
+  private static void unmountQuietly(Path dir) {
+    try {
+      if (Files.readString(Path.of("/proc/mounts")).contains(" " + dir + " tmpfs ")) {
+        run("umount", dir.toString());
+      }
+    } catch (IOException e) {
+      // nothing mounted that we can tell
+    }
+  }
+
+  private static void run(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (process.waitFor() != 0) {
+        LOG.warning(() -> String.join(" ", command) + " failed: " + output.trim());
+      }
+    } catch (IOException e) {
+      LOG.warning(() -> String.join(" ", command) + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

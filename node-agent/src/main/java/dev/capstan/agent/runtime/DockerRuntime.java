@@ -1,0 +1,167 @@
+package dev.capstan.agent.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The Docker engine, through docker-java: the few operations the agent needs, each a single
+ * call that succeeds or throws docker-java's unchecked exceptions. Operations on a container or
+ * image that is already in the wanted state (stopped, gone) succeed.
+ */
+public final class DockerRuntime implements Closeable {
+
+  private final DockerClient docker;
+
+  public DockerRuntime(String dockerHost) {
+    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost(dockerHost)
+        .build();
+    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .maxConnections(32)
+        .connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofSeconds(60))
+        .build();
+    docker = DockerClientImpl.getInstance(config, http);
+  }
+
+  /** Whether the engine answers a ping. */
+  public boolean ping() {
+    try {
+      docker.pingCmd().exec();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public Info info() {
+    return docker.infoCmd().exec();
+  }
+
+  public String version() {
+    return docker.versionCmd().exec().getVersion();
+  }
+
+  /** All containers (running or not) carrying every one of these labels. */
+  public List<Container> containers(Map<String, String> labels) {
+    return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+  }
+
+  public Optional<InspectContainerResponse> inspect(String id) {
+    try {
+      return Optional.of(docker.inspectContainerCmd(id).exec());
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean hasImage(String image) {
+    try {
+      docker.inspectImageCmd(image).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  /** The image's id ({@code sha256:...}), if it is here. */
+  public Optional<String> imageId(String image) {
+    try {
+      return Optional.ofNullable(docker.inspectImageCmd(image).exec().getId());
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Pulls an image, waiting at most {@code timeout}. */
+  public void pull(String image, Duration timeout) throws InterruptedException {
+    boolean done = docker.pullImageCmd(image).start()
+        .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!done) {
+      throw new IllegalStateException("pulling " + image + " took longer than " + timeout);
+    }
+  }
+
+  /** Creates a container: {@code spec} fills in the create command for {@code image}. */
+  public String create(String image, UnaryOperator<CreateContainerCmd> spec) {
+    return spec.apply(docker.createContainerCmd(image)).exec().getId();
+  }
+
+  public void start(String id) {
+    try {
+      docker.startContainerCmd(id).exec();
+    } catch (NotModifiedException e) {
+      // already running
+    }
+  }
+
+  /** Stops a container: SIGTERM, then SIGKILL after {@code graceSeconds}. */
+  public void stop(String id, long graceSeconds) {
+    try {
+      docker.stopContainerCmd(id).withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds))
+          .exec();
+    } catch (NotModifiedException | NotFoundException e) {
+      // already stopped, or gone
+    }
+  }
+
+  public void remove(String id) {
+    try {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    }
+  }
+
+  /**
+   * Calls {@code onEvent} with the id and labels of every container that dies, starts or is
+   * destroyed and carries these labels, until the returned handle is closed.
+   */
+  public Closeable onContainerEvents(Map<String, String> labels,
+      Consumer<Map<String, String>> onEvent) {
+    ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Event event) {
+        if (event.getActor() != null && event.getActor().getAttributes() != null) {
+          onEvent.accept(event.getActor().getAttributes());
+        }
+      }
+    };
+    return docker.eventsCmd()
+        .withEventTypeFilter(EventType.CONTAINER)
+        .withEventFilter("die", "start", "destroy", "oom")
+        .withLabelFilter(labels)
+        .exec(callback);
+  }
+
+  public DockerClient client() {
+    return docker;
+  }
+
+  @Override
+  public void close() throws IOException {
+    docker.close();
+  }
+}
