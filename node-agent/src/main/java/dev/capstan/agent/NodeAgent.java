@@ -1,8 +1,10 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.ApiClients;
+import dev.capstan.agent.events.EventRecorder;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
+import dev.capstan.agent.probes.ContainerProbes;
 import dev.capstan.agent.pods.PodWorkers;
 import dev.capstan.agent.runtime.DockerRuntime;
 import dev.capstan.agent.work.NodeWorkSubscriber;
@@ -36,6 +38,7 @@ public final class NodeAgent implements AutoCloseable {
   private final DockerRuntime docker;
   private final ScheduledExecutorService heartbeat;
   private final PodWorkers workers;
+  private final ContainerProbes probes;
   private Closeable dockerEvents;
   private NodeWorkSubscriber subscriber;
 
@@ -49,8 +52,14 @@ public final class NodeAgent implements AutoCloseable {
       return thread;
     });
     Clock clock = Clock.systemUTC();
-    PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), clock);
+    EventRecorder events = new EventRecorder(api, config.nodeName(), clock);
+    PodWorkers[] queue = new PodWorkers[1];
+    this.probes = new ContainerProbes(docker, events,
+        (namespace, name) -> queue[0].enqueue(namespace, name));
+    PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), events, probes,
+        clock);
     this.workers = new PodWorkers(config, api, syncer, clock, 4);
+    queue[0] = workers;
   }
 
   /** Starts an agent: registers the node (waiting for the API if it must), then runs. */
@@ -101,6 +110,7 @@ public final class NodeAgent implements AutoCloseable {
   public void close() {
     heartbeat.shutdownNow();
     workers.close();
+    probes.close();
     if (subscriber != null) {
       subscriber.close();
     }

@@ -32,6 +32,25 @@ final class PodStatuses {
   /** Why a container is not running, as the agent decided during the sync. */
   record Waiting(String reason, String message) {}
 
+  /** What the probes say of a container instance; empty where it has no such probe. */
+  interface ProbeResults {
+    Optional<Boolean> ready(String containerId);
+
+    Optional<Boolean> started(String containerId);
+
+    ProbeResults NONE = new ProbeResults() {
+      @Override
+      public Optional<Boolean> ready(String containerId) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<Boolean> started(String containerId) {
+        return Optional.empty();
+      }
+    };
+  }
+
   /** The newest attempt of a container and the one before it, as Docker describes them. */
   record Attempts(Optional<InspectContainerResponse> current,
       Optional<InspectContainerResponse> previous, int restartCount) {}
@@ -39,8 +58,8 @@ final class PodStatuses {
   private PodStatuses() {}
 
   static PodStatus build(Pod pod, Optional<InspectContainerResponse> sandbox,
-      Map<String, Attempts> attempts, Map<String, Waiting> waiting, String hostIp,
-      Instant now) {
+      Map<String, Attempts> attempts, Map<String, Waiting> waiting, ProbeResults probes,
+      String hostIp, Instant now) {
     PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
     String timestamp = timestamp(now);
     List<ContainerStatus> statuses = new ArrayList<>();
@@ -53,7 +72,7 @@ final class PodStatuses {
       Attempts attempt = attempts.getOrDefault(container.getName(),
           new Attempts(Optional.empty(), Optional.empty(), 0));
       ContainerStatus status = containerStatus(container, attempt,
-          Optional.ofNullable(waiting.get(container.getName())));
+          Optional.ofNullable(waiting.get(container.getName())), probes);
       statuses.add(status);
       ContainerState state = status.getState();
       if (state.getRunning() != null) {
@@ -123,7 +142,7 @@ final class PodStatuses {
   }
 
   private static ContainerStatus containerStatus(Container container, Attempts attempts,
-      Optional<Waiting> waiting) {
+      Optional<Waiting> waiting, ProbeResults probes) {
     ContainerStatusBuilder status = new ContainerStatusBuilder()
         .withName(container.getName())
         .withImage(container.getImage())
@@ -146,7 +165,9 @@ final class PodStatuses {
       }
       status.withState(state);
       boolean running = state.getRunning() != null;
-      status.withStarted(running).withReady(running);
+      boolean started = running && probes.started(current.getId()).orElse(true);
+      status.withStarted(started)
+          .withReady(started && probes.ready(current.getId()).orElse(true));
     } else {
       status.withState(waitingState(waiting.orElse(new Waiting("ContainerCreating", null))));
     }

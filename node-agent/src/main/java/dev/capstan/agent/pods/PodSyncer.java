@@ -3,6 +3,8 @@ package dev.capstan.agent.pods;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import dev.capstan.agent.AgentConfig;
+import dev.capstan.agent.events.EventRecorder;
+import dev.capstan.agent.probes.ContainerProbes;
 import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -46,16 +48,20 @@ public final class PodSyncer {
   private final PodVolumes volumes;
   private final EnvResolver env;
   private final RestartBackoff backoff;
+  private final EventRecorder events;
+  private final ContainerProbes probes;
   private final Clock clock;
 
   public PodSyncer(AgentConfig config, KubernetesClient api, DockerRuntime docker,
-      java.nio.file.Path agentDir, Clock clock) {
+      java.nio.file.Path agentDir, EventRecorder events, ContainerProbes probes, Clock clock) {
     this.config = config;
     this.api = api;
     this.docker = docker;
     this.env = new EnvResolver(api);
     this.volumes = new PodVolumes(agentDir, env);
     this.backoff = new RestartBackoff(clock);
+    this.events = events;
+    this.probes = probes;
     this.clock = clock;
   }
 
@@ -136,6 +142,7 @@ public final class PodSyncer {
       for (Container container : pod.getSpec().getContainers()) {
         waiting.put(container.getName(),
             new PodStatuses.Waiting("CreateContainerConfigError", e.getMessage()));
+        events.warning(pod, container.getName(), "Failed", "Error: " + e.getMessage());
       }
       report(pod, sandbox, runtime, waiting);
       return Optional.of(clock.instant().plusSeconds(10));
@@ -153,6 +160,8 @@ public final class PodSyncer {
         }
         LOG.info(() -> "Container " + container.getName() + " of pod " + name(pod)
             + " changed image to " + container.getImage() + "; restarting it");
+        events.normal(pod, container.getName(), "Killing", "Container " + container.getName()
+            + " definition changed, will be restarted");
         docker.stop(latest.get().getId(), grace);
       }
       int attempt = latest.map(c -> RuntimePod.attempt(c) + 1).orElse(0);
@@ -174,6 +183,9 @@ public final class PodSyncer {
                     + container.getName() + " pod=" + pod.getMetadata().getName() + "_"
                     + pod.getMetadata().getNamespace() + "(" + uid + ")"));
             wakeUp = earliest(wakeUp, blocked.get());
+            events.warning(pod, container.getName(), "BackOff", "Back-off restarting failed"
+                + " container " + container.getName() + " in pod " + pod.getMetadata().getName()
+                + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")");
             continue;
           }
           backoff.restarted(key);
@@ -191,7 +203,19 @@ public final class PodSyncer {
     }
     Map<String, RuntimePod> after = RuntimePod.group(docker.containers(Map.of(
         PodLabels.NODE, config.nodeName(), PodLabels.POD_UID, uid)));
-    report(pod, sandbox, after.get(uid), waiting);
+    java.util.Set<String> running = new java.util.HashSet<>();
+    RuntimePod now = after.get(uid);
+    if (now != null) {
+      for (Container container : pod.getSpec().getContainers()) {
+        now.attempts(container.getName()).stream().findFirst().filter(RuntimePod::running)
+            .ifPresent(instance -> {
+              running.add(instance.getId());
+              probes.ensure(pod, container, instance.getId(), podIp);
+            });
+      }
+    }
+    probes.retainOnly(uid, running);
+    report(pod, sandbox, now, waiting);
     return wakeUp;
   }
 
@@ -211,7 +235,7 @@ public final class PodSyncer {
     }
     int attempt = latest.map(c -> RuntimePod.attempt(c) + 1).orElse(0);
     try {
-      ensureImage(config.sandboxImage(), "IfNotPresent");
+      ensureImage(null, null, config.sandboxImage(), "IfNotPresent");
       Map<String, String> labels = new HashMap<>(podLabels);
       labels.put(PodLabels.ROLE, PodLabels.SANDBOX);
       labels.put(PodLabels.ATTEMPT, Integer.toString(attempt));
@@ -240,19 +264,28 @@ public final class PodSyncer {
       Map<String, PodVolumes.HostVolume> hostVolumes) throws InterruptedException {
     String pullKey = pod.getMetadata().getUid() + "/" + container.getName() + "/pull";
     try {
-      ensureImage(container.getImage(), container.getImagePullPolicy());
+      ensureImage(pod, container.getName(), container.getImage(),
+          container.getImagePullPolicy());
     } catch (ImageUnavailable e) {
       boolean backingOff = backoff.blockedUntil(pullKey, clock.instant(), clock.instant())
           .isPresent();
       backoff.restarted(pullKey);
-      return Optional.of(new PodStatuses.Waiting(
-          e.neverPull ? "ErrImageNeverPull" : backingOff ? "ImagePullBackOff" : "ErrImagePull",
-          e.getMessage()));
+      String reason = e.neverPull ? "ErrImageNeverPull"
+          : backingOff ? "ImagePullBackOff" : "ErrImagePull";
+      if (backingOff) {
+        events.normal(pod, container.getName(), "BackOff", "Back-off pulling image \""
+            + container.getImage() + "\"");
+      } else {
+        events.warning(pod, container.getName(), "Failed", e.getMessage());
+        events.warning(pod, container.getName(), "Failed", "Error: " + reason);
+      }
+      return Optional.of(new PodStatuses.Waiting(reason, e.getMessage()));
     }
     Map<String, String> environment;
     try {
       environment = env.resolve(pod, container, podIp == null ? "" : podIp, config.nodeIp());
     } catch (EnvResolver.ConfigError e) {
+      events.warning(pod, container.getName(), "Failed", "Error: " + e.getMessage());
       return Optional.of(new PodStatuses.Waiting("CreateContainerConfigError", e.getMessage()));
     }
     Map<String, String> labels = new HashMap<>(podLabels);
@@ -264,11 +297,16 @@ public final class PodSyncer {
       String id = docker.create(container.getImage(), ContainerSpecs.container(pod, container,
           labels, PodLabels.containerName(pod, container.getName(), attempt), sandboxId,
           environment, hostVolumes));
+      events.normal(pod, container.getName(), "Created", "Created container: "
+          + container.getName());
       docker.start(id);
+      events.normal(pod, container.getName(), "Started", "Started container "
+          + container.getName());
       LOG.info(() -> "Started container " + container.getName() + " of pod " + name(pod)
           + " (attempt " + attempt + ")");
       return Optional.empty();
     } catch (DockerException e) {
+      events.warning(pod, container.getName(), "Failed", "Error: " + e.getMessage());
       return Optional.of(new PodStatuses.Waiting("RunContainerError", e.getMessage()));
     }
   }
@@ -283,8 +321,8 @@ public final class PodSyncer {
     }
   }
 
-  private void ensureImage(String image, String policy) throws ImageUnavailable,
-      InterruptedException {
+  private void ensureImage(Pod pod, String container, String image, String policy)
+      throws ImageUnavailable, InterruptedException {
     boolean present = docker.hasImage(image);
     String pullPolicy = policy == null ? "IfNotPresent" : policy;
     if (pullPolicy.equals("Never")) {
@@ -295,10 +333,22 @@ public final class PodSyncer {
       return;
     }
     if (present && pullPolicy.equals("IfNotPresent")) {
+      if (pod != null) {
+        events.normal(pod, container, "Pulled", "Container image \"" + image
+            + "\" already present on machine");
+      }
       return;
     }
     try {
+      if (pod != null) {
+        events.normal(pod, container, "Pulling", "Pulling image \"" + image + "\"");
+      }
+      Instant started = clock.instant();
       docker.pull(image, PULL_TIMEOUT);
+      if (pod != null) {
+        events.normal(pod, container, "Pulled", "Successfully pulled image \"" + image
+            + "\" in " + Duration.between(started, clock.instant()).toMillis() + "ms");
+      }
     } catch (DockerException | IllegalStateException e) {
       if (present && pullPolicy.equals("Always")) {
         LOG.warning(() -> "Could not pull " + image + " (" + e.getMessage()
@@ -314,6 +364,11 @@ public final class PodSyncer {
     long grace = Optional.ofNullable(pod.getMetadata().getDeletionGracePeriodSeconds())
         .orElse(gracePeriod(pod));
     if (runtime != null) {
+      runtime.containers().forEach((container, attempts) -> {
+        if (attempts.stream().anyMatch(RuntimePod::running)) {
+          events.normal(pod, container, "Killing", "Stopping container " + container);
+        }
+      });
       LOG.info(() -> "Stopping pod " + name(pod) + " (grace period " + grace + " s)");
       kill(runtime, grace);
       remove(runtime);
@@ -366,6 +421,7 @@ public final class PodSyncer {
   }
 
   private void remove(RuntimePod runtime) {
+    probes.retainOnly(runtime.uid(), java.util.Set.of());
     runtime.all().forEach(container -> docker.remove(container.getId()));
     volumes.remove(runtime.uid());
     backoff.forget(runtime.uid() + "/");
@@ -392,8 +448,19 @@ public final class PodSyncer {
         attempts.put(container.getName(), new PodStatuses.Attempts(current, previous, restarts));
       }
     }
-    PodStatus status = PodStatuses.build(pod, sandbox, attempts, waiting, config.nodeIp(),
-        clock.instant());
+    PodStatuses.ProbeResults results = new PodStatuses.ProbeResults() {
+      @Override
+      public Optional<Boolean> ready(String containerId) {
+        return probes.ready(containerId);
+      }
+
+      @Override
+      public Optional<Boolean> started(String containerId) {
+        return probes.started(containerId);
+      }
+    };
+    PodStatus status = PodStatuses.build(pod, sandbox, attempts, waiting, results,
+        config.nodeIp(), clock.instant());
     if (status.equals(pod.getStatus())) {
       return;
     }
@@ -410,13 +477,18 @@ public final class PodSyncer {
     }
   }
 
+  /** The attempt after the last one the status knows of: how a container removed by hand resumes. */
   private int restartCountInStatus(Pod pod, String container) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return 0;
     }
     return pod.getStatus().getContainerStatuses().stream()
         .filter(status -> container.equals(status.getName()))
-        .map(status -> status.getRestartCount() == null ? 0 : status.getRestartCount() + 1)
+        .map(status -> {
+          int restarts = status.getRestartCount() == null ? 0 : status.getRestartCount();
+          boolean ran = status.getContainerID() != null && !status.getContainerID().isEmpty();
+          return ran ? restarts + 1 : restarts;
+        })
         .findFirst().orElse(0);
   }
 

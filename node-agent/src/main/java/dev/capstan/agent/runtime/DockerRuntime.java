@@ -156,6 +156,45 @@ public final class DockerRuntime implements Closeable {
         .exec(callback);
   }
 
+  /** What a command run in a container printed, and how it exited. */
+  public record ExecResult(long exitCode, String output) {}
+
+  /**
+   * Runs a command in a running container and waits at most {@code timeout} for it.
+   *
+   * @throws IllegalStateException if it did not finish in time
+   */
+  public ExecResult exec(String containerId, List<String> command, Duration timeout)
+      throws InterruptedException {
+    String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+        .withAttachStdout(true).withAttachStderr(true).exec().getId();
+    StringBuilder output = new StringBuilder();
+    ResultCallback.Adapter<com.github.dockerjava.api.model.Frame> callback =
+        docker.execStartCmd(execId).exec(new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.Frame frame) {
+            synchronized (output) {
+              if (output.length() < 10_240) {
+                output.append(new String(frame.getPayload(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+              }
+            }
+          }
+        });
+    if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      try {
+        callback.close();
+      } catch (IOException e) {
+        // closing a stream we gave up on
+      }
+      throw new IllegalStateException("command timed out after " + timeout.toSeconds() + "s");
+    }
+    Long exitCode = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+    synchronized (output) {
+      return new ExecResult(exitCode == null ? -1 : exitCode, output.toString());
+    }
+  }
+
   public DockerClient client() {
     return docker;
   }

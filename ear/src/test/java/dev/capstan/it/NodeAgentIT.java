@@ -1,0 +1,270 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.AgentConfig;
+import dev.capstan.agent.NodeAgent;
+import jakarta.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The node agent against the deployed control plane and the real Docker engine: the node
+ * registers and stays Ready, pods bound to it run, restart, fail, back off and stop as they do
+ * under a kubelet, and kubectl shows it. Pods name the node directly (the scheduler is another
+ * issue). Images are the local ones `bin/capstan test` builds (capstan/busybox:1, capstan/pause:1).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class NodeAgentIT {
+
+  private static final TestServer SERVER = TestServer.SUITE;
+  static final String IMAGE = "capstan/busybox:1";
+  private static final String NODE = "it-node-" + UUID.randomUUID().toString().substring(0, 6);
+
+  private static NodeAgent agent;
+  private static Path agentDir;
+  private final Kubectl kubectl = Kubectl.against(SERVER);
+
+  @Deployment(testable = false)
+  static EnterpriseArchive capstan() {
+    return TestServer.capstanEar();
+  }
+
+  @BeforeAll
+  static void startAgent() throws Exception {
+    assertThat(Docker.run("image", "inspect", IMAGE).exitCode())
+        .as("the local image " + IMAGE + " (bin/capstan test builds it)").isZero();
+    agentDir = Files.createTempDirectory("capstan-agent");
+    agent = NodeAgent.start(config(NODE));
+  }
+
+  static AgentConfig config(String node) {
+    return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
+        node, "127.0.0.1", Docker.host(), Optional.of(SERVER.messagingUrl()),
+        TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
+        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5));
+  }
+
+  @AfterAll
+  static void stopAgent() {
+    if (agent != null) {
+      agent.close();
+    }
+    Docker.removeContainersOf(NODE);
+  }
+
+  @Test
+  void theNodeRegistersReadyWithItsCapacityAndRenewsItsLease() {
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "nodes", NODE).out())
+            .containsPattern("(?m)^" + NODE + "\\s+Ready\\s+<none>\\s+\\S+\\s+v1\\.32\\.0\\+capstan"));
+    JsonObject node = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + NODE)));
+    assertThat(node.getJsonObject("metadata").getJsonObject("labels")
+        .getString("kubernetes.io/hostname")).isEqualTo(NODE);
+    assertThat(node.getJsonObject("status").getJsonObject("capacity").getString("pods"))
+        .isEqualTo("110");
+    assertThat(node.getJsonObject("status").getJsonObject("nodeInfo")
+        .getString("containerRuntimeVersion")).startsWith("docker://");
+
+    String firstRenewal = leaseRenewTime();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(leaseRenewTime()).isNotEqualTo(firstRenewal));
+  }
+
+  @Test
+  void aPodRunsWithItsContainersSharingOneNetworkAndItsEnvironment() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"app":"web"}},
+         "spec":{"nodeName":"%s","containers":[
+           {"name":"server","image":"%s","command":["httpd","-f","-p","8080","-h","/www"],
+            "volumeMounts":[{"name":"www","mountPath":"/www"}]},
+           {"name":"client","image":"%s","command":["sh","-c",
+              "echo $POD_NAME from $(POD_NAMESPACE) > /www/index.html; sleep 3600"],
+            "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}},
+                   {"name":"POD_NAMESPACE","valueFrom":{"fieldRef":{"fieldPath":"metadata.namespace"}}}],
+            "volumeMounts":[{"name":"www","mountPath":"/www"}]}],
+          "volumes":[{"name":"www","emptyDir":{}}]}}""".formatted(NODE, IMAGE, IMAGE));
+
+    awaitPodTable(namespace, "web", "2/2\\s+Running\\s+0");
+    JsonObject status = pod(namespace, "web").getJsonObject("status");
+    assertThat(status.getString("podIP")).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+    assertThat(status.getString("hostIP")).isEqualTo("127.0.0.1");
+    assertThat(kubectl.run("get", "pods", "-n", namespace, "-o", "wide").out())
+        .containsPattern("web\\s+2/2\\s+Running\\s+0\\s+\\S+\\s+" + status.getString("podIP")
+            + "\\s+" + NODE);
+
+    String page = Docker.exec(Docker.containerOf(NODE, namespace, "web", "client"),
+        "wget", "-qO-", "http://localhost:8080/index.html");
+    assertThat(page.trim()).as("the client reaches the server over the pod's localhost")
+        .isEqualTo("web from " + namespace);
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(kubectl.run("describe", "pod", "web", "-n", namespace).out())
+            .containsPattern("Normal\\s+Pulled\\s+.*kubelet\\s+Container image \"" + IMAGE
+                + "\" already present on machine")
+            .containsPattern("Normal\\s+Created\\s+.*Created container: client")
+            .containsPattern("Normal\\s+Started\\s+.*Started container server"));
+  }
+
+  @Test
+  void aContainerRemovedBehindTheAgentsBackComesBackAndKeepsTheEmptyDir() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"keeper"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
+           "command":["sh","-c","date >> /data/starts; sleep 3600"],
+           "volumeMounts":[{"name":"data","mountPath":"/data"}]}],
+          "volumes":[{"name":"data","emptyDir":{}}]}}""".formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "keeper", "1/1\\s+Running\\s+0");
+
+    assertThat(Docker.run("rm", "-f", Docker.containerOf(NODE, namespace, "keeper", "main"))
+        .exitCode()).isZero();
+
+    awaitPodTable(namespace, "keeper", "1/1\\s+Running\\s+1");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Docker.exec(Docker.containerOf(NODE, namespace, "keeper", "main"),
+            "cat", "/data/starts").lines().count())
+            .as("the emptyDir kept the first start's line").isEqualTo(2));
+  }
+
+  @Test
+  void restartPoliciesGiveCompletedErrorAndCrashLoopBackOff() {
+    String namespace = namespace();
+    for (String[] pod : List.of(new String[] {"done", "OnFailure", "exit 0"},
+        new String[] {"failed", "Never", "exit 3"},
+        new String[] {"crashing", "Always", "exit 1"})) {
+      create(namespace, """
+          {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s"},
+           "spec":{"nodeName":"%s","restartPolicy":"%s",
+            "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]}]}}"""
+          .formatted(pod[0], NODE, pod[1], IMAGE, pod[2]));
+    }
+
+    awaitPodTable(namespace, "done", "0/1\\s+Completed\\s+0");
+    awaitPodTable(namespace, "failed", "0/1\\s+Error\\s+0");
+    awaitPodTable(namespace, "crashing", "0/1\\s+CrashLoopBackOff\\s+[12]");
+    assertThat(pod(namespace, "done").getJsonObject("status").getString("phase"))
+        .isEqualTo("Succeeded");
+    JsonObject failed = pod(namespace, "failed").getJsonObject("status");
+    assertThat(failed.getString("phase")).isEqualTo("Failed");
+    assertThat(failed.getJsonArray("containerStatuses").getJsonObject(0).getJsonObject("state")
+        .getJsonObject("terminated").getInt("exitCode")).isEqualTo(3);
+    JsonObject crashing = pod(namespace, "crashing").getJsonObject("status")
+        .getJsonArray("containerStatuses").getJsonObject(0);
+    assertThat(crashing.getJsonObject("state").getJsonObject("waiting").getString("message"))
+        .startsWith("back-off 10s restarting failed container=main pod=crashing_" + namespace);
+    assertThat(crashing.getJsonObject("lastState").getJsonObject("terminated").getInt("exitCode"))
+        .isEqualTo(1);
+    assertThat(kubectl.run("describe", "pod", "crashing", "-n", namespace).out())
+        .containsPattern("Warning\\s+BackOff\\s+.*Back-off restarting failed container main in pod"
+            + " crashing_" + namespace);
+  }
+
+  @Test
+  void missingImagesAndConfigurationAreReportedAndTheAgentGoesOn() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"never"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"capstan/absent:1",
+           "imagePullPolicy":"Never"}]}}""".formatted(NODE));
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unconfigured"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
+           "command":["sleep","3600"],
+           "env":[{"name":"MODE","valueFrom":{"configMapKeyRef":{"name":"settings","key":"mode"}}}]}]}}"""
+        .formatted(NODE, IMAGE));
+
+    awaitPodTable(namespace, "never", "0/1\\s+ErrImageNeverPull\\s+0");
+    awaitPodTable(namespace, "unconfigured", "0/1\\s+CreateContainerConfigError\\s+0");
+
+    create(namespace, """
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"fast"}}""");
+    awaitPodTable(namespace, "unconfigured", "1/1\\s+Running\\s+0");
+    assertThat(Docker.exec(Docker.containerOf(NODE, namespace, "unconfigured", "main"),
+        "sh", "-c", "echo $MODE").trim()).isEqualTo("fast");
+  }
+
+  @Test
+  void deletingAPodStopsItsContainersWithinTheGracePeriodThenRemovesIt() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"stubborn"},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":2,
+           "containers":[{"name":"main","image":"%s","command":["sh","-c","trap '' TERM; sleep 3600"]}]}}"""
+        .formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "stubborn", "1/1\\s+Running\\s+0");
+
+    Kubectl.Result deleted = kubectl.run("delete", "pod", "stubborn", "-n", namespace);
+
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.out()).contains("pod \"stubborn\" deleted");
+    assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/stubborn"))
+        .statusCode()).isEqualTo(404);
+    assertThat(Docker.containerIds(NODE, namespace, "stubborn")).as("no container left").isEmpty();
+  }
+
+  @Test
+  void aRestartedAgentAdoptsItsRunningContainers() throws Exception {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"steady"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "steady", "1/1\\s+Running\\s+0");
+    String before = Docker.containerOf(NODE, namespace, "steady", "main");
+
+    agent.close();
+    agent = NodeAgent.start(config(NODE));
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"after"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "after", "1/1\\s+Running\\s+0");
+
+    assertThat(Docker.containerOf(NODE, namespace, "steady", "main")).isEqualTo(before);
+    awaitPodTable(namespace, "steady", "1/1\\s+Running\\s+0");
+  }
+
+  private String leaseRenewTime() {
+    return Http.json(Http.get(SERVER.api("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/"
+        + NODE))).getJsonObject("spec").getString("renewTime");
+  }
+
+  private void awaitPodTable(String namespace, String pod, String columns) {
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "pod", pod, "-n", namespace).out())
+            .containsPattern("(?m)^" + pod + "\\s+" + columns));
+  }
+
+  private static JsonObject pod(String namespace, String name) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + name)));
+  }
+
+  private static void create(String namespace, String json) {
+    String kind = json.contains("\"ConfigMap\"") ? "configmaps" : "pods";
+    var response = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/" + kind), json);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  }
+
+  private static String namespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+}
