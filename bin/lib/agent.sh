@@ -19,6 +19,7 @@ start_agent() {
   CAPSTAN_MESSAGING_PASSWORD_FILE="$SECRETS_DIR/agent-password" \
   CAPSTAN_SANDBOX_IMAGE="$SANDBOX_IMAGE" \
   CAPSTAN_AGENT_DIR="$CAPSTAN_HOME/agent" \
+  CAPSTAN_KUBELET_CLIENT_TOKEN_FILE="$SECRETS_DIR/kubelet-client-token" \
     setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
   echo $! > "$(pid_file agent)"
   remember_started agent

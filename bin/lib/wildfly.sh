@@ -29,6 +29,7 @@ prepare_wildfly_base() {
       || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
   fi
   write_token_file
+  secret kubelet-client-token > /dev/null
   ensure_tls
   rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
@@ -66,6 +67,7 @@ start_wildfly() {
     -Djboss.node.name="${node_name:0:23}" \
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
     -Dcapstan.token.file="$TOKEN_FILE" \
+    -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &

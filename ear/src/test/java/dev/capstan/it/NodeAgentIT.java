@@ -34,6 +34,7 @@ class NodeAgentIT {
   private static final TestServer SERVER = TestServer.SUITE;
   static final String IMAGE = "capstan/busybox:1";
   private static final String NODE = "it-node-" + UUID.randomUUID().toString().substring(0, 6);
+  private static final int KUBELET_PORT = freePort();
 
   private static NodeAgent agent;
   private static Path agentDir;
@@ -56,7 +57,25 @@ class NodeAgentIT {
     return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
         node, "127.0.0.1", Docker.host(), Optional.of(SERVER.messagingUrl()),
         TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
-        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), KUBELET_PORT,
+        Optional.of(kubeletClientToken()));
+  }
+
+  private static String kubeletClientToken() {
+    try {
+      return Files.readString(Path.of(System.getProperty("it.dir"), "kubelet-client-token"))
+          .trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterAll
@@ -122,6 +141,37 @@ class NodeAgentIT {
   }
 
   @Test
+  void kubectlLogsShowsTheContainersOutputThroughTheApi() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"talker"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
+           "command":["sh","-c","for i in 1 2 3; do echo line $i; done; sleep 3600"]},
+           {"name":"quiet","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, IMAGE, IMAGE));
+    awaitPodTable(namespace, "talker", "2/2\\s+Running\\s+0");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Kubectl.Result logs = kubectl.run("logs", "talker", "-c", "main", "-n", namespace);
+      assertThat(logs.out()).as(logs.toString()).isEqualTo("line 1\nline 2\nline 3\n");
+    });
+    assertThat(kubectl.run("logs", "talker", "-c", "main", "--tail=1", "-n", namespace).out())
+        .isEqualTo("line 3\n");
+    Kubectl.Result defaulted = kubectl.run("logs", "talker", "-n", namespace);
+    assertThat(defaulted.err()).contains("Defaulted container \"main\" out of: main, quiet");
+    assertThat(defaulted.out()).isEqualTo("line 1\nline 2\nline 3\n");
+    var ambiguous = Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/talker/log"));
+    assertThat(ambiguous.statusCode()).isEqualTo(400);
+    assertThat(Http.json(ambiguous).getString("message")).isEqualTo(
+        "a container name must be specified for pod talker, choose one of: [main quiet]");
+    Kubectl.Result noPrevious = kubectl.run("logs", "talker", "-c", "main", "--previous", "-n",
+        namespace);
+    assertThat(noPrevious.exitCode()).isNotZero();
+    assertThat(noPrevious.err()).contains("previous terminated container \"main\" in pod"
+        + " \"talker\" not found");
+  }
+
+  @Test
   void aContainerRemovedBehindTheAgentsBackComesBackAndKeepsTheEmptyDir() {
     String namespace = namespace();
     create(namespace, """
@@ -173,6 +223,37 @@ class NodeAgentIT {
     assertThat(kubectl.run("describe", "pod", "crashing", "-n", namespace).out())
         .containsPattern("Warning\\s+BackOff\\s+.*Back-off restarting failed container main in pod"
             + " crashing_" + namespace);
+  }
+
+  @Test
+  void readinessDecidesReadyAndAFailingLivenessProbeRestartsTheContainer() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"probed"},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":1,
+          "containers":[{"name":"web","image":"%s",
+           "command":["sh","-c","mkdir -p /www; httpd -f -p 8080 -h /www"],
+           "ports":[{"name":"http","containerPort":8080}],
+           "readinessProbe":{"httpGet":{"path":"/ready","port":"http"},"periodSeconds":1},
+           "livenessProbe":{"exec":{"command":["test","!","-f","/tmp/die"]},"periodSeconds":1,
+                            "failureThreshold":2}}]}}""".formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "probed", "0/1\\s+Running\\s+0");
+
+    Docker.exec(Docker.containerOf(NODE, namespace, "probed", "web"), "sh", "-c",
+        "echo ok > /www/ready");
+    awaitPodTable(namespace, "probed", "1/1\\s+Running\\s+0");
+    assertThat(pod(namespace, "probed").getJsonObject("status").getJsonArray("conditions")
+        .getValuesAs(JsonObject.class).stream()
+        .filter(c -> c.getString("type").equals("Ready")).findFirst().orElseThrow()
+        .getString("status")).isEqualTo("True");
+
+    Docker.exec(Docker.containerOf(NODE, namespace, "probed", "web"), "touch", "/tmp/die");
+    awaitPodTable(namespace, "probed", "0/1\\s+Running\\s+1");
+    assertThat(kubectl.run("describe", "pod", "probed", "-n", namespace).out())
+        .containsPattern("Warning\\s+Unhealthy\\s+.*Liveness probe failed: ")
+        .containsPattern("Normal\\s+Killing\\s+.*Container web failed liveness probe, will be"
+            + " restarted")
+        .containsPattern("Readiness probe failed: HTTP probe failed with statuscode: 404");
   }
 
   @Test

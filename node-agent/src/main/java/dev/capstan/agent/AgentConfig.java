@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param maxPods how many pods the node takes (Kubernetes' default 110)
  * @param resyncInterval how often every pod is looked at again, messages or not
  * @param statusInterval how often the node's status and lease are renewed
+ * @param kubeletPort the port of the agent's own endpoint (logs), Kubernetes' 10250
+ * @param kubeletClientToken the token the control plane presents to that endpoint; empty
+ *     refuses every request
  */
 public record AgentConfig(
     String apiServer,
@@ -44,7 +47,9 @@ public record AgentConfig(
     Path agentDir,
     int maxPods,
     Duration resyncInterval,
-    Duration statusInterval) {
+    Duration statusInterval,
+    int kubeletPort,
+    Optional<String> kubeletClientToken) {
 
   public static final String DEFAULT_SANDBOX_IMAGE = "registry.k8s.io/pause:3.10";
 
@@ -54,7 +59,9 @@ public record AgentConfig(
    * {@code CAPSTAN_INSECURE}, {@code CAPSTAN_NODE_NAME}, {@code CAPSTAN_NODE_IP},
    * {@code DOCKER_HOST}, {@code CAPSTAN_MESSAGING_URL}, {@code CAPSTAN_MESSAGING_USER},
    * {@code CAPSTAN_MESSAGING_PASSWORD} or {@code CAPSTAN_MESSAGING_PASSWORD_FILE},
-   * {@code CAPSTAN_SANDBOX_IMAGE}, {@code CAPSTAN_AGENT_DIR}, {@code CAPSTAN_MAX_PODS}.
+   * {@code CAPSTAN_SANDBOX_IMAGE}, {@code CAPSTAN_AGENT_DIR}, {@code CAPSTAN_MAX_PODS},
+   * {@code CAPSTAN_KUBELET_PORT}, {@code CAPSTAN_KUBELET_CLIENT_TOKEN} or
+   * {@code CAPSTAN_KUBELET_CLIENT_TOKEN_FILE}.
    *
    * @throws IllegalArgumentException naming the first setting that is missing or wrong
    */
@@ -80,7 +87,9 @@ public record AgentConfig(
             .orElse(Path.of("/var/lib/capstan-agent", nodeName)),
         Integer.parseInt(env.getOrDefault("CAPSTAN_MAX_PODS", "110")),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        Integer.parseInt(env.getOrDefault("CAPSTAN_KUBELET_PORT", "10250")),
+        secret(env, "CAPSTAN_KUBELET_CLIENT_TOKEN"));
   }
 
   private static String required(Map<String, String> env, String name) {

@@ -7,6 +7,7 @@ import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
 import dev.capstan.agent.pods.PodWorkers;
 import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.server.AgentServer;
 import dev.capstan.agent.work.NodeWorkSubscriber;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -40,6 +41,7 @@ public final class NodeAgent implements AutoCloseable {
   private final PodWorkers workers;
   private final ContainerProbes probes;
   private Closeable dockerEvents;
+  private AgentServer server;
   private NodeWorkSubscriber subscriber;
 
   private NodeAgent(AgentConfig config) {
@@ -82,6 +84,12 @@ public final class NodeAgent implements AutoCloseable {
         TimeUnit.SECONDS.sleep(wait);
       }
     }
+    try {
+      server = new AgentServer(config, docker);
+      server.start();
+    } catch (IOException e) {
+      LOG.warning(() -> "Cannot serve container logs on port " + config.kubeletPort() + ": " + e);
+    }
     heartbeat.scheduleWithFixedDelay(reporter::heartbeat, 0,
         config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
     workers.start();
@@ -109,6 +117,9 @@ public final class NodeAgent implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.shutdownNow();
+    if (server != null) {
+      server.close();
+    }
     workers.close();
     probes.close();
     if (subscriber != null) {

@@ -49,7 +49,7 @@ public final class OpenApiSchemas {
       for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
         for (Field field : c.getDeclaredFields()) {
           if (!Modifier.isStatic(field.getModifiers()) && !field.getName().equals("additionalProperties")) {
-            properties.add(field.getName(), property(field.getGenericType(), pending));
+            properties.add(JsonNames.of(field), property(field.getGenericType(), pending));
           }
         }
       }

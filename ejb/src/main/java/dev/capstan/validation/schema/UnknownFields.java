@@ -128,7 +128,7 @@ public final class UnknownFields {
       for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
         for (Field field : c.getDeclaredFields()) {
           if (!Modifier.isStatic(field.getModifiers()) && !field.getName().equals("additionalProperties")) {
-            properties.putIfAbsent(field.getName(), field.getGenericType());
+            properties.putIfAbsent(JsonNames.of(field), field.getGenericType());
           }
         }
       }

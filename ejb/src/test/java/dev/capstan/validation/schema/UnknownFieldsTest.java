@@ -59,4 +59,18 @@ class UnknownFieldsTest {
   private static JsonObject json(String text) {
     return Json.createReader(new StringReader(text)).readObject();
   }
+
+  @Test
+  void fieldsWhoseJsonNamesJavaCannotSpellAreKnown() {
+    Class<?> limitRange = ModelClasses.of("", "LimitRange").orElseThrow();
+    Class<?> node = ModelClasses.of("", "Node").orElseThrow();
+
+    assertThat(UnknownFields.of(json("""
+        {"spec":{"limits":[{"type":"Container","default":{"cpu":"500m"},
+          "defaultRequest":{"cpu":"250m"}}]}}"""), limitRange)).isEmpty();
+    assertThat(UnknownFields.of(json("""
+        {"status":{"daemonEndpoints":{"kubeletEndpoint":{"Port":10250}}}}"""), node)).isEmpty();
+    assertThat(UnknownFields.of(json("""
+        {"spec":{"limits":[{"_default":{}}]}}"""), limitRange)).containsExactly("spec.limits[0]._default");
+  }
 }

@@ -97,8 +97,30 @@ public final class DockerRuntime implements Closeable {
 
   /** Pulls an image, waiting at most {@code timeout}. */
   public void pull(String image, Duration timeout) throws InterruptedException {
-    boolean done = docker.pullImageCmd(image).start()
-        .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    // onError is overridden so a failed pull is reported to the caller, not logged as SEVERE
+    // with a stack trace by docker-java's callback.
+    com.github.dockerjava.api.command.PullImageResultCallback callback =
+        docker.pullImageCmd(image).exec(new com.github.dockerjava.api.command
+            .PullImageResultCallback() {
+          @Override
+          public void onError(Throwable throwable) {
+            failure.set(throwable);
+            try {
+              close();
+            } catch (IOException e) {
+              // already closing
+            }
+          }
+        });
+    boolean done = callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (failure.get() instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(failure.get().getMessage(), failure.get());
+    }
     if (!done) {
       throw new IllegalStateException("pulling " + image + " took longer than " + timeout);
     }

@@ -3,6 +3,7 @@ package dev.capstan.api.objects;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
+import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
@@ -94,6 +95,13 @@ public class ObjectEndpoint {
       return switch (target.subresource().get()) {
         case "status" -> respond(200, object.json(), target, options);
         case "scale" -> respond(200, Scales.of(target.type(), object.json()), target, options);
+        case "log" -> {
+          if (target.type() != ResourceTypes.POD) {
+            throw Statuses.notFoundPath();
+          }
+          yield PodLogs.of(object.json(), options.query(), node -> store.get(
+              ResourceTypes.NODE.key("", node)).map(StoredObject::json));
+        }
         default -> throw Statuses.notFoundPath();
       };
     }

@@ -1,0 +1,173 @@
+package dev.capstan.agent.server;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.LogContainerCmd;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.capstan.agent.AgentConfig;
+import dev.capstan.agent.runtime.DockerRuntime;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * The agent's own HTTP endpoint, as the kubelet's port 10250: {@code /healthz}, and
+ * {@code /containerLogs/<namespace>/<pod>/<container>} with kubelet's query parameters
+ * ({@code tailLines}, {@code sinceSeconds}, {@code timestamps}, {@code previous},
+ * {@code follow}), which the API server proxies for {@code kubectl logs}. Every request but
+ * {@code /healthz} needs the control plane's bearer token.
+ */
+public final class AgentServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(AgentServer.class.getName());
+
+  private final AgentConfig config;
+  private final DockerRuntime docker;
+  private final HttpServer server;
+
+  public AgentServer(AgentConfig config, DockerRuntime docker) throws IOException {
+    this.config = config;
+    this.docker = docker;
+    this.server = HttpServer.create(new InetSocketAddress(config.kubeletPort()), 32);
+    server.setExecutor(Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "capstan-agent-http");
+      thread.setDaemon(true);
+      return thread;
+    }));
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
+    server.createContext("/containerLogs/", this::containerLogs);
+  }
+
+  public void start() {
+    server.start();
+    LOG.info(() -> "Serving container logs on port " + config.kubeletPort());
+  }
+
+  private void containerLogs(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!authorized(exchange)) {
+        respond(exchange, 401, "Unauthorized");
+        return;
+      }
+      String[] path = exchange.getRequestURI().getPath().substring("/containerLogs/".length())
+          .split("/");
+      if (path.length != 3) {
+        respond(exchange, 404, "expected /containerLogs/<namespace>/<pod>/<container>");
+        return;
+      }
+      Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+      List<Container> attempts = docker.containers(Map.of(
+          "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
+          "io.capstan.pod.name", path[1], "io.capstan.container.name", path[2])).stream()
+          .sorted(Comparator.comparingInt(AgentServer::attempt).reversed())
+          .toList();
+      boolean previous = Boolean.parseBoolean(query.getOrDefault("previous", "false"));
+      int index = previous ? 1 : 0;
+      if (attempts.size() <= index) {
+        respond(exchange, 404, previous
+            ? "previous terminated container \"" + path[2] + "\" in pod \"" + path[1]
+                + "\" not found"
+            : "container \"" + path[2] + "\" in pod \"" + path[1] + "\" is not available");
+        return;
+      }
+      stream(exchange, attempts.get(index).getId(), query);
+    }
+  }
+
+  private void stream(HttpExchange exchange, String containerId, Map<String, String> query)
+      throws IOException {
+    LogContainerCmd logs = docker.client().logContainerCmd(containerId)
+        .withStdOut(true).withStdErr(true)
+        .withTimestamps(Boolean.parseBoolean(query.getOrDefault("timestamps", "false")))
+        .withFollowStream(Boolean.parseBoolean(query.getOrDefault("follow", "false")));
+    if (query.containsKey("tailLines")) {
+      logs.withTail(Integer.parseInt(query.get("tailLines")));
+    }
+    if (query.containsKey("sinceSeconds")) {
+      logs.withSince((int) (System.currentTimeMillis() / 1000
+          - Long.parseLong(query.get("sinceSeconds"))));
+    }
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(200, 0);
+    OutputStream body = exchange.getResponseBody();
+    ResultCallback.Adapter<Frame> callback = logs.exec(new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        try {
+          body.write(frame.getPayload());
+          body.flush();
+        } catch (IOException e) {
+          try {
+            close();
+          } catch (IOException closing) {
+            // the client went away
+          }
+        }
+      }
+    });
+    try {
+      callback.awaitCompletion();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean authorized(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    if (config.kubeletClientToken().isEmpty() || header == null
+        || !header.startsWith("Bearer ")) {
+      return false;
+    }
+    return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+        config.kubeletClientToken().get().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int attempt(Container container) {
+    try {
+      return Integer.parseInt(container.getLabels().getOrDefault("io.capstan.container.attempt",
+          "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new HashMap<>();
+    if (raw == null) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals),
+          StandardCharsets.UTF_8);
+      String value = equals < 0 ? "true" : URLDecoder.decode(pair.substring(equals + 1),
+          StandardCharsets.UTF_8);
+      query.put(key, value);
+    }
+    return query;
+  }
+
+  private static void respond(HttpExchange exchange, int status, String text) throws IOException {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
