@@ -141,6 +141,32 @@ class NodeAgentIT {
   }
 
   @Test
+  void kubectlExecRunsCommandsInTheContainerWithStdinOutputAndExitCode() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"shell"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
+           "command":["sleep","3600"]}]}}""".formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "shell", "1/1\\s+Running\\s+0");
+
+    Kubectl.Result failing = kubectl.run("exec", "shell", "-n", namespace, "--", "sh", "-c",
+        "hostname; echo oops >&2; exit 3");
+    assertThat(failing.out()).isEqualTo("shell\n");
+    assertThat(failing.err()).contains("oops").contains("command terminated with exit code 3");
+    assertThat(failing.exitCode()).isEqualTo(3);
+
+    Kubectl.Result piped = kubectl.withInput("one\ntwo\n", "exec", "-i", "shell", "-n", namespace,
+        "--", "sh", "-c", "wc -l; echo done");
+    assertThat(piped.exitCode()).as(piped.toString()).isZero();
+    assertThat(piped.out()).isEqualTo("2\ndone\n");
+
+    Kubectl.Result missing = kubectl.run("exec", "shell", "-c", "other", "-n", namespace, "--",
+        "true");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.err()).contains("container other is not valid for pod shell");
+  }
+
+  @Test
   void kubectlLogsShowsTheContainersOutputThroughTheApi() {
     String namespace = namespace();
     create(namespace, """
@@ -223,19 +249,25 @@ class NodeAgentIT {
     assertThat(kubectl.run("describe", "pod", "crashing", "-n", namespace).out())
         .containsPattern("Warning\\s+BackOff\\s+.*Back-off restarting failed container main in pod"
             + " crashing_" + namespace);
+    await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() ->
+        assertThat(pod(namespace, "crashing").getJsonObject("status")
+            .getJsonArray("containerStatuses").getJsonObject(0).getJsonObject("state")
+            .getJsonObject("waiting").getString("message"))
+            .as("the back-off doubles").startsWith("back-off 20s restarting failed container"));
   }
 
   @Test
-  void readinessDecidesReadyAndAFailingLivenessProbeRestartsTheContainer() {
+  void readinessDecidesReadyAndALivenessProbeOnAMissingPathRestartsTheContainer() {
     String namespace = namespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"probed"},
          "spec":{"nodeName":"%s","terminationGracePeriodSeconds":1,
           "containers":[{"name":"web","image":"%s",
-           "command":["sh","-c","mkdir -p /www; httpd -f -p 8080 -h /www"],
+           "command":["sh","-c","mkdir -p /www; echo ok > /www/healthz; httpd -f -p 8080 -h /www"],
            "ports":[{"name":"http","containerPort":8080}],
+           "startupProbe":{"exec":{"command":["test","-f","/www/healthz"]},"periodSeconds":1},
            "readinessProbe":{"httpGet":{"path":"/ready","port":"http"},"periodSeconds":1},
-           "livenessProbe":{"exec":{"command":["test","!","-f","/tmp/die"]},"periodSeconds":1,
+           "livenessProbe":{"httpGet":{"path":"/healthz","port":8080},"periodSeconds":1,
                             "failureThreshold":2}}]}}""".formatted(NODE, IMAGE));
     awaitPodTable(namespace, "probed", "0/1\\s+Running\\s+0");
 
@@ -247,13 +279,37 @@ class NodeAgentIT {
         .filter(c -> c.getString("type").equals("Ready")).findFirst().orElseThrow()
         .getString("status")).isEqualTo("True");
 
-    Docker.exec(Docker.containerOf(NODE, namespace, "probed", "web"), "touch", "/tmp/die");
+    Docker.exec(Docker.containerOf(NODE, namespace, "probed", "web"), "rm", "/www/healthz");
     awaitPodTable(namespace, "probed", "0/1\\s+Running\\s+1");
     assertThat(kubectl.run("describe", "pod", "probed", "-n", namespace).out())
-        .containsPattern("Warning\\s+Unhealthy\\s+.*Liveness probe failed: ")
+        .containsPattern("Warning\\s+Unhealthy\\s+.*Liveness probe failed: HTTP probe failed with"
+            + " statuscode: 404")
         .containsPattern("Normal\\s+Killing\\s+.*Container web failed liveness probe, will be"
-            + " restarted")
-        .containsPattern("Readiness probe failed: HTTP probe failed with statuscode: 404");
+            + " restarted");
+  }
+
+  @Test
+  void hooksRunAfterStartAndBeforeTheStopSignal() throws Exception {
+    String namespace = namespace();
+    Path out = Files.createDirectories(agentDir.resolve("hooks-" + namespace));
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"hooked"},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":10,
+          "containers":[{"name":"main","image":"%s",
+           "command":["sh","-c","trap 'echo term >> /out/log; exit 0' TERM; while true; do sleep 1; done"],
+           "lifecycle":{"postStart":{"exec":{"command":["sh","-c","echo poststart >> /out/log"]}},
+                        "preStop":{"exec":{"command":["sh","-c","echo prestop >> /out/log"]}}},
+           "volumeMounts":[{"name":"out","mountPath":"/out"}]}],
+          "volumes":[{"name":"out","hostPath":{"path":"%s"}}]}}"""
+        .formatted(NODE, IMAGE, out));
+    awaitPodTable(namespace, "hooked", "1/1\\s+Running\\s+0");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(Files.readString(out.resolve("log"))).isEqualTo("poststart\n"));
+
+    assertThat(kubectl.run("delete", "pod", "hooked", "-n", namespace).exitCode()).isZero();
+
+    assertThat(Files.readString(out.resolve("log"))).as("preStop ran before SIGTERM")
+        .isEqualTo("poststart\nprestop\nterm\n");
   }
 
   @Test

@@ -80,6 +80,17 @@ final class KindRules {
       errors.add(new FieldError(path + ".containers", "FieldValueRequired", "Required value"));
       return;
     }
+    Set<String> volumes = new HashSet<>();
+    List<JsonObject> declared = objects(spec, "volumes");
+    for (int v = 0; v < declared.size(); v++) {
+      String volume = declared.get(v).getString("name", "");
+      String at = path + ".volumes[" + v + "].name";
+      if (volume.isEmpty()) {
+        errors.add(new FieldError(at, "FieldValueRequired", "Required value"));
+      } else if (!volumes.add(volume)) {
+        errors.add(new FieldError(at, "FieldValueDuplicate", "Duplicate value: \"" + volume + "\""));
+      }
+    }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < containers.size(); i++) {
       String at = path + ".containers[" + i + "]";
@@ -94,6 +105,21 @@ final class KindRules {
       }
       if (container.getString("image", "").isBlank()) {
         errors.add(new FieldError(at + ".image", "FieldValueRequired", "Required value"));
+      }
+      List<JsonObject> mounts = objects(container, "volumeMounts");
+      for (int m = 0; m < mounts.size(); m++) {
+        String mount = mounts.get(m).getString("name", "");
+        String mountAt = at + ".volumeMounts[" + m + "]";
+        if (mount.isEmpty()) {
+          errors.add(new FieldError(mountAt + ".name", "FieldValueRequired", "Required value"));
+        } else if (!volumes.contains(mount)) {
+          errors.add(new FieldError(mountAt + ".name", "FieldValueNotFound",
+              "Not found: \"" + mount + "\""));
+        }
+        if (mounts.get(m).getString("mountPath", "").isEmpty()) {
+          errors.add(new FieldError(mountAt + ".mountPath", "FieldValueRequired",
+              "Required value"));
+        }
       }
       List<JsonObject> ports = objects(container, "ports");
       for (int j = 0; j < ports.size(); j++) {

@@ -76,6 +76,18 @@ class KindRulesTest {
   }
 
   @Test
+  void volumeMountsMustNameAVolumeOfThePod() {
+    assertThat(validate(ResourceTypes.POD, """
+        {"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"x",
+          "volumeMounts":[{"name":"data","mountPath":"/data"},{"name":"cache","mountPath":"/c"}]}],
+          "volumes":[{"name":"data","emptyDir":{}}]}}"""))
+        .singleElement().satisfies(error -> {
+          assertThat(error.field()).isEqualTo("spec.containers[0].volumeMounts[1].name");
+          assertThat(error.message()).isEqualTo("Not found: \"cache\"");
+        });
+  }
+
+  @Test
   void deploymentNeedsASelector() {
     assertThat(validate(ResourceTypes.DEPLOYMENT, """
         {"metadata":{"name":"d"},"spec":{"template":{"metadata":{"labels":{"app":"x"}},

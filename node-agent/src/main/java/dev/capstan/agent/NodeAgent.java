@@ -2,6 +2,7 @@ package dev.capstan.agent;
 
 import dev.capstan.agent.api.ApiClients;
 import dev.capstan.agent.events.EventRecorder;
+import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
@@ -56,10 +57,11 @@ public final class NodeAgent implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     EventRecorder events = new EventRecorder(api, config.nodeName(), clock);
     PodWorkers[] queue = new PodWorkers[1];
-    this.probes = new ContainerProbes(docker, events,
+    LifecycleHooks hooks = new LifecycleHooks(docker, events);
+    this.probes = new ContainerProbes(docker, events, hooks,
         (namespace, name) -> queue[0].enqueue(namespace, name));
     PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), events, probes,
-        clock);
+        hooks, clock);
     this.workers = new PodWorkers(config, api, syncer, clock, 4);
     queue[0] = workers;
   }

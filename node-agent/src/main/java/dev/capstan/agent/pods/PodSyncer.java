@@ -4,6 +4,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import dev.capstan.agent.AgentConfig;
 import dev.capstan.agent.events.EventRecorder;
+import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.probes.ContainerProbes;
 import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Container;
@@ -50,10 +51,12 @@ public final class PodSyncer {
   private final RestartBackoff backoff;
   private final EventRecorder events;
   private final ContainerProbes probes;
+  private final LifecycleHooks hooks;
   private final Clock clock;
 
   public PodSyncer(AgentConfig config, KubernetesClient api, DockerRuntime docker,
-      java.nio.file.Path agentDir, EventRecorder events, ContainerProbes probes, Clock clock) {
+      java.nio.file.Path agentDir, EventRecorder events, ContainerProbes probes,
+      LifecycleHooks hooks, Clock clock) {
     this.config = config;
     this.api = api;
     this.docker = docker;
@@ -62,6 +65,7 @@ public final class PodSyncer {
     this.backoff = new RestartBackoff(clock);
     this.events = events;
     this.probes = probes;
+    this.hooks = hooks;
     this.clock = clock;
   }
 
@@ -80,7 +84,7 @@ public final class PodSyncer {
           || !config.nodeName().equals(pod.getSpec().getNodeName())) {
         LOG.info(() -> "Removing containers of pod " + namespace + "/" + name + " ("
             + stale.uid() + "), which this node no longer runs");
-        kill(stale, stale.graceSeconds());
+        kill(null, stale, stale.graceSeconds());
         remove(stale);
       }
     }
@@ -116,7 +120,7 @@ public final class PodSyncer {
       if (!wantedUids.contains(pod.uid())) {
         LOG.info(() -> "Removing orphaned containers of pod " + pod.namespace() + "/"
             + pod.name() + " (" + pod.uid() + ")");
-        kill(pod, 0);
+        kill(null, pod, 0);
         remove(pod);
       }
     }
@@ -162,7 +166,7 @@ public final class PodSyncer {
             + " changed image to " + container.getImage() + "; restarting it");
         events.normal(pod, container.getName(), "Killing", "Container " + container.getName()
             + " definition changed, will be restarted");
-        docker.stop(latest.get().getId(), grace);
+        hooks.stop(pod, container, latest.get().getId(), podIp, grace);
       }
       int attempt = latest.map(c -> RuntimePod.attempt(c) + 1).orElse(0);
       if (latest.isPresent()) {
@@ -231,7 +235,7 @@ public final class PodSyncer {
       // new one, as the kubelet does.
       LOG.info(() -> "The sandbox of pod " + name(pod) + " stopped; recreating the pod's"
           + " containers");
-      kill(runtime, 0);
+      kill(pod, runtime, 0);
     }
     int attempt = latest.map(c -> RuntimePod.attempt(c) + 1).orElse(0);
     try {
@@ -302,6 +306,7 @@ public final class PodSyncer {
       docker.start(id);
       events.normal(pod, container.getName(), "Started", "Started container "
           + container.getName());
+      hooks.postStart(pod, container, id, podIp);
       LOG.info(() -> "Started container " + container.getName() + " of pod " + name(pod)
           + " (attempt " + attempt + ")");
       return Optional.empty();
@@ -370,7 +375,7 @@ public final class PodSyncer {
         }
       });
       LOG.info(() -> "Stopping pod " + name(pod) + " (grace period " + grace + " s)");
-      kill(runtime, grace);
+      kill(pod, runtime, grace);
       remove(runtime);
     } else {
       volumes.remove(pod.getMetadata().getUid());
@@ -394,12 +399,19 @@ public final class PodSyncer {
     }
   }
 
-  /** Stops the pod's containers, then its sandbox: SIGTERM, and SIGKILL after the grace. */
-  private void kill(RuntimePod runtime, long graceSeconds) {
+  /**
+   * Stops the pod's containers together, then its sandbox: each container's preStop hook (when
+   * the pod's spec is known), SIGTERM, and SIGKILL after the grace period.
+   */
+  private void kill(Pod pod, RuntimePod runtime, long graceSeconds) {
     List<Thread> stops = new java.util.ArrayList<>();
-    for (List<com.github.dockerjava.api.model.Container> attempts : runtime.containers().values()) {
-      attempts.stream().filter(RuntimePod::running).forEach(container ->
-          stops.add(startThread(() -> docker.stop(container.getId(), graceSeconds))));
+    String podIp = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    for (var entry : runtime.containers().entrySet()) {
+      Container spec = pod == null ? null : pod.getSpec().getContainers().stream()
+          .filter(c -> c.getName().equals(entry.getKey())).findFirst().orElse(null);
+      entry.getValue().stream().filter(RuntimePod::running).forEach(container ->
+          stops.add(startThread(() -> hooks.stop(pod, spec, container.getId(), podIp,
+              graceSeconds))));
     }
     for (Thread stop : stops) {
       try {

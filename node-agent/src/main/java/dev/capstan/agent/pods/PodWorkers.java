@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * The agent's work queue of pods, keyed {@code namespace/name}, shaped like client-go's: a key
  * is queued at most once however often it is asked for, never synced by two workers at once,
- * and asked for again after a failure or when its sync wants another look (a back-off ending).
+ * and asked for again after a failure (2 s, doubling up to a minute while it keeps failing) or
+ * when its sync wants another look (a back-off ending).
  * Every resync interval all pods bound to this node are queued and containers of pods it no
  * longer has are removed, so a lost message or event only delays work.
  */
@@ -27,6 +28,7 @@ public final class PodWorkers implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(PodWorkers.class.getName());
   private static final Duration RETRY = Duration.ofSeconds(2);
+  private static final Duration MAX_RETRY = Duration.ofMinutes(1);
 
   private final AgentConfig config;
   private final KubernetesClient api;
@@ -36,6 +38,8 @@ public final class PodWorkers implements AutoCloseable {
   private final Set<String> queued = new LinkedHashSet<>();
   private final Set<String> processing = new HashSet<>();
   private final Set<String> dirty = new HashSet<>();
+  private final java.util.Map<String, Duration> failures =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final int workers;
   private volatile boolean closed;
 
@@ -108,16 +112,22 @@ public final class PodWorkers implements AutoCloseable {
       String[] parts = key.split("/", 2);
       try {
         Optional<Instant> again = syncer.sync(parts[0], parts[1]);
+        failures.remove(key);
         again.ifPresent(when -> enqueueAfter(key, Duration.between(clock.instant(), when)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "Could not sync pod " + key + "; retrying in " + RETRY.toSeconds()
-            + " s: " + e.getMessage(), closed ? null : e);
+        Duration retry = failures.merge(key, RETRY, (previous, first) ->
+            previous.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY
+                : previous.multipliedBy(2));
+        LOG.warning(() -> "Could not sync pod " + key + "; retrying in " + retry.toSeconds()
+            + " s: " + e);
+        LOG.log(Level.FINE, "sync failure", e);
         if (!closed) {
-          enqueueAfter(key, RETRY);
+          enqueueAfter(key, retry);
         }
+        continue;
       } finally {
         done(key);
       }

@@ -1,6 +1,7 @@
 package dev.capstan.agent.probes;
 
 import dev.capstan.agent.events.EventRecorder;
+import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -113,12 +114,12 @@ public final class ContainerProbes implements AutoCloseable {
       forget(containerId);
       long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
           : pod.getSpec().getTerminationGracePeriodSeconds();
-      docker.stop(containerId, grace);
+      hooks.stop(pod, container, containerId, podIp, grace);
       onChange.accept(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     }
   }
 
-  private final DockerRuntime docker;
+  private final LifecycleHooks hooks;
   private final ProbeRunner runner;
   private final EventRecorder events;
   private final BiConsumer<String, String> onChange;
@@ -133,9 +134,9 @@ public final class ContainerProbes implements AutoCloseable {
   /**
    * @param onChange told the namespace and name of a pod whose probe results changed
    */
-  public ContainerProbes(DockerRuntime docker, EventRecorder events,
+  public ContainerProbes(DockerRuntime docker, EventRecorder events, LifecycleHooks hooks,
       BiConsumer<String, String> onChange) {
-    this.docker = docker;
+    this.hooks = hooks;
     this.runner = new ProbeRunner(docker);
     this.events = events;
     this.onChange = onChange;

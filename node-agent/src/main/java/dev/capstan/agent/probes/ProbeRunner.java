@@ -21,10 +21,10 @@ import java.util.List;
  * 399, {@code tcpSocket} when a connection opens, {@code exec} when the command exits 0; each
  * within {@code timeoutSeconds}. Network probes go to the pod's IP.
  */
-final class ProbeRunner {
+public final class ProbeRunner {
 
   /** A probe's outcome and what to say about a failure. */
-  record Outcome(boolean success, String message) {}
+  public record Outcome(boolean success, String message) {}
 
   private final DockerRuntime docker;
   private final HttpClient http = HttpClient.newBuilder()
@@ -32,11 +32,11 @@ final class ProbeRunner {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  ProbeRunner(DockerRuntime docker) {
+  public ProbeRunner(DockerRuntime docker) {
     this.docker = docker;
   }
 
-  Outcome run(Probe probe, Container container, String containerId, String podIp)
+  public Outcome run(Probe probe, Container container, String containerId, String podIp)
       throws InterruptedException {
     Duration timeout = Duration.ofSeconds(probe.getTimeoutSeconds() == null ? 1
         : Math.max(1, probe.getTimeoutSeconds()));

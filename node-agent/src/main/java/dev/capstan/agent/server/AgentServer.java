@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * The agent's own HTTP endpoint, as the kubelet's port 10250: {@code /healthz}, and
  * {@code /containerLogs/<namespace>/<pod>/<container>} with kubelet's query parameters
  * ({@code tailLines}, {@code sinceSeconds}, {@code timestamps}, {@code previous},
- * {@code follow}), which the API server proxies for {@code kubectl logs}. Every request but
- * {@code /healthz} needs the control plane's bearer token.
+ * {@code follow}), which the API server proxies for {@code kubectl logs}, and
+ * {@code /exec/<namespace>/<pod>/<container>} for {@code kubectl exec} (see {@link ExecHandler}).
+ * Every request but {@code /healthz} needs the control plane's bearer token.
  */
 public final class AgentServer implements AutoCloseable {
 
@@ -47,6 +48,22 @@ public final class AgentServer implements AutoCloseable {
     }));
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
     server.createContext("/containerLogs/", this::containerLogs);
+    ExecHandler exec = new ExecHandler(config, docker);
+    server.createContext("/exec/", exchange -> {
+      try (exchange) {
+        if (!authorized(exchange)) {
+          respond(exchange, 401, "Unauthorized");
+          return;
+        }
+        String[] path = exchange.getRequestURI().getPath().substring("/exec/".length())
+            .split("/");
+        if (path.length != 3) {
+          respond(exchange, 404, "expected /exec/<namespace>/<pod>/<container>");
+          return;
+        }
+        exec.handle(exchange, path, multiQuery(exchange.getRequestURI().getRawQuery()));
+      }
+    });
   }
 
   public void start() {
@@ -158,7 +175,23 @@ public final class AgentServer implements AutoCloseable {
     return query;
   }
 
-  private static void respond(HttpExchange exchange, int status, String text) throws IOException {
+  private static Map<String, List<String>> multiQuery(String raw) {
+    Map<String, List<String>> query = new HashMap<>();
+    if (raw == null) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals),
+          StandardCharsets.UTF_8);
+      String value = equals < 0 ? "true" : URLDecoder.decode(pair.substring(equals + 1),
+          StandardCharsets.UTF_8);
+      query.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(value);
+    }
+    return query;
+  }
+
+  static void respond(HttpExchange exchange, int status, String text) throws IOException {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     exchange.sendResponseHeaders(status, body.length);

@@ -3,9 +3,7 @@ package dev.capstan.api.nodes;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.api.status.Statuses;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -18,10 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -49,20 +44,19 @@ public final class PodLogs {
       Function<String, Optional<JsonObject>> nodes) {
     String name = object(pod, "metadata").getString("name", "");
     String namespace = object(pod, "metadata").getString("namespace", "");
-    String container = container(pod, name, Optional.ofNullable(query.getFirst("container")));
-    String nodeName = object(pod, "spec").getString("nodeName", "");
-    if (nodeName.isEmpty()) {
-      throw Statuses.badRequest("pod " + name + " does not have a host assigned");
-    }
+    String container = NodeEndpoints.container(pod,
+        Optional.ofNullable(query.getFirst("container")));
+    String nodeName = NodeEndpoints.nodeName(pod);
     JsonObject node = nodes.apply(nodeName).orElseThrow(() -> Statuses.badRequest(
         "pod " + name + " runs on node " + nodeName + ", which is not registered"));
-    URI uri = URI.create("http://" + address(node, nodeName) + ":" + port(node)
+    NodeEndpoints.Agent agent = NodeEndpoints.agent(node, nodeName);
+    URI uri = URI.create("http://" + agent.authority()
         + "/containerLogs/" + encode(namespace) + "/" + encode(name) + "/" + encode(container)
         + passedOn(query));
     HttpResponse<InputStream> response;
     try {
       response = HTTP.send(HttpRequest.newBuilder(uri)
-              .header("Authorization", "Bearer " + clientToken()).GET().build(),
+              .header("Authorization", "Bearer " + NodeEndpoints.clientToken()).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw Statuses.serviceUnavailable("the node agent of node " + nodeName + " at "
@@ -86,45 +80,6 @@ public final class PodLogs {
     return Response.ok(stream).type("text/plain; charset=utf-8").build();
   }
 
-  private static String container(JsonObject pod, String name, Optional<String> requested) {
-    List<String> names = new ArrayList<>();
-    if (object(pod, "spec").get("containers") instanceof JsonArray containers) {
-      for (JsonValue container : containers) {
-        if (container instanceof JsonObject c) {
-          names.add(c.getString("name", ""));
-        }
-      }
-    }
-    if (requested.isPresent()) {
-      if (!names.contains(requested.get())) {
-        throw Statuses.badRequest("container " + requested.get() + " is not valid for pod "
-            + name);
-      }
-      return requested.get();
-    }
-    if (names.size() != 1) {
-      throw Statuses.badRequest("a container name must be specified for pod " + name
-          + ", choose one of: " + names.toString().replace(",", ""));
-    }
-    return names.get(0);
-  }
-
-  private static String address(JsonObject node, String nodeName) {
-    if (object(node, "status").get("addresses") instanceof JsonArray addresses) {
-      for (JsonValue address : addresses) {
-        if (address instanceof JsonObject a && "InternalIP".equals(a.getString("type", ""))) {
-          return a.getString("address");
-        }
-      }
-    }
-    throw Statuses.serviceUnavailable("node " + nodeName + " reports no InternalIP address");
-  }
-
-  private static int port(JsonObject node) {
-    return object(object(object(node, "status"), "daemonEndpoints"), "kubeletEndpoint")
-        .getInt("Port", 10250);
-  }
-
   private static String passedOn(MultivaluedMap<String, String> query) {
     StringBuilder passed = new StringBuilder();
     for (String name : PASSED_ON) {
@@ -135,19 +90,6 @@ public final class PodLogs {
       }
     }
     return passed.toString();
-  }
-
-  private static String clientToken() {
-    String file = System.getProperty("capstan.kubelet.client-token.file", "");
-    if (file.isEmpty()) {
-      throw Statuses.serviceUnavailable("this server has no token for node agents"
-          + " (capstan.kubelet.client-token.file is not set)");
-    }
-    try {
-      return Files.readString(Path.of(file)).trim();
-    } catch (IOException e) {
-      throw Statuses.serviceUnavailable("cannot read the node agents' token: " + e.getMessage());
-    }
   }
 
   private static void copy(InputStream in, OutputStream out) throws IOException {

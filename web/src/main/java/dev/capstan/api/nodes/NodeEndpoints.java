@@ -1,0 +1,95 @@
+package dev.capstan.api.nodes;
+
+import static dev.capstan.json.JsonFields.object;
+
+import dev.capstan.api.status.Statuses;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the API server needs to reach a pod's node agent: the pod's container by name (or its
+ * only one), the node's InternalIP and agent port ({@code daemonEndpoints.kubeletEndpoint.Port}),
+ * and the token agents accept from the control plane ({@code capstan.kubelet.client-token.file}).
+ */
+final class NodeEndpoints {
+
+  /** Where a node's agent listens. */
+  record Agent(String address, int port) {
+    String authority() {
+      return address + ":" + port;
+    }
+  }
+
+  private NodeEndpoints() {}
+
+  static String container(JsonObject pod, Optional<String> requested) {
+    String name = object(pod, "metadata").getString("name", "");
+    List<String> names = new ArrayList<>();
+    if (object(pod, "spec").get("containers") instanceof JsonArray containers) {
+      for (JsonValue container : containers) {
+        if (container instanceof JsonObject c) {
+          names.add(c.getString("name", ""));
+        }
+      }
+    }
+    if (requested.isPresent() && !requested.get().isEmpty()) {
+      if (!names.contains(requested.get())) {
+        throw Statuses.badRequest("container " + requested.get() + " is not valid for pod "
+            + name);
+      }
+      return requested.get();
+    }
+    if (names.size() != 1) {
+      throw Statuses.badRequest("a container name must be specified for pod " + name
+          + ", choose one of: " + names.toString().replace(",", ""));
+    }
+    return names.get(0);
+  }
+
+  static String nodeName(JsonObject pod) {
+    String nodeName = object(pod, "spec").getString("nodeName", "");
+    if (nodeName.isEmpty()) {
+      throw Statuses.badRequest("pod " + object(pod, "metadata").getString("name", "")
+          + " does not have a host assigned");
+    }
+    return nodeName;
+  }
+
+  static Agent agent(JsonObject node, String nodeName) {
+    String address = null;
+    if (object(node, "status").get("addresses") instanceof JsonArray addresses) {
+      for (JsonValue entry : addresses) {
+        if (entry instanceof JsonObject a && "InternalIP".equals(a.getString("type", ""))) {
+          address = a.getString("address");
+          break;
+        }
+      }
+    }
+    if (address == null) {
+      throw Statuses.serviceUnavailable("node " + nodeName + " reports no InternalIP address");
+    }
+    int port = object(object(object(node, "status"), "daemonEndpoints"), "kubeletEndpoint")
+        .getInt("Port", 10250);
+    return new Agent(address, port);
+  }
+
+  static String clientToken() {
+    String file = System.getProperty("capstan.kubelet.client-token.file", "");
+    if (file.isEmpty()) {
+      throw Statuses.serviceUnavailable("this server has no token for node agents"
+          + " (capstan.kubelet.client-token.file is not set)");
+    }
+    try {
+      return Files.readString(Path.of(file)).trim();
+    } catch (IOException e) {
+      throw Statuses.serviceUnavailable("cannot read the node agents' token: " + e.getMessage());
+    }
+  }
+}
