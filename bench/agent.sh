@@ -47,7 +47,7 @@ while (( $(running_count) < 20 )); do
   sleep 0.1
   count=$(running_count)
   while (( ${#seen[@]} < count )); do seen+=("$(calc "$(now) - $start")"); done
-  (( $(calc "$(now) - $start > 120") )) && { echo "pods did not all run within 120 s"; exit 1; }
+  (( $(calc "(($(now) - $start) > 120) ? 1 : 0") )) && { echo "pods did not all run within 120 s"; exit 1; }
 done
 while (( ${#seen[@]} < 20 )); do seen+=("$(calc "$(now) - $start")"); done
 all=$(calc "$(now) - $start")
