@@ -10,7 +10,7 @@ AGENT_PORT=$((10250 + CAPSTAN_PORT_OFFSET))
 start_agent() {
   [[ -f $AGENT_JAR ]] || die "the node agent is not built ($AGENT_JAR is missing); run 'mvn -DskipTests package'."
   require_free_port "$AGENT_PORT" "the node agent's endpoint"
-  mkdir -p "$CAPSTAN_HOME/agent"
+  mkdir -p "$CAPSTAN_HOME/agent" "$CAPSTAN_HOME/manifests"
   say "starting the node agent $(agent_node_name) (log: $LOG_DIR/agent.log)"
   CAPSTAN_API_SERVER="https://127.0.0.1:$HTTPS_PORT" \
   CAPSTAN_TOKEN_FILE="$SECRETS_DIR/node-token" \
@@ -23,6 +23,7 @@ start_agent() {
   CAPSTAN_AGENT_DIR="$CAPSTAN_HOME/agent" \
   CAPSTAN_KUBELET_CLIENT_TOKEN_FILE="$SECRETS_DIR/kubelet-client-token" \
   CAPSTAN_KUBELET_PORT="$AGENT_PORT" \
+  CAPSTAN_STATIC_POD_DIR="$CAPSTAN_HOME/manifests" \
     setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
   echo $! > "$(pid_file agent)"
   remember_started agent

@@ -54,11 +54,15 @@ class NodeAgentIT {
   }
 
   static AgentConfig config(String node) {
+    return config(node, Docker.host(), KUBELET_PORT);
+  }
+
+  static AgentConfig config(String node, String dockerHost, int kubeletPort) {
     return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
-        node, "127.0.0.1", Docker.host(), Optional.of(SERVER.messagingUrl()),
+        node, "127.0.0.1", dockerHost, Optional.of(SERVER.messagingUrl()),
         TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
-        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), KUBELET_PORT,
-        Optional.of(kubeletClientToken()));
+        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), kubeletPort,
+        Optional.of(kubeletClientToken()), Optional.of(agentDir.resolve("manifests")));
   }
 
   private static String kubeletClientToken() {
@@ -105,6 +109,24 @@ class NodeAgentIT {
   }
 
   @Test
+  void aNodeWhoseDockerDoesNotAnswerIsNotReadyAndSaysWhy() throws Exception {
+    String node = "it-nodocker-" + UUID.randomUUID().toString().substring(0, 6);
+    try (NodeAgent broken = NodeAgent.start(config(node, "unix:///nonexistent/docker.sock",
+        freePort()))) {
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(kubectl.run("get", "nodes", node).out())
+              .containsPattern("(?m)^" + node + "\\s+NotReady\\s+"));
+      JsonObject ready = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + node)))
+          .getJsonObject("status").getJsonArray("conditions").getValuesAs(JsonObject.class)
+          .stream().filter(c -> c.getString("type").equals("Ready")).findFirst().orElseThrow();
+      assertThat(ready.getString("reason")).isEqualTo("ContainerRuntimeNotReady");
+      assertThat(ready.getString("message")).contains("does not answer");
+    } finally {
+      Http.delete(SERVER.api("/api/v1/nodes/" + node));
+    }
+  }
+
+  @Test
   void aPodRunsWithItsContainersSharingOneNetworkAndItsEnvironment() {
     String namespace = namespace();
     create(namespace, """
@@ -138,6 +160,81 @@ class NodeAgentIT {
                 + "\" already present on machine")
             .containsPattern("Normal\\s+Created\\s+.*Created container: client")
             .containsPattern("Normal\\s+Started\\s+.*Started container server"));
+  }
+
+  @Test
+  void initContainersRunInOrderToCompletionBeforeTheContainers() {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"staged"},
+         "spec":{"nodeName":"%s",
+          "initContainers":[
+           {"name":"first","image":"%s","command":["sh","-c","echo first >> /work/order"],
+            "volumeMounts":[{"name":"work","mountPath":"/work"}]},
+           {"name":"second","image":"%s","command":["sh","-c","sleep 1; echo second >> /work/order"],
+            "volumeMounts":[{"name":"work","mountPath":"/work"}]}],
+          "containers":[{"name":"main","image":"%s",
+            "command":["sh","-c","echo main >> /work/order; sleep 3600"],
+            "volumeMounts":[{"name":"work","mountPath":"/work"}]}],
+          "volumes":[{"name":"work","emptyDir":{}}]}}""".formatted(NODE, IMAGE, IMAGE, IMAGE));
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unprepared"},
+         "spec":{"nodeName":"%s","restartPolicy":"Never",
+          "initContainers":[{"name":"check","image":"%s","command":["sh","-c","exit 7"]}],
+          "containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, IMAGE, IMAGE));
+
+    awaitPodTable(namespace, "staged", "1/1\\s+Running\\s+0");
+    assertThat(Docker.exec(Docker.containerOf(NODE, namespace, "staged", "main"),
+        "cat", "/work/order")).isEqualTo("first\nsecond\nmain\n");
+    JsonObject staged = pod(namespace, "staged").getJsonObject("status");
+    assertThat(staged.getJsonArray("initContainerStatuses").getValuesAs(JsonObject.class))
+        .allSatisfy(init -> assertThat(init.getJsonObject("state").getJsonObject("terminated")
+            .getString("reason")).isEqualTo("Completed"));
+
+    awaitPodTable(namespace, "unprepared", "0/1\\s+Init:Error\\s+0");
+    assertThat(pod(namespace, "unprepared").getJsonObject("status").getString("phase"))
+        .isEqualTo("Failed");
+    assertThat(Docker.run("ps", "-aq", "--filter", "label=io.capstan.node=" + NODE,
+        "--filter", "label=io.capstan.pod.name=unprepared",
+        "--filter", "label=io.capstan.container.name=main").out())
+        .as("the container never started").isBlank();
+  }
+
+  @Test
+  void staticPodsRunFromTheManifestDirectoryAndAreMirroredIntoTheApi() throws Exception {
+    String namespace = namespace();
+    Path manifests = Files.createDirectories(agentDir.resolve("manifests"));
+    Path manifest = manifests.resolve("static-web.yaml");
+    Files.writeString(manifest, """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: static-web
+          namespace: %s
+        spec:
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: web
+            image: %s
+            command: ["sleep", "3600"]
+        """.formatted(namespace, IMAGE));
+    String mirror = "static-web-" + NODE;
+
+    awaitPodTable(namespace, mirror, "1/1\\s+Running\\s+0");
+    JsonObject metadata = pod(namespace, mirror).getJsonObject("metadata");
+    assertThat(metadata.getJsonObject("annotations").getString("kubernetes.io/config.source"))
+        .isEqualTo("file");
+    assertThat(metadata.getJsonArray("ownerReferences").getJsonObject(0).getString("kind"))
+        .isEqualTo("Node");
+
+    assertThat(kubectl.run("delete", "pod", mirror, "-n", namespace).exitCode()).isZero();
+    awaitPodTable(namespace, mirror, "1/1\\s+Running\\s+0");
+
+    Files.delete(manifest);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + mirror))
+            .statusCode()).isEqualTo(404));
   }
 
   @Test

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param kubeletPort the port of the agent's own endpoint (logs), Kubernetes' 10250
  * @param kubeletClientToken the token the control plane presents to that endpoint; empty
  *     refuses every request
+ * @param staticPodDir a directory of pod manifests this node runs on its own (kubelet's
+ *     staticPodPath); empty for none
  */
 public record AgentConfig(
     String apiServer,
@@ -49,7 +51,8 @@ public record AgentConfig(
     Duration resyncInterval,
     Duration statusInterval,
     int kubeletPort,
-    Optional<String> kubeletClientToken) {
+    Optional<String> kubeletClientToken,
+    Optional<Path> staticPodDir) {
 
   public static final String DEFAULT_SANDBOX_IMAGE = "registry.k8s.io/pause:3.10";
 
@@ -61,7 +64,7 @@ public record AgentConfig(
    * {@code CAPSTAN_MESSAGING_PASSWORD} or {@code CAPSTAN_MESSAGING_PASSWORD_FILE},
    * {@code CAPSTAN_SANDBOX_IMAGE}, {@code CAPSTAN_AGENT_DIR}, {@code CAPSTAN_MAX_PODS},
    * {@code CAPSTAN_KUBELET_PORT}, {@code CAPSTAN_KUBELET_CLIENT_TOKEN} or
-   * {@code CAPSTAN_KUBELET_CLIENT_TOKEN_FILE}.
+   * {@code CAPSTAN_KUBELET_CLIENT_TOKEN_FILE}, {@code CAPSTAN_STATIC_POD_DIR}.
    *
    * @throws IllegalArgumentException naming the first setting that is missing or wrong
    */
@@ -89,7 +92,8 @@ public record AgentConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(10),
         Integer.parseInt(env.getOrDefault("CAPSTAN_KUBELET_PORT", "10250")),
-        secret(env, "CAPSTAN_KUBELET_CLIENT_TOKEN"));
+        secret(env, "CAPSTAN_KUBELET_CLIENT_TOKEN"),
+        optional(env, "CAPSTAN_STATIC_POD_DIR").map(Path::of));
   }
 
   private static String required(Map<String, String> env, String name) {

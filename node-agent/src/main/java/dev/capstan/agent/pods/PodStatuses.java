@@ -92,15 +92,40 @@ final class PodStatuses {
       }
       allReady &= Boolean.TRUE.equals(status.getReady());
     }
-    String phase = phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped,
-        succeeded);
+    List<ContainerStatus> initStatuses = new ArrayList<>();
+    boolean initialized = true;
+    boolean initFailed = false;
+    for (Container init : EnvResolver.orEmpty(pod.getSpec().getInitContainers())) {
+      Attempts attempt = attempts.getOrDefault(init.getName(),
+          new Attempts(Optional.empty(), Optional.empty(), 0));
+      Optional<Waiting> reason = Optional.ofNullable(waiting.get(init.getName()));
+      if (attempt.current().isEmpty() && reason.isEmpty()) {
+        reason = Optional.of(new Waiting("PodInitializing", null));
+      }
+      ContainerStatus status = containerStatus(init, attempt, reason, ProbeResults.NONE);
+      if (status.getState().getTerminated() != null) {
+        status.setReady(status.getState().getTerminated().getExitCode() == 0);
+      }
+      initStatuses.add(status);
+      var terminated = status.getState().getTerminated();
+      boolean done = terminated != null && terminated.getExitCode() == 0;
+      if (!done) {
+        initialized = false;
+        initFailed |= terminated != null
+            && "Never".equals(pod.getSpec().getRestartPolicy());
+      }
+    }
+    String phase = initFailed ? "Failed"
+        : !initialized ? "Pending"
+        : phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped, succeeded);
     boolean sandboxReady = sandbox.map(s -> Boolean.TRUE.equals(s.getState().getRunning()))
         .orElse(false);
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
     List<PodCondition> conditions = List.of(
         condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
             null),
-        condition(previous, "Initialized", true, timestamp, null),
+        condition(previous, "Initialized", initialized, timestamp,
+            initialized ? null : "ContainersNotInitialized"),
         condition(previous, "Ready", allReady && !terminal, timestamp,
             allReady ? null : "ContainersNotReady"),
         condition(previous, "ContainersReady", allReady && !terminal, timestamp,
@@ -115,6 +140,7 @@ final class PodStatuses {
         .withHostIPs(new HostIP(hostIp))
         .withStartTime(previous.getStartTime() != null ? previous.getStartTime() : timestamp)
         .withContainerStatuses(statuses)
+        .withInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses)
         .withQosClass(previous.getQosClass());
     if (podIp != null) {
       status.withPodIP(podIp).withPodIPs(new PodIP(podIp));

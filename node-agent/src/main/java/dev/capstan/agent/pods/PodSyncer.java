@@ -152,6 +152,18 @@ public final class PodSyncer {
       return Optional.of(clock.instant().plusSeconds(10));
     }
 
+    Optional<Optional<Instant>> initializing = runInitContainers(pod, runtime, sandboxId, podIp,
+        podLabels, hostVolumes, waiting);
+    if (initializing.isPresent()) {
+      for (Container container : pod.getSpec().getContainers()) {
+        waiting.putIfAbsent(container.getName(), new PodStatuses.Waiting("PodInitializing", null));
+      }
+      Map<String, RuntimePod> now = RuntimePod.group(docker.containers(Map.of(
+          PodLabels.NODE, config.nodeName(), PodLabels.POD_UID, uid)));
+      report(pod, sandbox, now.get(uid), waiting);
+      return initializing.get();
+    }
+
     for (Container container : pod.getSpec().getContainers()) {
       List<com.github.dockerjava.api.model.Container> attempts = runtime == null ? List.of()
           : runtime.attempts(container.getName());
@@ -221,6 +233,64 @@ public final class PodSyncer {
     probes.retainOnly(uid, running);
     report(pod, sandbox, now, waiting);
     return wakeUp;
+  }
+
+  /**
+   * Runs the init containers one after another, each to completion, before any container
+   * starts: a failed one is restarted as the restart policy says (with back-off), except under
+   * {@code Never}, which fails the pod.
+   *
+   * @return empty when every init container has succeeded; otherwise when to look again (empty
+   *     inside: on the next event or resync)
+   */
+  private Optional<Optional<Instant>> runInitContainers(Pod pod, RuntimePod runtime,
+      String sandboxId, String podIp, Map<String, String> podLabels,
+      Map<String, PodVolumes.HostVolume> hostVolumes, Map<String, PodStatuses.Waiting> waiting)
+      throws InterruptedException {
+    String uid = pod.getMetadata().getUid();
+    for (Container init : EnvResolver.orEmpty(pod.getSpec().getInitContainers())) {
+      List<com.github.dockerjava.api.model.Container> attempts = runtime == null ? List.of()
+          : runtime.attempts(init.getName());
+      Optional<com.github.dockerjava.api.model.Container> latest = attempts.stream().findFirst();
+      if (latest.isPresent() && RuntimePod.running(latest.get())) {
+        return Optional.of(Optional.empty());
+      }
+      int attempt = latest.map(c -> RuntimePod.attempt(c) + 1)
+          .orElse(restartCountInStatus(pod, init.getName()));
+      if (latest.isPresent()) {
+        Optional<InspectContainerResponse> exited = docker.inspect(latest.get().getId());
+        if (exited.isEmpty()) {
+          return Optional.of(Optional.empty());
+        }
+        int exitCode = Optional.ofNullable(exited.get().getState().getExitCodeLong()).orElse(0L)
+            .intValue();
+        if (exitCode == 0) {
+          continue;
+        }
+        if ("Never".equals(pod.getSpec().getRestartPolicy())) {
+          return Optional.of(Optional.empty());
+        }
+        String key = uid + "/" + init.getName();
+        Optional<Instant> blocked = backoff.blockedUntil(key,
+            parse(exited.get().getState().getStartedAt()),
+            parse(exited.get().getState().getFinishedAt()));
+        if (blocked.isPresent()) {
+          waiting.put(init.getName(), new PodStatuses.Waiting("CrashLoopBackOff",
+              "back-off " + seconds(backoff.currentDelay(key)) + " restarting failed container="
+                  + init.getName() + " pod=" + pod.getMetadata().getName() + "_"
+                  + pod.getMetadata().getNamespace() + "(" + uid + ")"));
+          return Optional.of(blocked);
+        }
+        backoff.restarted(key);
+      }
+      Optional<PodStatuses.Waiting> problem = startContainer(pod, init, attempt, sandboxId, podIp,
+          podLabels, hostVolumes);
+      problem.ifPresent(p -> waiting.put(init.getName(), p));
+      removeOldAttempts(attempts, 1);
+      return Optional.of(problem.isPresent()
+          ? Optional.of(clock.instant().plus(RestartBackoff.INITIAL)) : Optional.empty());
+    }
+    return Optional.empty();
   }
 
   private Optional<InspectContainerResponse> ensureSandbox(Pod pod, RuntimePod runtime,
@@ -450,7 +520,10 @@ public final class PodSyncer {
       Map<String, PodStatuses.Waiting> waiting) {
     Map<String, PodStatuses.Attempts> attempts = new HashMap<>();
     if (runtime != null) {
-      for (Container container : pod.getSpec().getContainers()) {
+      List<Container> everyContainer = new java.util.ArrayList<>(
+          EnvResolver.orEmpty(pod.getSpec().getInitContainers()));
+      everyContainer.addAll(pod.getSpec().getContainers());
+      for (Container container : everyContainer) {
         List<com.github.dockerjava.api.model.Container> all = runtime.attempts(container.getName());
         Optional<InspectContainerResponse> current = all.stream().findFirst()
             .flatMap(c -> docker.inspect(c.getId()));

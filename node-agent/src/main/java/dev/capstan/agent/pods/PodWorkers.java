@@ -41,6 +41,7 @@ public final class PodWorkers implements AutoCloseable {
   private final java.util.Map<String, Duration> failures =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final int workers;
+  private final Optional<StaticPods> staticPods;
   private volatile boolean closed;
 
   public PodWorkers(AgentConfig config, KubernetesClient api, PodSyncer syncer, Clock clock,
@@ -50,6 +51,8 @@ public final class PodWorkers implements AutoCloseable {
     this.syncer = syncer;
     this.clock = clock;
     this.workers = workers;
+    this.staticPods = config.staticPodDir()
+        .map(dir -> new StaticPods(api, config.nodeName(), dir));
     this.scheduler = Executors.newScheduledThreadPool(workers + 1, runnable -> {
       Thread thread = new Thread(runnable, "capstan-pod-worker");
       thread.setDaemon(true);
@@ -134,9 +137,13 @@ public final class PodWorkers implements AutoCloseable {
     }
   }
 
-  /** Queues every pod bound to this node; removes containers of pods that are gone. */
+  /**
+   * Mirrors the static pods, queues every pod bound to this node, and removes containers of
+   * pods that are gone.
+   */
   void resync() {
     try {
+      staticPods.ifPresent(StaticPods::sync);
       Instant listed = clock.instant();
       Set<String> uids = new HashSet<>();
       for (Pod pod : api.pods().inAnyNamespace()

@@ -163,19 +163,81 @@ public final class DockerRuntime implements Closeable {
    */
   public Closeable onContainerEvents(Map<String, String> labels,
       Consumer<Map<String, String>> onEvent) {
-    ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Event event) {
-        if (event.getActor() != null && event.getActor().getAttributes() != null) {
-          onEvent.accept(event.getActor().getAttributes());
-        }
+    EventSubscription subscription = new EventSubscription(labels, onEvent);
+    subscription.subscribe();
+    return subscription;
+  }
+
+  /**
+   * Docker's event stream, subscribed again 5 s after it ends or fails (the engine restarted or
+   * was not there yet), until closed.
+   */
+  private final class EventSubscription implements Closeable {
+    private final Map<String, String> labels;
+    private final Consumer<Map<String, String>> onEvent;
+    private volatile boolean closed;
+    private volatile ResultCallback.Adapter<Event> current;
+
+    EventSubscription(Map<String, String> labels, Consumer<Map<String, String>> onEvent) {
+      this.labels = labels;
+      this.onEvent = onEvent;
+    }
+
+    void subscribe() {
+      if (closed) {
+        return;
       }
-    };
-    return docker.eventsCmd()
-        .withEventTypeFilter(EventType.CONTAINER)
-        .withEventFilter("die", "start", "destroy", "oom")
-        .withLabelFilter(labels)
-        .exec(callback);
+      current = docker.eventsCmd()
+          .withEventTypeFilter(EventType.CONTAINER)
+          .withEventFilter("die", "start", "destroy", "oom")
+          .withLabelFilter(labels)
+          .exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+              if (event.getActor() != null && event.getActor().getAttributes() != null) {
+                onEvent.accept(event.getActor().getAttributes());
+              }
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+              // logged by whoever needs Docker; here only the subscription is renewed
+              resubscribeLater();
+            }
+
+            @Override
+            public void onComplete() {
+              resubscribeLater();
+            }
+          });
+    }
+
+    private void resubscribeLater() {
+      if (closed) {
+        return;
+      }
+      Thread retry = new Thread(() -> {
+        try {
+          Thread.sleep(5_000);
+          subscribe();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          resubscribeLater();
+        }
+      }, "capstan-docker-events");
+      retry.setDaemon(true);
+      retry.start();
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      ResultCallback.Adapter<Event> callback = current;
+      if (callback != null) {
+        callback.close();
+      }
+    }
   }
 
   /** What a command run in a container printed, and how it exited. */

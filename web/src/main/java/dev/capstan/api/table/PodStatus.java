@@ -5,6 +5,7 @@ import static dev.capstan.api.table.Fields.string;
 
 import jakarta.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The READY, STATUS and RESTARTS cells of {@code kubectl get pods} and the STATUS of nodes,
@@ -23,6 +24,8 @@ final class PodStatus {
 
   static long restarts(JsonObject pod) {
     return objects(pod, "status.containerStatuses").stream()
+        .mapToLong(s -> s.getInt("restartCount", 0)).sum()
+        + objects(pod, "status.initContainerStatuses").stream()
         .mapToLong(s -> s.getInt("restartCount", 0)).sum();
   }
 
@@ -34,19 +37,54 @@ final class PodStatus {
     if (reason.isEmpty()) {
       reason = "Pending";
     }
-    for (JsonObject container : objects(pod, "status.containerStatuses")) {
-      String waiting = string(container, "state.waiting.reason");
-      String terminated = string(container, "state.terminated.reason");
-      if (!waiting.isEmpty()) {
-        reason = waiting;
-      } else if (!terminated.isEmpty()) {
-        reason = terminated;
+    Optional<String> initializing = initializing(pod);
+    if (initializing.isPresent()) {
+      reason = initializing.get();
+    } else {
+      for (JsonObject container : objects(pod, "status.containerStatuses")) {
+        String waiting = string(container, "state.waiting.reason");
+        String terminated = string(container, "state.terminated.reason");
+        if (!waiting.isEmpty()) {
+          reason = waiting;
+        } else if (!terminated.isEmpty()) {
+          reason = terminated;
+        }
       }
     }
     if (!string(pod, "metadata.deletionTimestamp").isEmpty()) {
       return "NodeLost".equals(reason) ? "Unknown" : "Terminating";
     }
     return reason;
+  }
+
+  /**
+   * While init containers run: {@code Init:<done>/<all>}, or {@code Init:<reason>} for one that
+   * failed or waits ({@code Init:Error}, {@code Init:CrashLoopBackOff}), as kubectl prints it.
+   */
+  private static Optional<String> initializing(JsonObject pod) {
+    List<JsonObject> statuses = objects(pod, "status.initContainerStatuses");
+    int total = objects(pod, "spec.initContainers").size();
+    for (int i = 0; i < statuses.size(); i++) {
+      JsonObject container = statuses.get(i);
+      String terminatedReason = string(container, "state.terminated.reason");
+      boolean terminated = container.getJsonObject("state") != null
+          && container.getJsonObject("state").containsKey("terminated");
+      int exitCode = terminated
+          ? container.getJsonObject("state").getJsonObject("terminated").getInt("exitCode", 0) : 0;
+      if (terminated && exitCode == 0) {
+        continue;
+      }
+      if (terminated) {
+        return Optional.of(terminatedReason.isEmpty() ? "Init:ExitCode:" + exitCode
+            : "Init:" + terminatedReason);
+      }
+      String waiting = string(container, "state.waiting.reason");
+      if (!waiting.isEmpty() && !waiting.equals("PodInitializing")) {
+        return Optional.of("Init:" + waiting);
+      }
+      return Optional.of("Init:" + i + "/" + total);
+    }
+    return Optional.empty();
   }
 
   static String node(JsonObject node) {
