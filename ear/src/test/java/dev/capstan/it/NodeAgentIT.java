@@ -459,11 +459,23 @@ class NodeAgentIT {
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"steady"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
         .formatted(NODE, IMAGE));
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"forgotten"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, IMAGE));
     awaitPodTable(namespace, "steady", "1/1\\s+Running\\s+0");
+    awaitPodTable(namespace, "forgotten", "1/1\\s+Running\\s+0");
     String before = Docker.containerOf(NODE, namespace, "steady", "main");
 
     agent.close();
+    Kubectl.Result forced = kubectl.run("delete", "pod", "forgotten", "-n", namespace,
+        "--grace-period=0", "--force");
+    assertThat(forced.exitCode()).as(forced.toString()).isZero();
     agent = NodeAgent.start(config(NODE));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(Docker.containerIds(NODE, namespace, "forgotten"))
+            .as("the restarted agent removes containers of pods deleted while it was away")
+            .isEmpty());
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"after"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
