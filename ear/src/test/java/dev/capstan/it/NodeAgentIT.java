@@ -238,7 +238,7 @@ class NodeAgentIT {
   }
 
   @Test
-  void kubectlExecRunsCommandsInTheContainerWithStdinOutputAndExitCode() {
+  void kubectlExecAndAttachReachTheContainerWithStdinOutputAndExitCode() {
     String namespace = namespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"shell"},
@@ -256,6 +256,16 @@ class NodeAgentIT {
         "--", "sh", "-c", "wc -l; echo done");
     assertThat(piped.exitCode()).as(piped.toString()).isZero();
     assertThat(piped.out()).isEqualTo("2\ndone\n");
+
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"listener"},
+         "spec":{"nodeName":"%s","restartPolicy":"Never","containers":[{"name":"main",
+           "image":"%s","command":["sh","-c","read line; echo got $line"],"stdin":true}]}}"""
+        .formatted(NODE, IMAGE));
+    awaitPodTable(namespace, "listener", "1/1\\s+Running\\s+0");
+    Kubectl.Result attached = kubectl.withInput("hello\n", "attach", "-i", "listener", "-n",
+        namespace);
+    assertThat(attached.out()).as(attached.toString()).contains("got hello");
 
     Kubectl.Result missing = kubectl.run("exec", "shell", "-c", "other", "-n", namespace, "--",
         "true");

@@ -89,7 +89,8 @@ final class ContainerSpecs {
     return create -> {
       create.withName(name).withLabels(labels).withEnv(envList).withHostConfig(host)
           .withTty(Boolean.TRUE.equals(container.getTty()))
-          .withStdinOpen(Boolean.TRUE.equals(container.getStdin()));
+          .withStdinOpen(Boolean.TRUE.equals(container.getStdin()))
+          .withStdInOnce(Boolean.TRUE.equals(container.getStdinOnce()));
       if (!command.isEmpty()) {
         // A command replaces the image's entrypoint and, as in Kubernetes, its default arguments.
         create.withEntrypoint(command).withCmd(args);

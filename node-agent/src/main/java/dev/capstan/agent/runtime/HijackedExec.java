@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * A started Docker exec with its connection taken over ("hijacked") for stdin and output, on a
- * socket of its own. docker-java's transports cannot end stdin without closing the whole
+ * A started Docker exec, or an attach to a container, with its connection taken over
+ * ("hijacked") for stdin and output, on a socket of its own. docker-java's transports cannot end stdin without closing the whole
  * connection, so an interactive command (say {@code cat}) would never see end-of-file; here
  * {@link #closeStdin()} half-closes the socket, which Docker passes on as EOF.
  */
@@ -43,6 +43,19 @@ public final class HijackedExec implements Closeable {
   /** Starts the exec {@code execId} on the engine at {@code dockerHost}. */
   public static HijackedExec start(String dockerHost, String execId, boolean tty)
       throws IOException {
+    return open(dockerHost, "/exec/" + execId + "/start",
+        "{\"Detach\":false,\"Tty\":" + tty + "}", tty);
+  }
+
+  /** Attaches to the running container's stdin (when {@code stdin}) and output. */
+  public static HijackedExec attach(String dockerHost, String containerId, boolean stdin,
+      boolean tty) throws IOException {
+    return open(dockerHost, "/containers/" + containerId + "/attach?stream=1&stdout=1&stderr=1"
+        + (stdin ? "&stdin=1" : ""), "", tty);
+  }
+
+  private static HijackedExec open(String dockerHost, String path, String json, boolean tty)
+      throws IOException {
     URI host = URI.create(dockerHost);
     SocketChannel channel;
     if ("unix".equals(host.getScheme())) {
@@ -54,9 +67,9 @@ public final class HijackedExec implements Closeable {
       throw new IOException("interactive exec needs a unix:// or tcp:// Docker host, not "
           + dockerHost);
     }
-    byte[] body = ("{\"Detach\":false,\"Tty\":" + tty + "}").getBytes(StandardCharsets.UTF_8);
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     OutputStream out = outputOf(channel);
-    out.write(("POST /exec/" + execId + "/start HTTP/1.1\r\n"
+    out.write(("POST " + path + " HTTP/1.1\r\n"
         + "Host: docker\r\n"
         + "Content-Type: application/json\r\n"
         + "Connection: Upgrade\r\n"
@@ -68,7 +81,7 @@ public final class HijackedExec implements Closeable {
     String status = line(in);
     if (!status.matches("HTTP/1\\.[01] (101|200) .*")) {
       channel.close();
-      throw new IOException("Docker refused to start the exec: " + status);
+      throw new IOException("Docker refused " + path + ": " + status);
     }
     while (!line(in).isEmpty()) {
       // headers

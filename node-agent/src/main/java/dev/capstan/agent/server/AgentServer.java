@@ -49,21 +49,28 @@ public final class AgentServer implements AutoCloseable {
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
     server.createContext("/containerLogs/", this::containerLogs);
     ExecHandler exec = new ExecHandler(config, docker);
-    server.createContext("/exec/", exchange -> {
-      try (exchange) {
-        if (!authorized(exchange)) {
-          respond(exchange, 401, "Unauthorized");
-          return;
+    for (String verb : new String[] {"exec", "attach"}) {
+      server.createContext("/" + verb + "/", exchange -> {
+        try (exchange) {
+          if (!authorized(exchange)) {
+            respond(exchange, 401, "Unauthorized");
+            return;
+          }
+          String[] path = exchange.getRequestURI().getPath().substring(verb.length() + 2)
+              .split("/");
+          if (path.length != 3) {
+            respond(exchange, 404, "expected /" + verb + "/<namespace>/<pod>/<container>");
+            return;
+          }
+          var query = multiQuery(exchange.getRequestURI().getRawQuery());
+          if (verb.equals("exec")) {
+            exec.handle(exchange, path, query);
+          } else {
+            exec.attach(exchange, path, query);
+          }
         }
-        String[] path = exchange.getRequestURI().getPath().substring("/exec/".length())
-            .split("/");
-        if (path.length != 3) {
-          respond(exchange, 404, "expected /exec/<namespace>/<pod>/<container>");
-          return;
-        }
-        exec.handle(exchange, path, multiQuery(exchange.getRequestURI().getRawQuery()));
-      }
-    });
+      });
+    }
   }
 
   public void start() {

@@ -33,6 +33,33 @@ final class ExecHandler {
     this.docker = docker;
   }
 
+  /** {@code /attach/...}: the container's own stdin and output from now on, until it ends. */
+  void attach(HttpExchange exchange, String[] path, Map<String, List<String>> query)
+      throws IOException {
+    List<Container> running = docker.containers(Map.of(
+        "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
+        "io.capstan.pod.name", path[1], "io.capstan.container.name", path[2])).stream()
+        .filter(c -> "running".equals(c.getState())).toList();
+    if (running.isEmpty()) {
+      AgentServer.respond(exchange, 404, "container " + path[2] + " is not running in pod "
+          + path[1]);
+      return;
+    }
+    boolean stdin = flag(query, "stdin");
+    boolean tty = flag(query, "tty");
+    HijackedExec session = HijackedExec.attach(config.dockerHost(), running.get(0).getId(),
+        stdin, tty);
+    // Kubernetes' stdinOnce: the end of this attach's input is the end of the container's;
+    // otherwise the client only stops writing, and Docker must not see an EOF that would end
+    // the attach before the output does.
+    boolean stdinOnce = docker.inspect(running.get(0).getId())
+        .map(c -> Boolean.TRUE.equals(c.getConfig().getStdInOnce())).orElse(false);
+    relay(exchange, session, stdin && stdinOnce, stdin, null);
+    ExecFrames.write(exchange.getResponseBody(), ExecFrames.STATUS,
+        "{\"metadata\":{},\"status\":\"Success\"}".getBytes(StandardCharsets.UTF_8));
+    exchange.close();
+  }
+
   void handle(HttpExchange exchange, String[] path, Map<String, List<String>> query)
       throws IOException {
     List<Container> running = docker.containers(Map.of(
@@ -57,11 +84,23 @@ final class ExecHandler {
         .withAttachStdin(stdin).withAttachStdout(true).withAttachStderr(true).withTty(tty)
         .exec().getId();
     HijackedExec session = HijackedExec.start(config.dockerHost(), execId, tty);
+    Thread reader = relay(exchange, session, stdin, stdin, execId);
+    OutputStream out = exchange.getResponseBody();
+    Long exitCode = docker.client().inspectExecCmd(execId).exec().getExitCodeLong();
+    ExecFrames.write(out, ExecFrames.STATUS, status(command, exitCode == null ? -1 : exitCode)
+        .getBytes(StandardCharsets.UTF_8));
+    reader.interrupt();
+    exchange.close();
+  }
+
+  /** Streams the session's output as frames until it ends, with stdin relayed meanwhile. */
+  private Thread relay(HttpExchange exchange, HijackedExec session, boolean forwardEof,
+      boolean stdin, String execId) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "application/x-capstan-exec");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    Thread reader = new Thread(() -> relayInput(exchange.getRequestBody(), session, stdin, execId),
-        "capstan-exec-stdin");
+    Thread reader = new Thread(() -> relayInput(exchange.getRequestBody(), session, forwardEof,
+        stdin, execId), "capstan-exec-stdin");
     reader.setDaemon(true);
     reader.start();
     try (session) {
@@ -71,27 +110,26 @@ final class ExecHandler {
             output.get().data());
       }
     }
-    Long exitCode = docker.client().inspectExecCmd(execId).exec().getExitCodeLong();
-    ExecFrames.write(out, ExecFrames.STATUS, status(command, exitCode == null ? -1 : exitCode)
-        .getBytes(StandardCharsets.UTF_8));
-    reader.interrupt();
-    exchange.close();
+    return reader;
   }
 
-  private void relayInput(InputStream body, HijackedExec session, boolean stdin,
-      String execId) {
+  private void relayInput(InputStream body, HijackedExec session, boolean forwardEof,
+      boolean stdin, String execId) {
     try {
       while (true) {
         Optional<ExecFrames.Frame> frame = ExecFrames.read(body);
-        if (frame.isEmpty() || frame.get().channel() == ExecFrames.CLOSE) {
-          if (stdin) {
+        if (frame.isEmpty()) {
+          return;
+        }
+        if (frame.get().channel() == ExecFrames.CLOSE) {
+          if (forwardEof) {
             session.closeStdin();
           }
-          return;
+          continue;
         }
         if (frame.get().channel() == ExecFrames.STDIN && stdin) {
           session.writeStdin(frame.get().payload());
-        } else if (frame.get().channel() == ExecFrames.RESIZE) {
+        } else if (frame.get().channel() == ExecFrames.RESIZE && execId != null) {
           resize(execId, new String(frame.get().payload(), StandardCharsets.UTF_8));
         }
       }
