@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.capstan.agent.AgentConfig;
 import dev.capstan.agent.NodeAgent;
 import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -302,6 +303,52 @@ class NodeAgentIT {
     assertThat(noPrevious.exitCode()).isNotZero();
     assertThat(noPrevious.err()).contains("previous terminated container \"main\" in pod"
         + " \"talker\" not found");
+  }
+
+  @Test
+  void theContainerSpecReachesDocker() throws Exception {
+    String namespace = namespace();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"fast"}}""");
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/secrets"), """
+        {"apiVersion":"v1","kind":"Secret","metadata":{"name":"creds"},
+         "data":{"password":"czNjcmV0"}}""").statusCode()).isEqualTo(201);
+    int hostPort = freePort();
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"specified"},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":1,
+          "securityContext":{"runAsUser":65534},
+          "containers":[{"name":"main","image":"%s",
+           "command":["sh","-c","mkdir -p /scratch/www && echo served > /scratch/www/index.html && exec httpd -f -p 8080 -h /scratch/www"],
+           "workingDir":"/tmp",
+           "ports":[{"containerPort":8080,"hostPort":%d}],
+           "env":[{"name":"PASSWORD","valueFrom":{"secretKeyRef":{"name":"creds","key":"password"}}}],
+           "resources":{"requests":{"cpu":"250m"},"limits":{"cpu":"500m","memory":"64Mi"}},
+           "securityContext":{"readOnlyRootFilesystem":true},
+           "volumeMounts":[{"name":"config","mountPath":"/etc/config"},
+                           {"name":"secret","mountPath":"/etc/secret"},
+                           {"name":"scratch","mountPath":"/scratch"}]}],
+          "volumes":[{"name":"config","configMap":{"name":"settings"}},
+                     {"name":"secret","secret":{"secretName":"creds"}},
+                     {"name":"scratch","emptyDir":{"medium":"Memory"}}]}}"""
+        .formatted(NODE, IMAGE, hostPort));
+    awaitPodTable(namespace, "specified", "1/1\\s+Running\\s+0");
+    String container = Docker.containerOf(NODE, namespace, "specified", "main");
+
+    assertThat(Docker.run("inspect", "-f",
+        "{{.HostConfig.CpuQuota}} {{.HostConfig.CpuPeriod}} {{.HostConfig.CpuShares}} "
+            + "{{.HostConfig.Memory}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}",
+        container).out().trim()).isEqualTo("50000 100000 256 67108864 true 65534");
+    assertThat(Docker.exec(container, "sh", "-c",
+        "pwd; echo $PASSWORD; cat /etc/config/mode; echo; cat /etc/secret/password; echo;"
+            + " id -u; touch /not-allowed 2>/dev/null || echo read-only;"
+            + " grep ' /scratch ' /proc/mounts | cut -d' ' -f3"))
+        .isEqualTo("/tmp\ns3cret\nfast\ns3cret\n65534\nread-only\ntmpfs\n");
+    HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + hostPort + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body()).as("the host port reaches the pod").isEqualTo("served\n");
   }
 
   @Test
