@@ -227,7 +227,8 @@ class KubectlIT {
     assertThat(result.exitCode()).as(result.toString()).isZero();
     assertThat(result.out()).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR");
     assertThat(result.out()).containsPattern("(?m)^etcd-0\\s+Healthy\\s+\\{\"health\":\"true\"");
-    assertThat(result.out()).containsPattern("(?m)^scheduler\\s+Unhealthy\\s+.*not running");
+    assertThat(result.out()).containsPattern("(?m)^scheduler\\s+Healthy\\s+ok");
+    assertThat(result.out()).containsPattern("(?m)^controller-manager\\s+Unhealthy\\s+.*not running");
   }
 
   @Test

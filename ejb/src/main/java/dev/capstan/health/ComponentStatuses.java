@@ -1,5 +1,8 @@
 package dev.capstan.health;
 
+import dev.capstan.leader.LeaderElection;
+import dev.capstan.scheduler.Scheduler;
+
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -13,8 +16,8 @@ import java.util.Optional;
 /**
  * The read-only {@code ComponentStatus} objects of {@code kubectl get componentstatuses}, built
  * from live checks on every request: the store ({@code etcd-0}, the name kubectl users know, here
- * the PostgreSQL database), the scheduler and the controller manager. The latter two report that
- * they do not run until they exist (issue 5), rather than claiming health.
+ * the PostgreSQL database), the scheduler (healthy while some server holds and renews its lease)
+ * and the controller manager, which reports that it does not run until it exists (issue 5).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -24,6 +27,9 @@ public class ComponentStatuses {
 
   @Inject
   private HealthChecks checks;
+
+  @Inject
+  private LeaderElection election;
 
   public List<JsonObject> all() {
     return NAMES.stream().map(this::status).toList();
@@ -40,6 +46,10 @@ public class ComponentStatuses {
         yield component(name, database.healthy(), database.healthy()
             ? "{\"health\":\"true\",\"reason\":\"\"}" : "", database.reason());
       }
+      case "scheduler" -> election.holder(Scheduler.LEASE)
+          .map(holder -> component(name, true, "ok", ""))
+          .orElseGet(() -> component(name, false, "",
+              "no server holds the " + Scheduler.LEASE + " lease"));
       default -> component(name, false, "", "not running: the " + name + " is not part of Capstan yet");
     };
   }

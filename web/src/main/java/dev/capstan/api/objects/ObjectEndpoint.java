@@ -11,8 +11,10 @@ import dev.capstan.health.ComponentStatuses;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.patch.InvalidPatchException;
+import dev.capstan.json.JsonFields;
 import dev.capstan.patch.PatchType;
 import dev.capstan.patch.Patches;
+import dev.capstan.scheduler.Bindings;
 import dev.capstan.selection.FieldSelector;
 import dev.capstan.selection.InvalidSelectorException;
 import dev.capstan.selection.LabelSelector;
@@ -187,6 +189,9 @@ public class ObjectEndpoint {
 
   Response create(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
+    if (type == ResourceTypes.POD && target.subresource().filter("binding"::equals).isPresent()) {
+      return bind(target, options, Bodies.decode(options.contentType(), body));
+    }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
     }
@@ -217,6 +222,33 @@ public class ObjectEndpoint {
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
+    }
+  }
+
+  /** {@code pods/binding}: what a scheduler posts to put a pod on a node. */
+  private Response bind(Target target, RequestOptions options, JsonObject binding) {
+    requireStore();
+    String pod = target.name().orElseThrow();
+    String node = JsonFields.object(binding, "target").getString("name", "");
+    if (node.isEmpty()) {
+      throw Statuses.invalid("Binding", pod, List.of(FieldError.required("target.name")));
+    }
+    String uid = JsonFields.object(JsonFields.object(binding, "metadata"), "uid")
+        .getString("uid", "");
+    if (options.dryRun()) {
+      return json(201, Statuses.success(201));
+    }
+    try {
+      Bindings.bind(store, target.namespaceOrEmpty(), pod, node,
+          new Preconditions(uid.isEmpty() ? Optional.empty() : Optional.of(uid), Optional.empty()),
+          clock.instant());
+      return json(201, Statuses.success(201));
+    } catch (NotFoundException e) {
+      throw Statuses.notFound("pods", pod);
+    } catch (ConflictException e) {
+      throw Statuses.conflict("pods/binding", pod, e.getMessage());
+    } catch (Bindings.AlreadyBound e) {
+      throw Statuses.conflict("pods/binding", pod, e.getMessage());
     }
   }
 

@@ -128,6 +128,13 @@ public final class Statuses {
     return failure(code, reason, message, null);
   }
 
+  /** {@code {"kind":"Status","status":"Success","code":N}}: the answer to a binding. */
+  public static JsonObject success(int code) {
+    return Json.createObjectBuilder().add("kind", "Status").add("apiVersion", "v1")
+        .add("metadata", Json.createObjectBuilder()).add("status", "Success").add("code", code)
+        .build();
+  }
+
   /** A Status body for answers that are not exceptions (e.g. a refused WebSocket upgrade). */
   public static JsonObject failure(int code, String reason, String message) {
     return failure(code, reason, message, null);

@@ -1,0 +1,203 @@
+package dev.capstan.scheduler;
+
+import static dev.capstan.json.JsonFields.object;
+
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.leader.LeaderElection;
+import dev.capstan.recording.EventRecorder;
+import dev.capstan.selection.FieldSelector;
+import dev.capstan.selection.LabelSelector;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.ListQuery;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.store.schema.SchemaMigration;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.EJBException;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The scheduler: binds pending pods ({@code spec.nodeName} empty, {@code schedulerName}
+ * {@code default-scheduler}) to nodes, one decision per pod (see {@link Placement}). It runs
+ * every second on every server, and works only on the one holding the {@code kube-scheduler}
+ * lease. A pod that fits nowhere stays Pending with PodScheduled False and a
+ * {@code FailedScheduling} event saying why per node, and is tried again with a back-off of
+ * 1 s doubling to 10 s (so changed nodes or pods are noticed soon).
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Scheduler {
+
+  public static final String LEASE = "kube-scheduler";
+  static final String NAME = "default-scheduler";
+  private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  @Inject
+  private SchemaMigration schema;
+
+  @Inject
+  private ObjectStore store;
+
+  @Inject
+  private LeaderElection election;
+
+  @Inject
+  private EventRecorder events;
+
+  private final Clock clock = Clock.systemUTC();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
+  private final Map<String, Duration> backoff = new ConcurrentHashMap<>();
+
+  @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+  void tick() {
+    if (!schema.isMigrated() || !running.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (election.lead(LEASE)) {
+        scheduleOnce();
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Scheduling cycle failed", e);
+    } finally {
+      running.set(false);
+    }
+  }
+
+  /** One cycle: every pending pod whose back-off is over gets one decision. */
+  void scheduleOnce() {
+    Instant now = clock.instant();
+    List<JsonObject> pending = list(ResourceTypes.POD, "spec.nodeName=").stream()
+        .filter(pod -> NAME.equals(object(pod, "spec").getString("schedulerName", NAME)))
+        .filter(pod -> !ObjectMetadata.isDeleting(pod))
+        .filter(pod -> !retryAt.getOrDefault(uid(pod), Instant.EPOCH).isAfter(now))
+        .sorted(Comparator.comparing(pod -> object(pod, "metadata")
+            .getString("creationTimestamp", "")))
+        .toList();
+    if (pending.isEmpty()) {
+      return;
+    }
+    Map<String, NodeInfo> nodes = nodes(now);
+    for (JsonObject pod : pending) {
+      PodDemand demand = new PodDemand(pod);
+      Placement.Decision decision = Placement.place(demand, nodes.values());
+      if (decision.node().isPresent()) {
+        bind(pod, demand, decision.node().get(), now);
+      } else {
+        unschedulable(pod, decision.reasons(), now);
+      }
+    }
+  }
+
+  private Map<String, NodeInfo> nodes(Instant now) {
+    Map<String, Instant> leases = new HashMap<>();
+    for (JsonObject lease : store.list(new ListQuery("coordination.k8s.io", "Lease",
+        Optional.of("kube-node-lease"), LabelSelector.parse(""), FieldSelector.parse(""), 0,
+        Optional.empty())).items().stream().map(StoredObject::json).toList()) {
+      String renewed = object(lease, "spec").getString("renewTime", "");
+      if (!renewed.isEmpty()) {
+        try {
+          leases.put(object(lease, "metadata").getString("name", ""), Instant.parse(renewed));
+        } catch (RuntimeException e) {
+          // an unreadable renewTime counts as never renewed
+        }
+      }
+    }
+    Map<String, NodeInfo> nodes = new HashMap<>();
+    for (JsonObject node : list(ResourceTypes.NODE, "")) {
+      NodeInfo info = new NodeInfo(node, Optional.ofNullable(
+          leases.get(object(node, "metadata").getString("name", ""))), now);
+      nodes.put(info.name, info);
+    }
+    for (JsonObject pod : list(ResourceTypes.POD, "spec.nodeName!=")) {
+      String phase = object(pod, "status").getString("phase", "");
+      if (phase.equals("Succeeded") || phase.equals("Failed")) {
+        continue;
+      }
+      NodeInfo node = nodes.get(object(pod, "spec").getString("nodeName", ""));
+      if (node != null) {
+        node.add(object(pod, "spec"), PodDemand.owner(pod));
+      }
+    }
+    return nodes;
+  }
+
+  private void bind(JsonObject pod, PodDemand demand, NodeInfo node, Instant now) {
+    JsonObject metadata = object(pod, "metadata");
+    String namespace = metadata.getString("namespace", "");
+    String name = metadata.getString("name", "");
+    try {
+      StoredObject bound = Bindings.bind(store, namespace, name, node.name,
+          new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()), now);
+      node.add(demand.spec, demand.owner);
+      retryAt.remove(uid(pod));
+      backoff.remove(uid(pod));
+      events.normal(bound.json(), NAME, "Scheduled", "Successfully assigned " + namespace + "/"
+          + name + " to " + node.name);
+    } catch (NotFoundException | ConflictException | Bindings.AlreadyBound e) {
+      LOG.fine(() -> "Pod " + namespace + "/" + name + " not bound: " + e.getMessage());
+    } catch (EJBException e) {
+      LOG.log(Level.WARNING, "Binding " + namespace + "/" + name + " failed", e);
+    }
+  }
+
+  private void unschedulable(JsonObject pod, String reasons, Instant now) {
+    String uid = uid(pod);
+    Duration delay = backoff.merge(uid, Duration.ofSeconds(1),
+        (previous, first) -> previous.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
+            : previous.multipliedBy(2));
+    retryAt.put(uid, now.plus(delay));
+    JsonObject metadata = object(pod, "metadata");
+    if (PodConditions.unschedulable(pod, reasons, now) == pod) {
+      events.warning(pod, NAME, "FailedScheduling", reasons);
+      return;
+    }
+    try {
+      store.update(ResourceTypes.POD.key(metadata.getString("namespace", ""),
+              metadata.getString("name", "")), "v1",
+          new Preconditions(Optional.of(uid), Optional.empty()),
+          current -> PodConditions.unschedulable(current, reasons, now));
+    } catch (NotFoundException | ConflictException | EJBException e) {
+      return;
+    }
+    events.warning(pod, NAME, "FailedScheduling", reasons);
+  }
+
+  private List<JsonObject> list(dev.capstan.kinds.ResourceType type, String fieldSelector) {
+    return store.list(new ListQuery(type.group(), type.kind(), Optional.empty(),
+            LabelSelector.parse(""), FieldSelector.parse(fieldSelector), 0, Optional.empty()))
+        .items().stream().map(StoredObject::json).toList();
+  }
+
+  private static String uid(JsonObject pod) {
+    return object(pod, "metadata").getString("uid", "");
+  }
+}
