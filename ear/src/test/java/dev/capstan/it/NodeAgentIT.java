@@ -52,6 +52,17 @@ class NodeAgentIT {
         .as("the local image " + IMAGE + " (bin/capstan test builds it)").isZero();
     agentDir = Files.createTempDirectory("capstan-agent");
     agent = NodeAgent.start(config(NODE));
+    keepOtherPodsAway(SERVER, NODE);
+  }
+
+  /**
+   * Taints a test node so the scheduler puts no other test's pods on it: the pods here name
+   * their node, which taints do not stop.
+   */
+  static void keepOtherPodsAway(TestServer server, String node) {
+    assertThat(Http.patch(server.api("/api/v1/nodes/" + node), "application/merge-patch+json",
+        "{\"spec\":{\"taints\":[{\"key\":\"capstan.dev/test-agent\",\"effect\":\"NoSchedule\"}]}}")
+        .statusCode()).isEqualTo(200);
   }
 
   static AgentConfig config(String node) {

@@ -58,6 +58,7 @@ class RestartIT {
       NodeAgent agent;
       try {
         agent = NodeAgent.start(agentConfig(node));
+        NodeAgentIT.keepOtherPodsAway(SERVER, node);
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
