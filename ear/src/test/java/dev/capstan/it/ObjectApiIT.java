@@ -102,6 +102,20 @@ class ObjectApiIT {
   }
 
   @Test
+  void anUpdateThatChangesNothingKeepsTheResourceVersion() {
+    String namespace = newNamespace();
+    JsonObject created = createConfigMap(namespace, "settings", "stable");
+    String version = created.getJsonObject("metadata").getString("resourceVersion");
+
+    HttpResponse<String> same = Http.put(URI.create(configMaps(namespace) + "/settings"),
+        configMap("settings", "stable", version));
+
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+    assertThat(Http.json(same).getJsonObject("metadata").getString("resourceVersion"))
+        .isEqualTo(version);
+  }
+
+  @Test
   void staleUpdateIsAConflictAndFreshOneBumpsTheVersion() {
     String namespace = newNamespace();
     JsonObject created = createConfigMap(namespace, "settings", "stable");

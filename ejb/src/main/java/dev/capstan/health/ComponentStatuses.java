@@ -1,5 +1,6 @@
 package dev.capstan.health;
 
+import dev.capstan.controllers.ControllerManager;
 import dev.capstan.leader.LeaderElection;
 import dev.capstan.scheduler.Scheduler;
 
@@ -16,8 +17,8 @@ import java.util.Optional;
 /**
  * The read-only {@code ComponentStatus} objects of {@code kubectl get componentstatuses}, built
  * from live checks on every request: the store ({@code etcd-0}, the name kubectl users know, here
- * the PostgreSQL database), the scheduler (healthy while some server holds and renews its lease)
- * and the controller manager, which reports that it does not run until it exists (issue 5).
+ * the PostgreSQL database), the scheduler and the controller manager (each healthy while some
+ * server holds and renews its lease).
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
@@ -50,7 +51,11 @@ public class ComponentStatuses {
           .map(holder -> component(name, true, "ok", ""))
           .orElseGet(() -> component(name, false, "",
               "no server holds the " + Scheduler.LEASE + " lease"));
-      default -> component(name, false, "", "not running: the " + name + " is not part of Capstan yet");
+      case "controller-manager" -> election.holder(ControllerManager.LEASE)
+          .map(holder -> component(name, true, "ok", ""))
+          .orElseGet(() -> component(name, false, "",
+              "no server holds the " + ControllerManager.LEASE + " lease"));
+      default -> component(name, false, "", "unknown component");
     };
   }
 

@@ -103,7 +103,8 @@ public class ObjectStore {
    * concurrency); so must the preconditions. Server-owned metadata (uid, creationTimestamp,
    * deletionTimestamp) is kept whatever the body says; generation grows when anything outside
    * metadata and status changed. An object being deleted whose last finalizer the update removes
-   * is deleted; one in its deletion grace period stays until deleted again.
+   * is deleted; one in its deletion grace period stays until deleted again. An update that
+   * changes nothing writes nothing and keeps the resourceVersion.
    *
    * @return the object after the write
    */
@@ -123,6 +124,10 @@ public class ObjectStore {
     Instant now = clock.instant();
     JsonObject stamped = ObjectMetadata.kept(current, key.namespace(), revision, generation)
         .stamp(desired, apiVersion, key.kind());
+    if (ObjectMetadata.withResourceVersion(stamped, object.resourceVersion()).equals(current)) {
+      // a no-op, as in Kubernetes: nothing is written, the resourceVersion stays, no one is told
+      return object;
+    }
     object.write(revision, generation, ObjectMetadata.labels(stamped).toString(), stamped.toString());
     if (ObjectMetadata.isDeleting(stamped) && ObjectMetadata.finalizers(stamped).isEmpty()
         && !ObjectMetadata.finalizers(current).isEmpty()) {

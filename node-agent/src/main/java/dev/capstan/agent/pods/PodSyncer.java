@@ -213,7 +213,8 @@ public final class PodSyncer {
           podIp, podLabels, hostVolumes);
       if (problem.isPresent()) {
         waiting.put(container.getName(), problem.get());
-        wakeUp = earliest(wakeUp, clock.instant().plus(backoff.currentDelay(key + "/pull")));
+        wakeUp = earliest(wakeUp, backoff.blockedAfterLastTry(key + "/pull")
+            .orElse(clock.instant().plus(RestartBackoff.INITIAL)));
       }
       removeOldAttempts(attempts, 1);
     }
@@ -337,22 +338,28 @@ public final class PodSyncer {
       String sandboxId, String podIp, Map<String, String> podLabels,
       Map<String, PodVolumes.HostVolume> hostVolumes) throws InterruptedException {
     String pullKey = pod.getMetadata().getUid() + "/" + container.getName() + "/pull";
+    if ("Never".equals(container.getImagePullPolicy()) && !docker.hasImage(container.getImage())) {
+      String message = "Container image \"" + container.getImage()
+          + "\" is not present with pull policy of Never";
+      events.warning(pod, container.getName(), "ErrImageNeverPull", message);
+      return Optional.of(new PodStatuses.Waiting("ErrImageNeverPull", message));
+    }
+    if (backoff.blockedAfterLastTry(pullKey).isPresent()) {
+      // as the kubelet: no pull while backing off, and no status change either
+      events.normal(pod, container.getName(), "BackOff", "Back-off pulling image \""
+          + container.getImage() + "\"");
+      return Optional.of(new PodStatuses.Waiting("ImagePullBackOff", "Back-off pulling image \""
+          + container.getImage() + "\""));
+    }
     try {
       ensureImage(pod, container.getName(), container.getImage(),
           container.getImagePullPolicy());
+      backoff.reset(pullKey);
     } catch (ImageUnavailable e) {
-      boolean backingOff = backoff.blockedUntil(pullKey, clock.instant(), clock.instant())
-          .isPresent();
       backoff.restarted(pullKey);
-      String reason = e.neverPull ? "ErrImageNeverPull"
-          : backingOff ? "ImagePullBackOff" : "ErrImagePull";
-      if (backingOff) {
-        events.normal(pod, container.getName(), "BackOff", "Back-off pulling image \""
-            + container.getImage() + "\"");
-      } else {
-        events.warning(pod, container.getName(), "Failed", e.getMessage());
-        events.warning(pod, container.getName(), "Failed", "Error: " + reason);
-      }
+      String reason = "ErrImagePull";
+      events.warning(pod, container.getName(), "Failed", e.getMessage());
+      events.warning(pod, container.getName(), "Failed", "Error: " + reason);
       return Optional.of(new PodStatuses.Waiting(reason, e.getMessage()));
     }
     Map<String, String> environment;
@@ -546,7 +553,8 @@ public final class PodSyncer {
     };
     PodStatus status = PodStatuses.build(pod, sandbox, attempts, waiting, results,
         config.nodeIp(), clock.instant());
-    if (status.equals(pod.getStatus())) {
+    var json = api.getKubernetesSerialization();
+    if (pod.getStatus() != null && json.asJson(status).equals(json.asJson(pod.getStatus()))) {
       return;
     }
     pod.setStatus(status);

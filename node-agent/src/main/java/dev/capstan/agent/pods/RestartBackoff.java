@@ -45,6 +45,24 @@ final class RestartBackoff {
     return clock.instant().isBefore(until) ? Optional.of(until) : Optional.empty();
   }
 
+  /**
+   * When the thing under {@code key} (an image pull) may be tried again, counting from its last
+   * recorded failure; empty when it may be now.
+   */
+  Optional<Instant> blockedAfterLastTry(String key) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    Instant until = entry.lastRestart().plus(entry.delay());
+    return clock.instant().isBefore(until) ? Optional.of(until) : Optional.empty();
+  }
+
+  /** Forgets one key (a pull that succeeded). */
+  void reset(String key) {
+    entries.remove(key);
+  }
+
   /** The delay the next failure will wait, as shown in the back-off message. */
   Duration currentDelay(String key) {
     Entry entry = entries.get(key);

@@ -1,0 +1,24 @@
+package dev.capstan.controllers;
+
+import dev.capstan.watch.Change;
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * A reconcile loop shaped like a Kubernetes controller: level-triggered and keyed by object
+ * ({@code namespace/name}); told which keys a change concerns, and asked to reconcile one key
+ * at a time, from the current state only, so running it again changes nothing that is right.
+ */
+public interface Controller {
+
+  String name();
+
+  /** The keys this change may concern (the object itself, or its owner). */
+  Set<String> keysFor(Change change);
+
+  /** Every key there is, for the periodic resync. */
+  Collection<String> allKeys();
+
+  /** Brings the object named by {@code key} and what it owns to what it asks for. */
+  void reconcile(String key);
+}

@@ -1,0 +1,117 @@
+package dev.capstan.controllers;
+
+import dev.capstan.leader.LeaderElection;
+import dev.capstan.recording.EventRecorder;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.schema.SchemaMigration;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.watch.Change;
+import dev.capstan.watch.ChangeLog;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the controllers, as kube-controller-manager does: on every server a timer ticks every
+ * second, and the server holding the {@code kube-system/kube-controller-manager} Lease works.
+ * Each tick reads the change log from where the last one stopped and reconciles the keys the
+ * changes concern; every 30 s (and on taking the lead) every key is reconciled, so nothing
+ * depends on having seen every change.
+ */
+@Singleton
+@Startup
+@DependsOn("SchemaMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class ControllerManager {
+
+  public static final String LEASE = "kube-controller-manager";
+  private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
+  private static final Duration RESYNC = Duration.ofSeconds(30);
+  private static final int CHANGES_PER_TICK = 2000;
+
+  @Inject
+  private SchemaMigration schema;
+
+  @Inject
+  private LeaderElection election;
+
+  @Inject
+  private ObjectStore store;
+
+  @Inject
+  private ChangeLog changeLog;
+
+  @Inject
+  private EventRecorder events;
+
+  private List<Controller> controllers;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private long seen = -1;
+  private Instant lastResync = Instant.EPOCH;
+
+  @PostConstruct
+  void createControllers() {
+    controllers = List.of(
+        new ReplicaController(ResourceTypes.REPLICATION_CONTROLLER, store, events),
+        new ReplicaController(ResourceTypes.REPLICA_SET, store, events));
+  }
+
+  @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+  void tick() {
+    if (!schema.isMigrated() || !running.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (!election.lead(LEASE)) {
+        seen = -1;
+        return;
+      }
+      Map<Controller, Set<String>> work = new LinkedHashMap<>();
+      Instant now = Instant.now();
+      if (seen < 0 || now.isAfter(lastResync.plus(RESYNC))) {
+        seen = changeLog.newestRevision();
+        lastResync = now;
+        for (Controller controller : controllers) {
+          work.put(controller, new LinkedHashSet<>(controller.allKeys()));
+        }
+      } else {
+        List<Change> changes = changeLog.after(seen, CHANGES_PER_TICK);
+        for (Change change : changes) {
+          seen = Math.max(seen, change.revision());
+          for (Controller controller : controllers) {
+            work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
+                .addAll(controller.keysFor(change));
+          }
+        }
+      }
+      work.forEach((controller, keys) -> keys.forEach(key -> {
+        try {
+          controller.reconcile(key);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, controller.name() + " could not reconcile " + key
+              + "; the next resync tries again", e);
+        }
+      }));
+    } finally {
+      running.set(false);
+    }
+  }
+}

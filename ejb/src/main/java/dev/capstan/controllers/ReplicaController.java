@@ -1,0 +1,317 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+import static dev.capstan.json.JsonFields.objects;
+
+import dev.capstan.admission.Defaulting;
+import dev.capstan.admission.InitialStatus;
+import dev.capstan.json.JsonFields;
+import dev.capstan.kinds.ResourceType;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.recording.EventRecorder;
+import dev.capstan.selection.FieldSelector;
+import dev.capstan.selection.LabelSelector;
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.ListQuery;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.watch.Change;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The replication controller and the ReplicaSet controller (one loop, two kinds): keeps
+ * {@code spec.replicas} pods matching the selector, made from the template. Pods matching the
+ * selector that no controller owns are adopted, owned pods that stop matching are released;
+ * missing pods are created as {@code <owner>-<5 random chars>}, surplus ones deleted (those not
+ * yet on a node, then not running, then not ready, then the newest first), with
+ * {@code SuccessfulCreate}/{@code SuccessfulDelete} events; the status counts what is there.
+ */
+final class ReplicaController implements Controller {
+
+  private static final Logger LOG = Logger.getLogger(ReplicaController.class.getName());
+  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+  private static final int BURST = 500;
+  private static final String COMPONENT = "replication-controller";
+
+  private final ResourceType type;
+  private final ObjectStore store;
+  private final EventRecorder events;
+  private final SecureRandom random = new SecureRandom();
+
+  ReplicaController(ResourceType type, ObjectStore store, EventRecorder events) {
+    this.type = type;
+    this.store = store;
+    this.events = events;
+  }
+
+  @Override
+  public String name() {
+    return type.kind() + " controller";
+  }
+
+  @Override
+  public Set<String> keysFor(Change change) {
+    String namespace = change.key().namespace();
+    if (change.key().kind().equals(type.kind())
+        && change.key().apiGroup().equals(type.group())) {
+      return Set.of(namespace + "/" + change.key().name());
+    }
+    if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
+      return Set.of();
+    }
+    Optional<JsonObject> owner = controllerOf(change.object());
+    if (owner.isPresent()) {
+      return owner.get().getString("kind", "").equals(type.kind())
+          ? Set.of(namespace + "/" + owner.get().getString("name", "")) : Set.of();
+    }
+    // an orphan: the controllers of its namespace whose selector matches may adopt it
+    Map<String, String> labels = JsonFields.strings(object(object(change.object(), "metadata"),
+        "labels"));
+    Set<String> keys = new java.util.HashSet<>();
+    for (JsonObject controller : list(type, Optional.of(namespace), "")) {
+      if (selector(controller).map(s -> s.matches(labels)).orElse(false)) {
+        keys.add(namespace + "/" + object(controller, "metadata").getString("name", ""));
+      }
+    }
+    return keys;
+  }
+
+  @Override
+  public Collection<String> allKeys() {
+    return list(type, Optional.empty(), "").stream()
+        .map(o -> object(o, "metadata").getString("namespace", "") + "/"
+            + object(o, "metadata").getString("name", ""))
+        .toList();
+  }
+
+  @Override
+  public void reconcile(String key) {
+    String[] parts = key.split("/", 2);
+    Optional<StoredObject> stored = store.get(type.key(parts[0], parts[1]));
+    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
+      return;
+    }
+    JsonObject owner = stored.get().json();
+    Optional<LabelSelector> selector = selector(owner);
+    if (selector.isEmpty()) {
+      return;
+    }
+    String uid = object(owner, "metadata").getString("uid", "");
+    List<JsonObject> owned = new ArrayList<>();
+    for (JsonObject pod : list(ResourceTypes.POD, Optional.of(parts[0]), "")) {
+      Map<String, String> labels = JsonFields.strings(object(object(pod, "metadata"), "labels"));
+      boolean matches = selector.get().matches(labels);
+      Optional<JsonObject> controller = controllerOf(pod);
+      if (controller.isPresent() && uid.equals(controller.get().getString("uid", ""))) {
+        if (matches) {
+          owned.add(pod);
+        } else {
+          setOwner(pod, Optional.empty());
+        }
+      } else if (controller.isEmpty() && matches && !ObjectMetadata.isDeleting(pod)
+          && !terminal(pod)) {
+        setOwner(pod, Optional.of(owner)).ifPresent(owned::add);
+      }
+    }
+    List<JsonObject> active = owned.stream()
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod)).toList();
+    int wanted = object(owner, "spec").getInt("replicas", 1);
+    int diff = wanted - active.size();
+    if (diff > 0) {
+      for (int i = 0; i < Math.min(diff, BURST); i++) {
+        create(owner);
+      }
+    } else if (diff < 0) {
+      active.stream().sorted(DELETION_ORDER).limit(-diff).forEach(pod -> delete(owner, pod));
+    }
+    updateStatus(owner, parts);
+  }
+
+  private void create(JsonObject owner) {
+    JsonObject metadata = object(owner, "metadata");
+    JsonObject template = object(object(owner, "spec"), "template");
+    JsonObject templateMetadata = object(template, "metadata");
+    String namespace = metadata.getString("namespace", "");
+    for (int attempt = 0; attempt < 5; attempt++) {
+      String name = metadata.getString("name", "") + "-" + suffix();
+      JsonObjectBuilder podMetadata = Json.createObjectBuilder()
+          .add("name", name).add("namespace", namespace)
+          .add("generateName", metadata.getString("name", "") + "-")
+          .add("labels", object(templateMetadata, "labels"))
+          .add("ownerReferences", Json.createArrayBuilder().add(Json.createObjectBuilder()
+              .add("apiVersion", type.apiVersion()).add("kind", type.kind())
+              .add("name", metadata.getString("name", "")).add("uid", metadata.getString("uid", ""))
+              .add("controller", true).add("blockOwnerDeletion", true)));
+      if (!object(templateMetadata, "annotations").isEmpty()) {
+        podMetadata.add("annotations", object(templateMetadata, "annotations"));
+      }
+      JsonObject pod = Json.createObjectBuilder()
+          .add("apiVersion", "v1").add("kind", "Pod")
+          .add("metadata", podMetadata)
+          .add("spec", object(template, "spec"))
+          .build();
+      pod = InitialStatus.apply(ResourceTypes.POD, Defaulting.apply("", "Pod", pod));
+      try {
+        store.create(ResourceTypes.POD.key(namespace, name), "v1", pod);
+        events.normal(owner, COMPONENT, "SuccessfulCreate", "Created pod: " + name);
+        return;
+      } catch (AlreadyExistsException e) {
+        // a name taken by chance: draw another
+      } catch (RuntimeException e) {
+        events.warning(owner, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
+        LOG.warning(() -> "Creating a pod for " + namespace + "/" + metadata.getString("name", "")
+            + " failed: " + e);
+        return;
+      }
+    }
+  }
+
+  private void delete(JsonObject owner, JsonObject pod) {
+    JsonObject metadata = object(pod, "metadata");
+    String name = metadata.getString("name", "");
+    try {
+      store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""), name), "v1",
+          new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()),
+          current -> dev.capstan.admission.GracefulDeletion.gracePeriodSeconds("", "Pod", current,
+              java.util.OptionalLong.empty()));
+      events.normal(owner, COMPONENT, "SuccessfulDelete", "Deleted pod: " + name);
+    } catch (NotFoundException | ConflictException e) {
+      // gone already, or replaced: the next reconcile sees
+    }
+  }
+
+  /** Adopts ({@code owner} present) or releases a pod; empty when that did not happen. */
+  private Optional<JsonObject> setOwner(JsonObject pod, Optional<JsonObject> owner) {
+    JsonObject metadata = object(pod, "metadata");
+    try {
+      StoredObject updated = store.update(ResourceTypes.POD.key(metadata.getString("namespace", ""),
+              metadata.getString("name", "")), "v1",
+          new Preconditions(Optional.of(metadata.getString("uid", "")),
+              Optional.of(Long.parseLong(metadata.getString("resourceVersion", "0")))),
+          current -> {
+            JsonArrayBuilder references = Json.createArrayBuilder();
+            objects(object(current, "metadata"), "ownerReferences").stream()
+                .filter(reference -> !reference.getBoolean("controller", false))
+                .forEach(references::add);
+            owner.ifPresent(o -> references.add(Json.createObjectBuilder()
+                .add("apiVersion", type.apiVersion()).add("kind", type.kind())
+                .add("name", object(o, "metadata").getString("name", ""))
+                .add("uid", object(o, "metadata").getString("uid", ""))
+                .add("controller", true).add("blockOwnerDeletion", true)));
+            return Json.createObjectBuilder(current).add("metadata",
+                Json.createObjectBuilder(object(current, "metadata"))
+                    .add("ownerReferences", references)).build();
+          });
+      return Optional.of(updated.json());
+    } catch (NotFoundException | ConflictException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void updateStatus(JsonObject owner, String[] key) {
+    String uid = object(owner, "metadata").getString("uid", "");
+    Map<String, String> templateLabels = JsonFields.strings(object(object(object(
+        object(owner, "spec"), "template"), "metadata"), "labels"));
+    List<JsonObject> pods = list(ResourceTypes.POD, Optional.of(key[0]), "").stream()
+        .filter(pod -> controllerOf(pod).map(c -> uid.equals(c.getString("uid", "")))
+            .orElse(false))
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod))
+        .toList();
+    long ready = pods.stream().filter(ReplicaController::ready).count();
+    long fullyLabeled = pods.stream().filter(pod -> JsonFields.strings(object(object(pod,
+        "metadata"), "labels")).entrySet().containsAll(templateLabels.entrySet())).count();
+    JsonObject status = Json.createObjectBuilder()
+        .add("replicas", pods.size())
+        .add("fullyLabeledReplicas", fullyLabeled)
+        .add("readyReplicas", ready)
+        .add("availableReplicas", ready)
+        .add("observedGeneration", object(owner, "metadata").getJsonNumber("generation") == null
+            ? 1 : object(owner, "metadata").getJsonNumber("generation").longValue())
+        .build();
+    JsonObject current = object(owner, "status");
+    if (withoutZeros(status).equals(withoutZeros(current))) {
+      return;
+    }
+    try {
+      store.update(type.key(key[0], key[1]), type.apiVersion(), Preconditions.NONE,
+          latest -> Json.createObjectBuilder(latest).add("status", status).build());
+    } catch (NotFoundException | ConflictException e) {
+      // deleted meanwhile
+    }
+  }
+
+  private static JsonObject withoutZeros(JsonObject status) {
+    JsonObjectBuilder kept = Json.createObjectBuilder();
+    status.forEach((field, value) -> {
+      if (!(value instanceof jakarta.json.JsonNumber number) || number.longValue() != 0) {
+        kept.add(field, value);
+      }
+    });
+    return kept.build();
+  }
+
+  /** Not yet on a node, then not running, then not ready, then the newest, go first. */
+  private static final Comparator<JsonObject> DELETION_ORDER = Comparator
+      .comparing((JsonObject pod) -> !object(pod, "spec").getString("nodeName", "").isEmpty())
+      .thenComparing(pod -> "Running".equals(object(pod, "status").getString("phase", "")))
+      .thenComparing(ReplicaController::ready)
+      .thenComparing(pod -> object(pod, "metadata").getString("creationTimestamp", ""),
+          Comparator.reverseOrder());
+
+  private Optional<LabelSelector> selector(JsonObject owner) {
+    JsonObject spec = object(owner, "spec");
+    if (type == ResourceTypes.REPLICATION_CONTROLLER) {
+      Map<String, String> selector = JsonFields.strings(object(spec, "selector"));
+      return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromMap(selector));
+    }
+    JsonObject selector = object(spec, "selector");
+    return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromJson(selector));
+  }
+
+  static Optional<JsonObject> controllerOf(JsonObject object) {
+    return objects(object(object, "metadata"), "ownerReferences").stream()
+        .filter(reference -> reference.getBoolean("controller", false))
+        .findFirst();
+  }
+
+  private static boolean terminal(JsonObject pod) {
+    String phase = object(pod, "status").getString("phase", "");
+    return phase.equals("Succeeded") || phase.equals("Failed");
+  }
+
+  private static boolean ready(JsonObject pod) {
+    return objects(object(pod, "status"), "conditions").stream()
+        .anyMatch(c -> "Ready".equals(c.getString("type", ""))
+            && "True".equals(c.getString("status", "")));
+  }
+
+  private String suffix() {
+    StringBuilder suffix = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      suffix.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return suffix.toString();
+  }
+
+  private List<JsonObject> list(ResourceType kind, Optional<String> namespace, String fields) {
+    return store.list(new ListQuery(kind.group(), kind.kind(), namespace, LabelSelector.parse(""),
+            FieldSelector.parse(fields), 0, Optional.empty()))
+        .items().stream().map(StoredObject::json).toList();
+  }
+}
