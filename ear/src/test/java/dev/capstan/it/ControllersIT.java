@@ -85,6 +85,31 @@ class ControllersIT {
     assertThat(owner.getBoolean("controller")).isTrue();
   }
 
+  @Test
+  void deletingAnOwnerDeletesOrOrphansItsPodsAsTheCascadeSays() {
+    String namespace = namespace();
+    for (String name : List.of("background", "orphan", "foreground")) {
+      assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml").replace("node-js", name),
+          "create", "-n", namespace, "-f", "-").exitCode()).isZero();
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(podNames(namespace)).hasSize(9));
+
+    assertThat(kubectl.run("delete", "rc", "background", "-n", namespace).exitCode()).isZero();
+    assertThat(kubectl.run("delete", "rc", "orphan", "--cascade=orphan", "-n", namespace)
+        .exitCode()).isZero();
+    Kubectl.Result foreground = kubectl.run("delete", "rc", "foreground", "--cascade=foreground",
+        "-n", namespace);
+    assertThat(foreground.exitCode()).as(foreground.toString()).isZero();
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(podNames(namespace)).hasSize(3).allMatch(name -> name.startsWith("orphan-")));
+    assertThat(Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/"
+        + podNames(namespace).get(0)))).getJsonObject("metadata").getJsonArray("ownerReferences"))
+        .as("orphans lose their owner reference").isNullOrEmpty();
+    assertThat(kubectl.run("get", "rc", "-n", namespace).err()).contains("No resources found");
+  }
+
   private static List<String> podNames(String namespace) {
     return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")))
         .getJsonArray("items").getValuesAs(JsonObject.class).stream()

@@ -71,7 +71,8 @@ public class ControllerManager {
   void createControllers() {
     controllers = List.of(
         new ReplicaController(ResourceTypes.REPLICATION_CONTROLLER, store, events),
-        new ReplicaController(ResourceTypes.REPLICA_SET, store, events));
+        new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
+        new GarbageCollector(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)

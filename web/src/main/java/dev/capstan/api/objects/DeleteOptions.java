@@ -55,6 +55,11 @@ record DeleteOptions(Preconditions preconditions, boolean dryRun, Optional<Strin
 
   /** The query's {@code gracePeriodSeconds} (kubectl sends it there too) over the body's. */
   DeleteOptions withQuery(RequestOptions request) {
+    Optional<String> policy = request.param("propagationPolicy");
+    if (policy.isPresent() && propagationPolicy.isEmpty()) {
+      return new DeleteOptions(preconditions, dryRun, policy, gracePeriodSeconds)
+          .withQuery(request);
+    }
     Optional<String> grace = request.param("gracePeriodSeconds");
     if (grace.isEmpty()) {
       return this;

@@ -5,6 +5,7 @@ import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
+import dev.capstan.controllers.GarbageCollection;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
 import dev.capstan.health.ComponentStatuses;
@@ -322,6 +323,12 @@ public class ObjectEndpoint {
       return respond(200, find(target).json(), target, options);
     }
     try {
+      Optional<String> finalizer = GarbageCollection.finalizerFor(deleteOptions.propagationPolicy());
+      if (finalizer.isPresent()) {
+        // the garbage collector orphans or deletes the dependents, then lets the owner go
+        unwrap(() -> store.update(key, type.apiVersion(), deleteOptions.preconditions(),
+            current -> GarbageCollection.withFinalizer(current, finalizer.get())));
+      }
       ObjectStore.DeleteResult result = unwrap(() -> store.delete(key, type.apiVersion(),
           deleteOptions.preconditions(), gracePeriod(type, deleteOptions)));
       return respond(200, result.object().json(), target, options);
