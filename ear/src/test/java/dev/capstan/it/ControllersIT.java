@@ -110,6 +110,27 @@ class ControllersIT {
     assertThat(kubectl.run("get", "rc", "-n", namespace).err()).contains("No resources found");
   }
 
+  @Test
+  void deletingANamespaceEmptiesItThenRemovesIt() {
+    String namespace = namespace();
+    assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace,
+        "-f", "-").exitCode()).isZero();
+    assertThat(kubectl.run("create", "configmap", "settings", "--from-literal=a=b", "-n",
+        namespace).exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(podNames(namespace)).hasSize(3));
+
+    Kubectl.Result deleted = kubectl.run("delete", "namespace", namespace, "--timeout=60s");
+
+    assertThat(deleted.exitCode()).as(deleted.toString()).isZero();
+    assertThat(deleted.out()).contains("namespace \"" + namespace + "\" deleted");
+    assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace)).statusCode())
+        .isEqualTo(404);
+    assertThat(Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps")))
+        .getJsonArray("items")).isEmpty();
+    assertThat(podNames(namespace)).isEmpty();
+  }
+
   private static List<String> podNames(String namespace) {
     return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")))
         .getJsonArray("items").getValuesAs(JsonObject.class).stream()

@@ -491,7 +491,14 @@ class NodeAgentIT {
            "env":[{"name":"MODE","valueFrom":{"configMapKeyRef":{"name":"settings","key":"mode"}}}]}]}}"""
         .formatted(NODE, IMAGE));
 
+    create(namespace, """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unpullable"},
+         "spec":{"nodeName":"%s","containers":[{"name":"main","image":"capstan/absent:2"}]}}"""
+        .formatted(NODE));
     awaitPodTable(namespace, "never", "0/1\\s+ErrImageNeverPull\\s+0");
+    awaitPodTable(namespace, "unpullable", "0/1\\s+(ErrImagePull|ImagePullBackOff)\\s+0");
+    assertThat(kubectl.run("describe", "pod", "unpullable", "-n", namespace).out())
+        .containsPattern("Warning\\s+Failed\\s+.*Failed to pull image \"capstan/absent:2\"");
     awaitPodTable(namespace, "unconfigured", "0/1\\s+CreateContainerConfigError\\s+0");
 
     create(namespace, """

@@ -72,7 +72,8 @@ public class ControllerManager {
     controllers = List.of(
         new ReplicaController(ResourceTypes.REPLICATION_CONTROLLER, store, events),
         new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
-        new GarbageCollector(store));
+        new GarbageCollector(store),
+        new NamespaceDeletion(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)

@@ -133,7 +133,9 @@ final class ReplicaController implements Controller {
         .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod)).toList();
     int wanted = object(owner, "spec").getInt("replicas", 1);
     int diff = wanted - active.size();
-    if (diff > 0) {
+    boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
+        .map(namespace -> ObjectMetadata.isDeleting(namespace.json())).orElse(true);
+    if (diff > 0 && !namespaceTerminating) {
       for (int i = 0; i < Math.min(diff, BURST); i++) {
         create(owner);
       }

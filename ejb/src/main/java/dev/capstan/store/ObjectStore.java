@@ -189,6 +189,27 @@ public class ObjectStore {
     return new DeleteResult(object, true);
   }
 
+  /**
+   * Marks an object as being deleted ({@code deletionTimestamp} now) without removing it: for
+   * objects whose deletion a controller finishes, such as a namespace it empties first.
+   */
+  public StoredObject markDeleting(ObjectKey key, String apiVersion, Preconditions preconditions,
+      UnaryOperator<JsonObject> alsoChange) throws NotFoundException, ConflictException {
+    long revision = nextRevision();
+    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    check(object, preconditions);
+    JsonObject current = object.json();
+    if (ObjectMetadata.isDeleting(current)) {
+      return object;
+    }
+    Instant now = clock.instant();
+    JsonObject marked = alsoChange.apply(ObjectMetadata.markDeleting(current, revision, now, 0));
+    object.write(revision, object.generation(), ObjectMetadata.labels(marked).toString(),
+        marked.toString());
+    record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
+    return object;
+  }
+
   /** The outcome of a delete: the object's last state, and whether it is gone or only marked. */
   public record DeleteResult(StoredObject object, boolean gone) {}
 

@@ -6,6 +6,7 @@ import dev.capstan.admission.InitialStatus;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
+import dev.capstan.controllers.NamespaceDeletion;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
 import dev.capstan.health.ComponentStatuses;
@@ -323,6 +324,12 @@ public class ObjectEndpoint {
       return respond(200, find(target).json(), target, options);
     }
     try {
+      if (type == ResourceTypes.NAMESPACE) {
+        // The namespace controller empties it (phase Terminating), then deletes it for good.
+        StoredObject marked = unwrap(() -> store.markDeleting(key, type.apiVersion(),
+            deleteOptions.preconditions(), NamespaceDeletion::terminating));
+        return respond(200, marked.json(), target, options);
+      }
       Optional<String> finalizer = GarbageCollection.finalizerFor(deleteOptions.propagationPolicy());
       if (finalizer.isPresent()) {
         // the garbage collector orphans or deletes the dependents, then lets the owner go
