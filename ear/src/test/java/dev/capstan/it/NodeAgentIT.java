@@ -317,6 +317,52 @@ class NodeAgentIT {
   }
 
   @Test
+  void aDeploymentRollsToANewImageAndBackWithKubectl() {
+    String namespace = namespace();
+    assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace + "/deployments"), """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+         "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
+          "strategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":1}},
+          "template":{"metadata":{"labels":{"app":"web"}},
+           "spec":{"terminationGracePeriodSeconds":0,
+            "nodeSelector":{"kubernetes.io/hostname":"%s"},
+            "tolerations":[{"key":"capstan.dev/test-agent","operator":"Exists"}],
+            "containers":[{"name":"web","image":"%s","command":["httpd","-f","-p","8080"]}]}}}}"""
+        .formatted(NODE, IMAGE)).statusCode()).isEqualTo(201);
+
+    Kubectl.Result first = kubectl.run("rollout", "status", "deployment/web", "-n", namespace,
+        "--timeout=60s");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("deployment \"web\" successfully rolled out");
+
+    assertThat(kubectl.run("set", "image", "deployment/web", "web=capstan/pause:1", "-n",
+        namespace).exitCode()).isZero();
+    Kubectl.Result second = kubectl.run("rollout", "status", "deployment/web", "-n", namespace,
+        "--timeout=90s");
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    assertThat(podImages(namespace)).containsOnly("capstan/pause:1").hasSize(3);
+    assertThat(kubectl.run("rollout", "history", "deployment/web", "-n", namespace).out())
+        .containsPattern("(?m)^1\\s").containsPattern("(?m)^2\\s");
+
+    Kubectl.Result undo = kubectl.run("rollout", "undo", "deployment/web", "-n", namespace);
+    assertThat(undo.exitCode()).as(undo.toString()).isZero();
+    assertThat(kubectl.run("rollout", "status", "deployment/web", "-n", namespace,
+        "--timeout=90s").exitCode()).isZero();
+    assertThat(podImages(namespace)).containsOnly(IMAGE).hasSize(3);
+    assertThat(kubectl.run("get", "deployment", "web", "-n", namespace).out())
+        .containsPattern("web\\s+3/3\\s+3\\s+3");
+  }
+
+  private static List<String> podImages(String namespace) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")))
+        .getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .filter(pod -> !pod.getJsonObject("metadata").containsKey("deletionTimestamp"))
+        .map(pod -> pod.getJsonObject("spec").getJsonArray("containers").getJsonObject(0)
+            .getString("image"))
+        .toList();
+  }
+
+  @Test
   void theContainerSpecReachesDocker() throws Exception {
     String namespace = namespace();
     create(namespace, """

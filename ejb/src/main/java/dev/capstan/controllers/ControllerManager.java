@@ -72,6 +72,7 @@ public class ControllerManager {
     controllers = List.of(
         new ReplicaController(ResourceTypes.REPLICATION_CONTROLLER, store, events),
         new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
+        new DeploymentController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }
