@@ -353,6 +353,34 @@ class NodeAgentIT {
         .containsPattern("web\\s+3/3\\s+3\\s+3");
   }
 
+  @Test
+  void jobsRunToTheirCompletionsOrGiveUpAfterTheirBackoffLimit() {
+    String namespace = namespace();
+    for (String[] job : List.of(new String[] {"counted", "2", "6", "echo done"},
+        new String[] {"doomed", "1", "1", "exit 1"})) {
+      assertThat(Http.postJson(SERVER.api("/apis/batch/v1/namespaces/" + namespace + "/jobs"), """
+          {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"%s"},
+           "spec":{"completions":%s,"parallelism":1,"backoffLimit":%s,
+            "template":{"spec":{"restartPolicy":"Never","terminationGracePeriodSeconds":0,
+             "nodeSelector":{"kubernetes.io/hostname":"%s"},
+             "tolerations":[{"key":"capstan.dev/test-agent","operator":"Exists"}],
+             "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]}]}}}}"""
+          .formatted(job[0], job[1], job[2], NODE, IMAGE, job[3])).statusCode()).isEqualTo(201);
+    }
+
+    Kubectl.Result complete = kubectl.run("wait", "--for=condition=complete", "job/counted",
+        "-n", namespace, "--timeout=90s");
+    assertThat(complete.exitCode()).as(complete.toString()).isZero();
+    assertThat(kubectl.run("get", "job", "counted", "-n", namespace, "-o",
+        "jsonpath={.status.succeeded} {.status.failed}").out()).isEqualTo("2 0");
+    Kubectl.Result failed = kubectl.run("wait", "--for=condition=failed", "job/doomed",
+        "-n", namespace, "--timeout=90s");
+    assertThat(failed.exitCode()).as(failed.toString()).isZero();
+    assertThat(kubectl.run("get", "job", "doomed", "-n", namespace, "-o",
+        "jsonpath={.status.failed} {.status.conditions[0].reason}").out())
+        .isEqualTo("2 BackoffLimitExceeded");
+  }
+
   private static List<String> podImages(String namespace) {
     return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")))
         .getJsonArray("items").getValuesAs(JsonObject.class).stream()

@@ -73,6 +73,7 @@ public class ControllerManager {
         new ReplicaController(ResourceTypes.REPLICATION_CONTROLLER, store, events),
         new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
         new DeploymentController(store, events),
+        new JobController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }

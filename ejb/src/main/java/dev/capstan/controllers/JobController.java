@@ -1,0 +1,250 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+import static dev.capstan.json.JsonFields.objects;
+
+import dev.capstan.admission.Defaulting;
+import dev.capstan.admission.GracefulDeletion;
+import dev.capstan.admission.InitialStatus;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.recording.EventRecorder;
+import dev.capstan.selection.FieldSelector;
+import dev.capstan.selection.LabelSelector;
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.ListQuery;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.watch.Change;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The Job controller: runs a Job's pods to {@code completions} successes, {@code parallelism} at
+ * a time (a work queue when completions is unset: done at the first success), and gives up with
+ * condition Failed after more than {@code backoffLimit} failed pods ({@code BackoffLimitExceeded})
+ * or past {@code activeDeadlineSeconds} ({@code DeadlineExceeded}). Its pods carry the labels
+ * Kubernetes gives them ({@code batch.kubernetes.io/controller-uid}, {@code job-name}) and a
+ * controller reference; the status counts active, ready, succeeded and failed pods.
+ */
+final class JobController implements Controller {
+
+  private static final String COMPONENT = "job-controller";
+  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final ObjectStore store;
+  private final EventRecorder events;
+  private final SecureRandom random = new SecureRandom();
+
+  JobController(ObjectStore store, EventRecorder events) {
+    this.store = store;
+    this.events = events;
+  }
+
+  @Override
+  public String name() {
+    return "Job controller";
+  }
+
+  @Override
+  public Set<String> keysFor(Change change) {
+    String namespace = change.key().namespace();
+    if (change.key().kind().equals("Job") && change.key().apiGroup().equals("batch")) {
+      return Set.of(namespace + "/" + change.key().name());
+    }
+    if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
+      return ReplicaController.controllerOf(change.object())
+          .filter(owner -> "Job".equals(owner.getString("kind", "")))
+          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
+          .orElse(Set.of());
+    }
+    return Set.of();
+  }
+
+  @Override
+  public Collection<String> allKeys() {
+    return list("batch", "Job", Optional.empty()).stream()
+        .map(job -> object(job, "metadata").getString("namespace", "") + "/"
+            + object(job, "metadata").getString("name", ""))
+        .toList();
+  }
+
+  @Override
+  public void reconcile(String key) {
+    String[] parts = key.split("/", 2);
+    Optional<StoredObject> stored = store.get(ResourceTypes.JOB.key(parts[0], parts[1]));
+    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
+      return;
+    }
+    JsonObject job = stored.get().json();
+    JsonObject spec = object(job, "spec");
+    JsonObject status = object(job, "status");
+    String uid = object(job, "metadata").getString("uid", "");
+    List<JsonObject> pods = list("", "Pod", Optional.of(parts[0])).stream()
+        .filter(pod -> ReplicaController.controllerOf(pod)
+            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
+        .toList();
+    int succeeded = (int) pods.stream().filter(pod -> phase(pod).equals("Succeeded")).count();
+    int failed = (int) pods.stream().filter(pod -> phase(pod).equals("Failed")).count();
+    List<JsonObject> active = pods.stream()
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod)).toList();
+    int ready = (int) active.stream().filter(JobController::ready).count();
+    Instant now = Instant.now();
+    String startTime = status.getString("startTime", ObjectMetadata.timestamp(now));
+    Optional<String> finished = objects(status, "conditions").stream()
+        .filter(c -> "True".equals(c.getString("status", "")))
+        .map(c -> c.getString("type", ""))
+        .filter(type -> type.equals("Complete") || type.equals("Failed"))
+        .findFirst();
+    Optional<JsonNumber> completionsValue = spec.get("completions") instanceof JsonNumber n
+        ? Optional.of(n) : Optional.empty();
+    int parallelism = spec.getInt("parallelism", 1);
+    int backoffLimit = spec.getInt("backoffLimit", 6);
+    JsonObject condition = null;
+    if (finished.isEmpty()) {
+      boolean complete = completionsValue.map(c -> succeeded >= c.intValue())
+          .orElse(succeeded > 0 && active.isEmpty());
+      OptionalLong deadline = spec.get("activeDeadlineSeconds") instanceof JsonNumber d
+          ? OptionalLong.of(d.longValue()) : OptionalLong.empty();
+      if (complete) {
+        condition = condition("Complete", null, null, now);
+        events.normal(job, COMPONENT, "Completed", "Job completed");
+      } else if (failed > backoffLimit) {
+        condition = condition("Failed", "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit", now);
+        events.warning(job, COMPONENT, "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit");
+      } else if (deadline.isPresent() && Instant.parse(startTime)
+          .plus(Duration.ofSeconds(deadline.getAsLong())).isBefore(now)) {
+        condition = condition("Failed", "DeadlineExceeded",
+            "Job was active longer than specified deadline", now);
+        events.warning(job, COMPONENT, "DeadlineExceeded",
+            "Job was active longer than specified deadline");
+      } else if (!spec.getBoolean("suspend", false)) {
+        int remaining = completionsValue.map(c -> c.intValue() - succeeded).orElse(parallelism);
+        int wanted = Math.max(0, Math.min(parallelism, remaining));
+        for (int i = active.size(); i < wanted; i++) {
+          create(job);
+        }
+      }
+      if (condition != null) {
+        active.forEach(pod -> delete(pod));
+      }
+    }
+    JsonObject currentCondition = condition;
+    var updatedStatus = Json.createObjectBuilder(status)
+        .add("startTime", startTime)
+        .add("active", condition == null ? active.size() : 0)
+        .add("ready", ready)
+        .add("succeeded", succeeded)
+        .add("failed", failed);
+    if (currentCondition != null) {
+      var conditions = Json.createArrayBuilder();
+      objects(status, "conditions").forEach(conditions::add);
+      conditions.add(currentCondition);
+      updatedStatus.add("conditions", conditions);
+      if (currentCondition.getString("type").equals("Complete")) {
+        updatedStatus.add("completionTime", ObjectMetadata.timestamp(now));
+      }
+    }
+    JsonObject newStatus = updatedStatus.build();
+    if (newStatus.equals(status)) {
+      return;
+    }
+    try {
+      store.update(ResourceTypes.JOB.key(parts[0], parts[1]), "batch/v1", Preconditions.NONE,
+          latest -> Json.createObjectBuilder(latest).add("status", newStatus).build());
+    } catch (NotFoundException | ConflictException e) {
+      // deleted meanwhile
+    }
+  }
+
+  private void create(JsonObject job) {
+    JsonObject metadata = object(job, "metadata");
+    JsonObject template = object(object(job, "spec"), "template");
+    String namespace = metadata.getString("namespace", "");
+    String jobName = metadata.getString("name", "");
+    String uid = metadata.getString("uid", "");
+    JsonObject labels = Json.createObjectBuilder(object(object(template, "metadata"), "labels"))
+        .add("batch.kubernetes.io/controller-uid", uid).add("controller-uid", uid)
+        .add("batch.kubernetes.io/job-name", jobName).add("job-name", jobName).build();
+    for (int attempt = 0; attempt < 5; attempt++) {
+      StringBuilder name = new StringBuilder(jobName).append('-');
+      for (int i = 0; i < 5; i++) {
+        name.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+      }
+      JsonObject pod = Json.createObjectBuilder()
+          .add("apiVersion", "v1").add("kind", "Pod")
+          .add("metadata", Json.createObjectBuilder()
+              .add("name", name.toString()).add("namespace", namespace)
+              .add("generateName", jobName + "-").add("labels", labels)
+              .add("ownerReferences", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                  .add("apiVersion", "batch/v1").add("kind", "Job").add("name", jobName)
+                  .add("uid", uid).add("controller", true).add("blockOwnerDeletion", true))))
+          .add("spec", object(template, "spec"))
+          .build();
+      pod = InitialStatus.apply(ResourceTypes.POD, Defaulting.apply("", "Pod", pod));
+      try {
+        store.create(ResourceTypes.POD.key(namespace, name.toString()), "v1", pod);
+        events.normal(job, COMPONENT, "SuccessfulCreate", "Created pod: " + name);
+        return;
+      } catch (AlreadyExistsException e) {
+        // a name taken by chance: draw another
+      }
+    }
+  }
+
+  private void delete(JsonObject pod) {
+    JsonObject metadata = object(pod, "metadata");
+    try {
+      store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""),
+              metadata.getString("name", "")), "v1", Preconditions.NONE,
+          current -> GracefulDeletion.gracePeriodSeconds("", "Pod", current, OptionalLong.empty()));
+    } catch (NotFoundException | ConflictException e) {
+      // gone already
+    }
+  }
+
+  private static JsonObject condition(String type, String reason, String message, Instant now) {
+    var condition = Json.createObjectBuilder().add("type", type).add("status", "True")
+        .add("lastProbeTime", ObjectMetadata.timestamp(now))
+        .add("lastTransitionTime", ObjectMetadata.timestamp(now));
+    if (reason != null) {
+      condition.add("reason", reason).add("message", message);
+    }
+    return condition.build();
+  }
+
+  private static String phase(JsonObject pod) {
+    return object(pod, "status").getString("phase", "");
+  }
+
+  private static boolean terminal(JsonObject pod) {
+    String phase = phase(pod);
+    return phase.equals("Succeeded") || phase.equals("Failed");
+  }
+
+  private static boolean ready(JsonObject pod) {
+    return objects(object(pod, "status"), "conditions").stream()
+        .anyMatch(c -> "Ready".equals(c.getString("type", ""))
+            && "True".equals(c.getString("status", "")));
+  }
+
+  private List<JsonObject> list(String group, String kind, Optional<String> namespace) {
+    return store.list(new ListQuery(group, kind, namespace, LabelSelector.parse(""),
+            FieldSelector.parse(""), 0, Optional.empty()))
+        .items().stream().map(StoredObject::json).toList();
+  }
+}
