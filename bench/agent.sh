@@ -4,6 +4,8 @@
 #   - 20 pods bound to the node at once: time until each is Running (p50, max) and until all are,
 #     next to 20 plain `docker run -d` of the same image on the same engine, in the same run
 #     (a pod is two containers: its sandbox and its container)
+#   - a 20-replica Deployment (scheduler, Deployment and ReplicaSet controllers, agent) until
+#     `kubectl rollout status` says it is rolled out
 # Usage: bench/agent.sh. Uses CAPSTAN_HOME=.capstan/bench-agent, port offset 3100 and node
 # bench-node, so it does not touch a cluster started with `bin/capstan up`; it shares that
 # cluster's Docker engine when DOCKER_HOST names it. Loopback only.
@@ -61,6 +63,19 @@ start=$(now)
 for i in $(seq 1 20); do docker run -d --label capstan.bench=plain "$IMAGE" sleep 3600 >/dev/null & done
 wait
 printf '20 x docker run -d, all at once:        %.2f s\n' "$(calc "$(now) - $start")"
+
+kubectl delete pods -n bench --all --grace-period=0 --wait=true >/dev/null 2>&1 || true
+start=$(now)
+kubectl create -n bench -f - >/dev/null <<DEPLOYMENT
+{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+ "spec":{"replicas":20,"selector":{"matchLabels":{"app":"web"}},
+  "template":{"metadata":{"labels":{"app":"web"}},
+   "spec":{"terminationGracePeriodSeconds":0,
+    "containers":[{"name":"web","image":"$IMAGE","command":["sleep","3600"]}]}}}}
+DEPLOYMENT
+kubectl rollout status deployment/web -n bench --timeout=180s >/dev/null
+printf '20-replica Deployment -> all Ready:    %.2f s\n' "$(calc "$(now) - $start")"
+kubectl delete deployment web -n bench --wait=true >/dev/null
 
 pods 21 50 | kubectl create -f - >/dev/null
 while (( $(running_count) < 50 )); do sleep 0.5; done
