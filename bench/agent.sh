@@ -15,13 +15,14 @@ export CAPSTAN_HOME=$PWD/.capstan/bench-agent CAPSTAN_PORT_OFFSET=3100 CAPSTAN_P
   CAPSTAN_AGENT_NAME=bench-node
 export KUBECONFIG=$CAPSTAN_HOME/kubeconfig
 NODE=bench-node
+NS=bench-$(date +%s)
 IMAGE=capstan/busybox:1
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }
 
 bin/capstan down >/dev/null 2>&1 || true
 cleanup() {
-  kubectl delete namespace bench --wait=false >/dev/null 2>&1 || true
+  kubectl delete namespace "$NS" --wait=false >/dev/null 2>&1 || true
   docker ps -aq --filter label=io.capstan.node=$NODE | xargs -r docker rm -f >/dev/null 2>&1 || true
   docker ps -aq --filter label=capstan.bench=plain | xargs -r docker rm -f >/dev/null 2>&1 || true
   bin/capstan down >/dev/null 2>&1 || true
@@ -33,14 +34,14 @@ agent_rss() { ps -o rss= -p "$(cat "$CAPSTAN_HOME/run/agent.pid")" | awk '{print
 sleep 20
 echo "agent RSS, no pods:                    $(agent_rss)"
 
-kubectl create namespace bench >/dev/null
+kubectl create namespace "$NS" >/dev/null
 pods() {
   local from=$1 to=$2 i
   for ((i = from; i <= to; i++)); do
-    printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p%d","namespace":"bench"},"spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,"containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}\n' "$i" "$NODE" "$IMAGE"
+    printf '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p%d","namespace":"%s"},"spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,"containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}\n' "$i" "$NS" "$NODE" "$IMAGE"
   done
 }
-running_count() { kubectl get pods -n bench --no-headers 2>/dev/null | grep -c ' Running ' || true; }
+running_count() { kubectl get pods -n "$NS" --no-headers 2>/dev/null | grep -c ' Running ' || true; }
 
 start=$(now)
 pods 1 20 | kubectl create -f - >/dev/null
@@ -64,20 +65,20 @@ for i in $(seq 1 20); do docker run -d --label capstan.bench=plain "$IMAGE" slee
 wait
 printf '20 x docker run -d, all at once:        %.2f s\n' "$(calc "$(now) - $start")"
 
-kubectl delete pods -n bench --all --grace-period=0 --wait=true >/dev/null 2>&1 || true
+kubectl delete pods -n "$NS" --all --grace-period=0 --wait=true >/dev/null 2>&1 || true
 start=$(now)
-kubectl create -n bench -f - >/dev/null <<DEPLOYMENT
+kubectl create -n "$NS" -f - >/dev/null <<DEPLOYMENT
 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
  "spec":{"replicas":20,"selector":{"matchLabels":{"app":"web"}},
   "template":{"metadata":{"labels":{"app":"web"}},
    "spec":{"terminationGracePeriodSeconds":0,
     "containers":[{"name":"web","image":"$IMAGE","command":["sleep","3600"]}]}}}}
 DEPLOYMENT
-kubectl rollout status deployment/web -n bench --timeout=180s >/dev/null
+kubectl rollout status deployment/web -n "$NS" --timeout=180s >/dev/null
 printf '20-replica Deployment -> all Ready:    %.2f s\n' "$(calc "$(now) - $start")"
-kubectl delete deployment web -n bench --wait=true >/dev/null
+kubectl delete deployment web -n "$NS" --wait=true >/dev/null
 
-pods 21 50 | kubectl create -f - >/dev/null
+pods 1 50 | kubectl create -f - >/dev/null
 while (( $(running_count) < 50 )); do sleep 0.5; done
 sleep 30
 echo "agent RSS, 50 pods running:            $(agent_rss)"
