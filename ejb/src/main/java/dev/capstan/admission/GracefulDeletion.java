@@ -5,6 +5,7 @@ import static dev.capstan.json.JsonFields.object;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 
 /**
  * How long a deleted object may take to stop, as Kubernetes decides it: only pods that a node
@@ -18,6 +19,11 @@ public final class GracefulDeletion {
   static final long DEFAULT_POD_GRACE_SECONDS = 30;
 
   private GracefulDeletion() {}
+
+  /** The grace period of a delete that asks for none, as the store applies it. */
+  public static ToLongFunction<JsonObject> of(String group, String kind) {
+    return current -> gracePeriodSeconds(group, kind, current, OptionalLong.empty());
+  }
 
   public static long gracePeriodSeconds(String group, String kind, JsonObject current,
       OptionalLong requested) {

@@ -6,11 +6,8 @@ import static dev.capstan.json.JsonFields.objects;
 import dev.capstan.json.JsonFields;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
-import dev.capstan.selection.FieldSelector;
-import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -67,7 +64,7 @@ final class DeploymentController implements Controller {
       return Set.of(namespace + "/" + change.key().name());
     }
     if (change.key().kind().equals("ReplicaSet") && change.key().apiGroup().equals("apps")) {
-      return ReplicaController.controllerOf(change.object())
+      return OwnedPods.controllerOf(change.object())
           .filter(owner -> "Deployment".equals(owner.getString("kind", "")))
           .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
           .orElse(Set.of());
@@ -77,7 +74,7 @@ final class DeploymentController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return list("Deployment", Optional.empty()).stream()
+    return store.list(ResourceTypes.DEPLOYMENT.all(Optional.empty(), "")).bodies().stream()
         .map(d -> object(d, "metadata").getString("namespace", "") + "/"
             + object(d, "metadata").getString("name", ""))
         .toList();
@@ -93,8 +90,9 @@ final class DeploymentController implements Controller {
     JsonObject deployment = stored.get().json();
     JsonObject spec = object(deployment, "spec");
     String uid = object(deployment, "metadata").getString("uid", "");
-    List<JsonObject> owned = list("ReplicaSet", Optional.of(parts[0])).stream()
-        .filter(rs -> ReplicaController.controllerOf(rs)
+    List<JsonObject> owned = store.list(ResourceTypes.REPLICA_SET.all(Optional.of(parts[0]), ""))
+        .bodies().stream()
+        .filter(rs -> OwnedPods.controllerOf(rs)
             .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
         .filter(rs -> !ObjectMetadata.isDeleting(rs))
         .toList();
@@ -108,18 +106,13 @@ final class DeploymentController implements Controller {
         .sorted(Comparator.comparingLong(DeploymentController::revision))
         .toList();
     int replicas = spec.getInt("replicas", 1);
+    long newest = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0);
     if (!spec.getBoolean("paused", false)) {
       if (current.isEmpty()) {
-        long revision = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0)
-            + 1;
-        int initial = old.isEmpty() ? replicas : 0;
-        current = createReplicaSet(deployment, hash, revision, initial);
-      } else if (!String.valueOf(owned.stream().mapToLong(DeploymentController::revision).max()
-          .orElse(0)).equals(String.valueOf(revision(current.get())))) {
+        current = createReplicaSet(deployment, hash, newest + 1, old.isEmpty() ? replicas : 0);
+      } else if (revision(current.get()) < newest) {
         // a rollback to an old template: it becomes the newest revision again
-        long revision = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0)
-            + 1;
-        annotateRevision(current.get(), revision);
+        annotateRevision(current.get(), newest + 1);
       }
       if (current.isPresent()) {
         String type = object(spec, "strategy").getString("type", "RollingUpdate");
@@ -229,11 +222,8 @@ final class DeploymentController implements Controller {
                 .add(REVISION, Long.toString(revision))
                 .add("deployment.kubernetes.io/desired-replicas",
                     Integer.toString(spec.getInt("replicas", 1))))
-            .add("ownerReferences", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                .add("apiVersion", "apps/v1").add("kind", "Deployment")
-                .add("name", metadata.getString("name", ""))
-                .add("uid", metadata.getString("uid", ""))
-                .add("controller", true).add("blockOwnerDeletion", true))))
+            .add("ownerReferences", Json.createArrayBuilder().add(
+                OwnedPods.controllerReference("apps/v1", "Deployment", deployment))))
         .add("spec", Json.createObjectBuilder()
             .add("replicas", replicas)
             .add("minReadySeconds", spec.getInt("minReadySeconds", 0))
@@ -314,8 +304,7 @@ final class DeploymentController implements Controller {
             complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
                 : "ReplicaSet \"" + name + "\" is progressing.", now));
     JsonObject status = Json.createObjectBuilder()
-        .add("observedGeneration", object(deployment, "metadata").getJsonNumber("generation") == null
-            ? 1 : object(deployment, "metadata").getJsonNumber("generation").longValue())
+        .add("observedGeneration", OwnedPods.generation(deployment))
         .add("replicas", total)
         .add("updatedReplicas", updated)
         .add("readyReplicas", ready)
@@ -390,9 +379,9 @@ final class DeploymentController implements Controller {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(canonical(template).getBytes(StandardCharsets.UTF_8));
       StringBuilder hash = new StringBuilder();
-      String alphabet = "bcdfghjklmnpqrstvwxz2456789";
       for (int i = 0; i < 10; i++) {
-        hash.append(alphabet.charAt((digest[i] & 0xff) % alphabet.length()));
+        hash.append(OwnedPods.NAME_ALPHABET.charAt(
+            (digest[i] & 0xff) % OwnedPods.NAME_ALPHABET.length()));
       }
       return hash.toString();
     } catch (NoSuchAlgorithmException e) {
@@ -436,9 +425,4 @@ final class DeploymentController implements Controller {
     return object(replicaSet, "status").getInt("availableReplicas", 0);
   }
 
-  private List<JsonObject> list(String kind, Optional<String> namespace) {
-    return store.list(new ListQuery("apps", kind, namespace, LabelSelector.parse(""),
-            FieldSelector.parse(""), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
-  }
 }

@@ -6,10 +6,7 @@ import static dev.capstan.json.JsonFields.objects;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
-import dev.capstan.selection.FieldSelector;
-import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -24,7 +21,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -79,7 +75,7 @@ final class GarbageCollector implements Controller {
   public Collection<String> allKeys() {
     List<String> keys = new ArrayList<>();
     for (ResourceType type : DEPENDENT_KINDS) {
-      for (JsonObject object : list(type, Optional.empty())) {
+      for (JsonObject object : store.list(type.all(Optional.empty(), "")).bodies()) {
         if (!objects(object(object, "metadata"), "ownerReferences").isEmpty()) {
           keys.add(key(type.kind(), namespaceOf(object),
               object(object, "metadata").getString("name", "")));
@@ -133,8 +129,7 @@ final class GarbageCollector implements Controller {
         store.delete(type.get().key(parts[1], parts[2]), type.get().apiVersion(),
             new Preconditions(Optional.of(object(object, "metadata").getString("uid", "")),
                 Optional.empty()),
-            current -> GracefulDeletion.gracePeriodSeconds(type.get().group(), type.get().kind(),
-                current, OptionalLong.empty()));
+            GracefulDeletion.of(type.get().group(), type.get().kind()));
       } catch (NotFoundException | ConflictException e) {
         // gone or replaced already
       }
@@ -204,7 +199,7 @@ final class GarbageCollector implements Controller {
     List<JsonObject> dependents = new ArrayList<>();
     for (ResourceType type : DEPENDENT_KINDS) {
       Optional<String> scope = namespace.isEmpty() ? Optional.empty() : Optional.of(namespace);
-      for (JsonObject object : list(type, scope)) {
+      for (JsonObject object : store.list(type.all(scope, "")).bodies()) {
         if (objects(object(object, "metadata"), "ownerReferences").stream()
             .anyMatch(reference -> uid.equals(reference.getString("uid", "")))) {
           dependents.add(Json.createObjectBuilder(object).add("kind", type.kind()).build());
@@ -212,12 +207,6 @@ final class GarbageCollector implements Controller {
       }
     }
     return dependents;
-  }
-
-  private List<JsonObject> list(ResourceType type, Optional<String> namespace) {
-    return store.list(new ListQuery(type.group(), type.kind(), namespace, LabelSelector.parse(""),
-            FieldSelector.parse(""), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
   }
 
   private static Optional<ResourceType> byKind(String kind) {

@@ -3,16 +3,9 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
-import dev.capstan.admission.Defaulting;
-import dev.capstan.admission.GracefulDeletion;
-import dev.capstan.admission.InitialStatus;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
-import dev.capstan.selection.FieldSelector;
-import dev.capstan.selection.LabelSelector;
-import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -22,7 +15,6 @@ import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -42,11 +34,9 @@ import java.util.Set;
 final class JobController implements Controller {
 
   private static final String COMPONENT = "job-controller";
-  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
   private final ObjectStore store;
   private final EventRecorder events;
-  private final SecureRandom random = new SecureRandom();
 
   JobController(ObjectStore store, EventRecorder events) {
     this.store = store;
@@ -65,7 +55,7 @@ final class JobController implements Controller {
       return Set.of(namespace + "/" + change.key().name());
     }
     if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
-      return ReplicaController.controllerOf(change.object())
+      return OwnedPods.controllerOf(change.object())
           .filter(owner -> "Job".equals(owner.getString("kind", "")))
           .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
           .orElse(Set.of());
@@ -75,7 +65,7 @@ final class JobController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return list("batch", "Job", Optional.empty()).stream()
+    return store.list(ResourceTypes.JOB.all(Optional.empty(), "")).bodies().stream()
         .map(job -> object(job, "metadata").getString("namespace", "") + "/"
             + object(job, "metadata").getString("name", ""))
         .toList();
@@ -92,15 +82,17 @@ final class JobController implements Controller {
     JsonObject spec = object(job, "spec");
     JsonObject status = object(job, "status");
     String uid = object(job, "metadata").getString("uid", "");
-    List<JsonObject> pods = list("", "Pod", Optional.of(parts[0])).stream()
-        .filter(pod -> ReplicaController.controllerOf(pod)
+    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(parts[0]), ""))
+        .bodies().stream()
+        .filter(pod -> OwnedPods.controllerOf(pod)
             .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
         .toList();
-    int succeeded = (int) pods.stream().filter(pod -> phase(pod).equals("Succeeded")).count();
-    int failed = (int) pods.stream().filter(pod -> phase(pod).equals("Failed")).count();
+    int succeeded = (int) pods.stream()
+        .filter(pod -> OwnedPods.phase(pod).equals("Succeeded")).count();
+    int failed = (int) pods.stream().filter(pod -> OwnedPods.phase(pod).equals("Failed")).count();
     List<JsonObject> active = pods.stream()
-        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod)).toList();
-    int ready = (int) active.stream().filter(JobController::ready).count();
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod)).toList();
+    int ready = (int) active.stream().filter(OwnedPods::ready).count();
     Instant now = Instant.now();
     String startTime = status.getString("startTime", ObjectMetadata.timestamp(now));
     Optional<String> finished = objects(status, "conditions").stream()
@@ -140,7 +132,7 @@ final class JobController implements Controller {
         }
       }
       if (condition != null) {
-        active.forEach(pod -> delete(pod));
+        active.forEach(pod -> OwnedPods.delete(store, pod));
       }
     }
     JsonObject currentCondition = condition;
@@ -174,47 +166,15 @@ final class JobController implements Controller {
   private void create(JsonObject job) {
     JsonObject metadata = object(job, "metadata");
     JsonObject template = object(object(job, "spec"), "template");
-    String namespace = metadata.getString("namespace", "");
     String jobName = metadata.getString("name", "");
     String uid = metadata.getString("uid", "");
     JsonObject labels = Json.createObjectBuilder(object(object(template, "metadata"), "labels"))
         .add("batch.kubernetes.io/controller-uid", uid).add("controller-uid", uid)
         .add("batch.kubernetes.io/job-name", jobName).add("job-name", jobName).build();
-    for (int attempt = 0; attempt < 5; attempt++) {
-      StringBuilder name = new StringBuilder(jobName).append('-');
-      for (int i = 0; i < 5; i++) {
-        name.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-      }
-      JsonObject pod = Json.createObjectBuilder()
-          .add("apiVersion", "v1").add("kind", "Pod")
-          .add("metadata", Json.createObjectBuilder()
-              .add("name", name.toString()).add("namespace", namespace)
-              .add("generateName", jobName + "-").add("labels", labels)
-              .add("ownerReferences", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                  .add("apiVersion", "batch/v1").add("kind", "Job").add("name", jobName)
-                  .add("uid", uid).add("controller", true).add("blockOwnerDeletion", true))))
-          .add("spec", object(template, "spec"))
-          .build();
-      pod = InitialStatus.apply(ResourceTypes.POD, Defaulting.apply("", "Pod", pod));
-      try {
-        store.create(ResourceTypes.POD.key(namespace, name.toString()), "v1", pod);
-        events.normal(job, COMPONENT, "SuccessfulCreate", "Created pod: " + name);
-        return;
-      } catch (AlreadyExistsException e) {
-        // a name taken by chance: draw another
-      }
-    }
-  }
-
-  private void delete(JsonObject pod) {
-    JsonObject metadata = object(pod, "metadata");
-    try {
-      store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""),
-              metadata.getString("name", "")), "v1", Preconditions.NONE,
-          current -> GracefulDeletion.gracePeriodSeconds("", "Pod", current, OptionalLong.empty()));
-    } catch (NotFoundException | ConflictException e) {
-      // gone already
-    }
+    OwnedPods.create(store, job, OwnedPods.controllerReference("batch/v1", "Job", job), template,
+            labels)
+        .ifPresent(name -> events.normal(job, COMPONENT, "SuccessfulCreate",
+            "Created pod: " + name));
   }
 
   private static JsonObject condition(String type, String reason, String message, Instant now) {
@@ -227,24 +187,4 @@ final class JobController implements Controller {
     return condition.build();
   }
 
-  private static String phase(JsonObject pod) {
-    return object(pod, "status").getString("phase", "");
-  }
-
-  private static boolean terminal(JsonObject pod) {
-    String phase = phase(pod);
-    return phase.equals("Succeeded") || phase.equals("Failed");
-  }
-
-  private static boolean ready(JsonObject pod) {
-    return objects(object(pod, "status"), "conditions").stream()
-        .anyMatch(c -> "Ready".equals(c.getString("type", ""))
-            && "True".equals(c.getString("status", "")));
-  }
-
-  private List<JsonObject> list(String group, String kind, Optional<String> namespace) {
-    return store.list(new ListQuery(group, kind, namespace, LabelSelector.parse(""),
-            FieldSelector.parse(""), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
-  }
 }

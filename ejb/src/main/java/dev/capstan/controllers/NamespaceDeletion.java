@@ -5,10 +5,7 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
-import dev.capstan.selection.FieldSelector;
-import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -18,9 +15,7 @@ import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -64,7 +59,7 @@ public final class NamespaceDeletion implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return list(ResourceTypes.NAMESPACE, Optional.empty()).stream()
+    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
         .filter(ObjectMetadata::isDeleting)
         .map(namespace -> object(namespace, "metadata").getString("name", ""))
         .toList();
@@ -81,7 +76,7 @@ public final class NamespaceDeletion implements Controller {
       if (!type.namespaced() || type == ResourceTypes.COMPONENT_STATUS) {
         continue;
       }
-      for (JsonObject object : list(type, Optional.of(name))) {
+      for (JsonObject object : store.list(type.all(Optional.of(name), "")).bodies()) {
         left++;
         if (ObjectMetadata.isDeleting(object)) {
           continue;
@@ -89,8 +84,7 @@ public final class NamespaceDeletion implements Controller {
         try {
           store.delete(type.key(name, object(object, "metadata").getString("name", "")),
               type.apiVersion(), Preconditions.NONE,
-              current -> GracefulDeletion.gracePeriodSeconds(type.group(), type.kind(), current,
-                  OptionalLong.empty()));
+              GracefulDeletion.of(type.group(), type.kind()));
         } catch (NotFoundException | ConflictException e) {
           // gone meanwhile
         }
@@ -109,16 +103,11 @@ public final class NamespaceDeletion implements Controller {
   private boolean nothingLeft(String namespace) {
     for (ResourceType type : ResourceTypes.all()) {
       if (type.namespaced() && type != ResourceTypes.COMPONENT_STATUS
-          && !list(type, Optional.of(namespace)).isEmpty()) {
+          && !store.list(type.all(Optional.of(namespace), "")).items().isEmpty()) {
         return false;
       }
     }
     return true;
   }
 
-  private List<JsonObject> list(ResourceType type, Optional<String> namespace) {
-    return store.list(new ListQuery(type.group(), type.kind(), namespace, LabelSelector.parse(""),
-            FieldSelector.parse(""), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
-  }
 }

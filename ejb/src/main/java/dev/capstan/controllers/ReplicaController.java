@@ -3,17 +3,12 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
-import dev.capstan.admission.Defaulting;
-import dev.capstan.admission.InitialStatus;
 import dev.capstan.json.JsonFields;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
-import dev.capstan.selection.FieldSelector;
 import dev.capstan.selection.LabelSelector;
-import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -24,7 +19,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -45,14 +39,12 @@ import java.util.logging.Logger;
 final class ReplicaController implements Controller {
 
   private static final Logger LOG = Logger.getLogger(ReplicaController.class.getName());
-  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final int BURST = 500;
   private static final String COMPONENT = "replication-controller";
 
   private final ResourceType type;
   private final ObjectStore store;
   private final EventRecorder events;
-  private final SecureRandom random = new SecureRandom();
 
   ReplicaController(ResourceType type, ObjectStore store, EventRecorder events) {
     this.type = type;
@@ -75,7 +67,7 @@ final class ReplicaController implements Controller {
     if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
       return Set.of();
     }
-    Optional<JsonObject> owner = controllerOf(change.object());
+    Optional<JsonObject> owner = OwnedPods.controllerOf(change.object());
     if (owner.isPresent()) {
       return owner.get().getString("kind", "").equals(type.kind())
           ? Set.of(namespace + "/" + owner.get().getString("name", "")) : Set.of();
@@ -84,7 +76,7 @@ final class ReplicaController implements Controller {
     Map<String, String> labels = JsonFields.strings(object(object(change.object(), "metadata"),
         "labels"));
     Set<String> keys = new java.util.HashSet<>();
-    for (JsonObject controller : list(type, Optional.of(namespace), "")) {
+    for (JsonObject controller : store.list(type.all(Optional.of(namespace), "")).bodies()) {
       if (selector(controller).map(s -> s.matches(labels)).orElse(false)) {
         keys.add(namespace + "/" + object(controller, "metadata").getString("name", ""));
       }
@@ -94,7 +86,7 @@ final class ReplicaController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return list(type, Optional.empty(), "").stream()
+    return store.list(type.all(Optional.empty(), "")).bodies().stream()
         .map(o -> object(o, "metadata").getString("namespace", "") + "/"
             + object(o, "metadata").getString("name", ""))
         .toList();
@@ -114,10 +106,10 @@ final class ReplicaController implements Controller {
     }
     String uid = object(owner, "metadata").getString("uid", "");
     List<JsonObject> owned = new ArrayList<>();
-    for (JsonObject pod : list(ResourceTypes.POD, Optional.of(parts[0]), "")) {
+    for (JsonObject pod : store.list(ResourceTypes.POD.all(Optional.of(parts[0]), "")).bodies()) {
       Map<String, String> labels = JsonFields.strings(object(object(pod, "metadata"), "labels"));
       boolean matches = selector.get().matches(labels);
-      Optional<JsonObject> controller = controllerOf(pod);
+      Optional<JsonObject> controller = OwnedPods.controllerOf(pod);
       if (controller.isPresent() && uid.equals(controller.get().getString("uid", ""))) {
         if (matches) {
           owned.add(pod);
@@ -125,12 +117,12 @@ final class ReplicaController implements Controller {
           setOwner(pod, Optional.empty());
         }
       } else if (controller.isEmpty() && matches && !ObjectMetadata.isDeleting(pod)
-          && !terminal(pod)) {
+          && !OwnedPods.terminal(pod)) {
         setOwner(pod, Optional.of(owner)).ifPresent(owned::add);
       }
     }
     List<JsonObject> active = owned.stream()
-        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod)).toList();
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod)).toList();
     int wanted = object(owner, "spec").getInt("replicas", 1);
     int diff = wanted - active.size();
     boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
@@ -146,57 +138,26 @@ final class ReplicaController implements Controller {
   }
 
   private void create(JsonObject owner) {
-    JsonObject metadata = object(owner, "metadata");
     JsonObject template = object(object(owner, "spec"), "template");
-    JsonObject templateMetadata = object(template, "metadata");
-    String namespace = metadata.getString("namespace", "");
-    for (int attempt = 0; attempt < 5; attempt++) {
-      String name = metadata.getString("name", "") + "-" + suffix();
-      JsonObjectBuilder podMetadata = Json.createObjectBuilder()
-          .add("name", name).add("namespace", namespace)
-          .add("generateName", metadata.getString("name", "") + "-")
-          .add("labels", object(templateMetadata, "labels"))
-          .add("ownerReferences", Json.createArrayBuilder().add(Json.createObjectBuilder()
-              .add("apiVersion", type.apiVersion()).add("kind", type.kind())
-              .add("name", metadata.getString("name", "")).add("uid", metadata.getString("uid", ""))
-              .add("controller", true).add("blockOwnerDeletion", true)));
-      if (!object(templateMetadata, "annotations").isEmpty()) {
-        podMetadata.add("annotations", object(templateMetadata, "annotations"));
-      }
-      JsonObject pod = Json.createObjectBuilder()
-          .add("apiVersion", "v1").add("kind", "Pod")
-          .add("metadata", podMetadata)
-          .add("spec", object(template, "spec"))
-          .build();
-      pod = InitialStatus.apply(ResourceTypes.POD, Defaulting.apply("", "Pod", pod));
-      try {
-        store.create(ResourceTypes.POD.key(namespace, name), "v1", pod);
-        events.normal(owner, COMPONENT, "SuccessfulCreate", "Created pod: " + name);
-        return;
-      } catch (AlreadyExistsException e) {
-        // a name taken by chance: draw another
-      } catch (RuntimeException e) {
-        events.warning(owner, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
-        LOG.warning(() -> "Creating a pod for " + namespace + "/" + metadata.getString("name", "")
-            + " failed: " + e);
-        return;
-      }
+    try {
+      OwnedPods.create(store, owner, OwnedPods.controllerReference(type.apiVersion(), type.kind(),
+              owner), template, object(object(template, "metadata"), "labels"))
+          .ifPresent(name -> events.normal(owner, COMPONENT, "SuccessfulCreate",
+              "Created pod: " + name));
+    } catch (RuntimeException e) {
+      events.warning(owner, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
+      LOG.warning(() -> "Creating a pod for " + object(owner, "metadata").getString("namespace", "")
+          + "/" + object(owner, "metadata").getString("name", "") + " failed: " + e);
     }
   }
 
   private void delete(JsonObject owner, JsonObject pod) {
-    JsonObject metadata = object(pod, "metadata");
-    String name = metadata.getString("name", "");
-    try {
-      store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""), name), "v1",
-          new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()),
-          current -> dev.capstan.admission.GracefulDeletion.gracePeriodSeconds("", "Pod", current,
-              java.util.OptionalLong.empty()));
-      events.normal(owner, COMPONENT, "SuccessfulDelete", "Deleted pod: " + name);
-    } catch (NotFoundException | ConflictException e) {
-      // gone already, or replaced: the next reconcile sees
+    if (OwnedPods.delete(store, pod)) {
+      events.normal(owner, COMPONENT, "SuccessfulDelete", "Deleted pod: "
+          + object(pod, "metadata").getString("name", ""));
     }
   }
+
 
   /** Adopts ({@code owner} present) or releases a pod; empty when that did not happen. */
   private Optional<JsonObject> setOwner(JsonObject pod, Optional<JsonObject> owner) {
@@ -211,11 +172,8 @@ final class ReplicaController implements Controller {
             objects(object(current, "metadata"), "ownerReferences").stream()
                 .filter(reference -> !reference.getBoolean("controller", false))
                 .forEach(references::add);
-            owner.ifPresent(o -> references.add(Json.createObjectBuilder()
-                .add("apiVersion", type.apiVersion()).add("kind", type.kind())
-                .add("name", object(o, "metadata").getString("name", ""))
-                .add("uid", object(o, "metadata").getString("uid", ""))
-                .add("controller", true).add("blockOwnerDeletion", true)));
+            owner.ifPresent(o -> references.add(
+                OwnedPods.controllerReference(type.apiVersion(), type.kind(), o)));
             return Json.createObjectBuilder(current).add("metadata",
                 Json.createObjectBuilder(object(current, "metadata"))
                     .add("ownerReferences", references)).build();
@@ -230,12 +188,13 @@ final class ReplicaController implements Controller {
     String uid = object(owner, "metadata").getString("uid", "");
     Map<String, String> templateLabels = JsonFields.strings(object(object(object(
         object(owner, "spec"), "template"), "metadata"), "labels"));
-    List<JsonObject> pods = list(ResourceTypes.POD, Optional.of(key[0]), "").stream()
-        .filter(pod -> controllerOf(pod).map(c -> uid.equals(c.getString("uid", "")))
+    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(key[0]), ""))
+        .bodies().stream()
+        .filter(pod -> OwnedPods.controllerOf(pod).map(c -> uid.equals(c.getString("uid", "")))
             .orElse(false))
-        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !terminal(pod))
+        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod))
         .toList();
-    long ready = pods.stream().filter(ReplicaController::ready).count();
+    long ready = pods.stream().filter(OwnedPods::ready).count();
     long fullyLabeled = pods.stream().filter(pod -> JsonFields.strings(object(object(pod,
         "metadata"), "labels")).entrySet().containsAll(templateLabels.entrySet())).count();
     JsonObject status = Json.createObjectBuilder()
@@ -243,8 +202,7 @@ final class ReplicaController implements Controller {
         .add("fullyLabeledReplicas", fullyLabeled)
         .add("readyReplicas", ready)
         .add("availableReplicas", ready)
-        .add("observedGeneration", object(owner, "metadata").getJsonNumber("generation") == null
-            ? 1 : object(owner, "metadata").getJsonNumber("generation").longValue())
+        .add("observedGeneration", OwnedPods.generation(owner))
         .build();
     JsonObject current = object(owner, "status");
     if (withoutZeros(status).equals(withoutZeros(current))) {
@@ -272,7 +230,7 @@ final class ReplicaController implements Controller {
   private static final Comparator<JsonObject> DELETION_ORDER = Comparator
       .comparing((JsonObject pod) -> !object(pod, "spec").getString("nodeName", "").isEmpty())
       .thenComparing(pod -> "Running".equals(object(pod, "status").getString("phase", "")))
-      .thenComparing(ReplicaController::ready)
+      .thenComparing(OwnedPods::ready)
       .thenComparing(pod -> object(pod, "metadata").getString("creationTimestamp", ""),
           Comparator.reverseOrder());
 
@@ -286,34 +244,4 @@ final class ReplicaController implements Controller {
     return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromJson(selector));
   }
 
-  static Optional<JsonObject> controllerOf(JsonObject object) {
-    return objects(object(object, "metadata"), "ownerReferences").stream()
-        .filter(reference -> reference.getBoolean("controller", false))
-        .findFirst();
-  }
-
-  private static boolean terminal(JsonObject pod) {
-    String phase = object(pod, "status").getString("phase", "");
-    return phase.equals("Succeeded") || phase.equals("Failed");
-  }
-
-  private static boolean ready(JsonObject pod) {
-    return objects(object(pod, "status"), "conditions").stream()
-        .anyMatch(c -> "Ready".equals(c.getString("type", ""))
-            && "True".equals(c.getString("status", "")));
-  }
-
-  private String suffix() {
-    StringBuilder suffix = new StringBuilder();
-    for (int i = 0; i < 5; i++) {
-      suffix.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-    }
-    return suffix.toString();
-  }
-
-  private List<JsonObject> list(ResourceType kind, Optional<String> namespace, String fields) {
-    return store.list(new ListQuery(kind.group(), kind.kind(), namespace, LabelSelector.parse(""),
-            FieldSelector.parse(fields), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
-  }
 }

@@ -1,7 +1,10 @@
 package dev.capstan.kinds;
 
+import dev.capstan.store.ListQuery;
+
 import dev.capstan.store.entity.ObjectKey;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +57,11 @@ public record ResourceType(
   }
 
   /** The store identity of the object of this kind with this namespace and name. */
+  /** A list of every object of this kind (in one namespace, or all) the field selector selects. */
+  public ListQuery all(Optional<String> namespace, String fieldSelector) {
+    return ListQuery.all(group, kind, namespace, fieldSelector);
+  }
+
   public ObjectKey key(String namespace, String name) {
     return new ObjectKey(group, kind, namespaced ? namespace : "", name);
   }

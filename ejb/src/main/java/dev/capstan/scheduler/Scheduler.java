@@ -5,10 +5,7 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.leader.LeaderElection;
 import dev.capstan.recording.EventRecorder;
-import dev.capstan.selection.FieldSelector;
-import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.ConflictException;
-import dev.capstan.store.ListQuery;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
@@ -95,7 +92,8 @@ public class Scheduler {
   /** One cycle: every pending pod whose back-off is over gets one decision. */
   void scheduleOnce() {
     Instant now = clock.instant();
-    List<JsonObject> pending = list(ResourceTypes.POD, "spec.nodeName=").stream()
+    List<JsonObject> pending = store.list(ResourceTypes.POD.all(Optional.empty(), "spec.nodeName="))
+        .bodies().stream()
         .filter(pod -> NAME.equals(object(pod, "spec").getString("schedulerName", NAME)))
         .filter(pod -> !ObjectMetadata.isDeleting(pod))
         .filter(pod -> !retryAt.getOrDefault(uid(pod), Instant.EPOCH).isAfter(now))
@@ -119,9 +117,8 @@ public class Scheduler {
 
   private Map<String, NodeInfo> nodes(Instant now) {
     Map<String, Instant> leases = new HashMap<>();
-    for (JsonObject lease : store.list(new ListQuery("coordination.k8s.io", "Lease",
-        Optional.of("kube-node-lease"), LabelSelector.parse(""), FieldSelector.parse(""), 0,
-        Optional.empty())).items().stream().map(StoredObject::json).toList()) {
+    for (JsonObject lease : store.list(ResourceTypes.LEASE.all(Optional.of("kube-node-lease"),
+        "")).bodies()) {
       String renewed = object(lease, "spec").getString("renewTime", "");
       if (!renewed.isEmpty()) {
         try {
@@ -132,12 +129,13 @@ public class Scheduler {
       }
     }
     Map<String, NodeInfo> nodes = new HashMap<>();
-    for (JsonObject node : list(ResourceTypes.NODE, "")) {
+    for (JsonObject node : store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies()) {
       NodeInfo info = new NodeInfo(node, Optional.ofNullable(
           leases.get(object(node, "metadata").getString("name", ""))), now);
       nodes.put(info.name, info);
     }
-    for (JsonObject pod : list(ResourceTypes.POD, "spec.nodeName!=")) {
+    for (JsonObject pod : store.list(ResourceTypes.POD.all(Optional.empty(), "spec.nodeName!="))
+        .bodies()) {
       String phase = object(pod, "status").getString("phase", "");
       if (phase.equals("Succeeded") || phase.equals("Failed")) {
         continue;
@@ -189,12 +187,6 @@ public class Scheduler {
       return;
     }
     events.warning(pod, NAME, "FailedScheduling", reasons);
-  }
-
-  private List<JsonObject> list(dev.capstan.kinds.ResourceType type, String fieldSelector) {
-    return store.list(new ListQuery(type.group(), type.kind(), Optional.empty(),
-            LabelSelector.parse(""), FieldSelector.parse(fieldSelector), 0, Optional.empty()))
-        .items().stream().map(StoredObject::json).toList();
   }
 
   private static String uid(JsonObject pod) {

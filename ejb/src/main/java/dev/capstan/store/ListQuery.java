@@ -24,6 +24,13 @@ public record ListQuery(
     int limit,
     Optional<Position> after) {
 
+  /** Every object of a kind, in one namespace or all, that the field selector selects. */
+  public static ListQuery all(String apiGroup, String kind, Optional<String> namespace,
+      String fieldSelector) {
+    return new ListQuery(apiGroup, kind, namespace, LabelSelector.parse(""),
+        FieldSelector.parse(fieldSelector), 0, Optional.empty());
+  }
+
   /** Where a page ended: lists are ordered by namespace, then name. */
   public record Position(String namespace, String name) {}
 }

@@ -1,6 +1,7 @@
 package dev.capstan.store;
 
 import dev.capstan.store.entity.StoredObject;
+import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,4 +14,10 @@ import java.util.Optional;
  * @param continueAfter where the next page starts, if there are more objects
  */
 public record ObjectList(
-    List<StoredObject> items, long resourceVersion, Optional<ListQuery.Position> continueAfter) {}
+    List<StoredObject> items, long resourceVersion, Optional<ListQuery.Position> continueAfter) {
+
+  /** The objects' bodies, as the API returns them. */
+  public List<JsonObject> bodies() {
+    return items.stream().map(StoredObject::json).toList();
+  }
+}
