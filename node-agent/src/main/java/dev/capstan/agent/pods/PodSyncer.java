@@ -194,10 +194,7 @@ public final class PodSyncer {
           Instant finished = parse(exited.get().getState().getFinishedAt());
           Optional<Instant> blocked = backoff.blockedUntil(key, started, finished);
           if (blocked.isPresent()) {
-            waiting.put(container.getName(), new PodStatuses.Waiting("CrashLoopBackOff",
-                "back-off " + seconds(backoff.currentDelay(key)) + " restarting failed container="
-                    + container.getName() + " pod=" + pod.getMetadata().getName() + "_"
-                    + pod.getMetadata().getNamespace() + "(" + uid + ")"));
+            waiting.put(container.getName(), crashLoopBackOff(pod, container.getName(), key));
             wakeUp = earliest(wakeUp, blocked.get());
             events.warning(pod, container.getName(), "BackOff", "Back-off restarting failed"
                 + " container " + container.getName() + " in pod " + pod.getMetadata().getName()
@@ -276,10 +273,7 @@ public final class PodSyncer {
             parse(exited.get().getState().getStartedAt()),
             parse(exited.get().getState().getFinishedAt()));
         if (blocked.isPresent()) {
-          waiting.put(init.getName(), new PodStatuses.Waiting("CrashLoopBackOff",
-              "back-off " + seconds(backoff.currentDelay(key)) + " restarting failed container="
-                  + init.getName() + " pod=" + pod.getMetadata().getName() + "_"
-                  + pod.getMetadata().getNamespace() + "(" + uid + ")"));
+          waiting.put(init.getName(), crashLoopBackOff(pod, init.getName(), key));
           return Optional.of(blocked);
         }
         backoff.restarted(key);
@@ -334,17 +328,20 @@ public final class PodSyncer {
     }
   }
 
+  /** Why a container that keeps failing waits, as the kubelet words it. */
+  private PodStatuses.Waiting crashLoopBackOff(Pod pod, String container, String backoffKey) {
+    return new PodStatuses.Waiting("CrashLoopBackOff", "back-off "
+        + seconds(backoff.currentDelay(backoffKey)) + " restarting failed container=" + container
+        + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+        + pod.getMetadata().getUid() + ")");
+  }
+
   private Optional<PodStatuses.Waiting> startContainer(Pod pod, Container container, int attempt,
       String sandboxId, String podIp, Map<String, String> podLabels,
       Map<String, PodVolumes.HostVolume> hostVolumes) throws InterruptedException {
     String pullKey = pod.getMetadata().getUid() + "/" + container.getName() + "/pull";
-    if ("Never".equals(container.getImagePullPolicy()) && !docker.hasImage(container.getImage())) {
-      String message = "Container image \"" + container.getImage()
-          + "\" is not present with pull policy of Never";
-      events.warning(pod, container.getName(), "ErrImageNeverPull", message);
-      return Optional.of(new PodStatuses.Waiting("ErrImageNeverPull", message));
-    }
-    if (backoff.blockedAfterLastTry(pullKey).isPresent()) {
+    boolean neverPull = "Never".equals(container.getImagePullPolicy());
+    if (!neverPull && backoff.blockedAfterLastTry(pullKey).isPresent()) {
       // as the kubelet: no pull while backing off, and no status change either
       events.normal(pod, container.getName(), "BackOff", "Back-off pulling image \""
           + container.getImage() + "\"");
@@ -356,6 +353,11 @@ public final class PodSyncer {
           container.getImagePullPolicy());
       backoff.reset(pullKey);
     } catch (ImageUnavailable e) {
+      if (e.neverPull) {
+        // nothing to back off from: the image may only appear by other means
+        events.warning(pod, container.getName(), "ErrImageNeverPull", e.getMessage());
+        return Optional.of(new PodStatuses.Waiting("ErrImageNeverPull", e.getMessage()));
+      }
       backoff.restarted(pullKey);
       String reason = "ErrImagePull";
       events.warning(pod, container.getName(), "Failed", e.getMessage());

@@ -166,21 +166,13 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
+  /** The query's parameters, each with its first value. */
   private static Map<String, String> query(String raw) {
-    Map<String, String> query = new HashMap<>();
-    if (raw == null) {
-      return query;
-    }
-    for (String pair : raw.split("&")) {
-      int equals = pair.indexOf('=');
-      String key = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals),
-          StandardCharsets.UTF_8);
-      String value = equals < 0 ? "true" : URLDecoder.decode(pair.substring(equals + 1),
-          StandardCharsets.UTF_8);
-      query.put(key, value);
-    }
-    return query;
+    Map<String, String> first = new HashMap<>();
+    multiQuery(raw).forEach((key, values) -> first.put(key, values.get(0)));
+    return first;
   }
+
 
   private static Map<String, List<String>> multiQuery(String raw) {
     Map<String, List<String>> query = new HashMap<>();

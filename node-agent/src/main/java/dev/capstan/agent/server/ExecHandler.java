@@ -33,26 +33,38 @@ final class ExecHandler {
     this.docker = docker;
   }
 
+  /**
+   * The id of the running container {@code path} names ({@code namespace, pod, container});
+   * empty, with a 404 sent, when there is none.
+   */
+  private Optional<String> runningContainer(HttpExchange exchange, String[] path)
+      throws IOException {
+    Optional<String> id = docker.containers(Map.of(
+        "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
+        "io.capstan.pod.name", path[1], "io.capstan.container.name", path[2])).stream()
+        .filter(c -> "running".equals(c.getState())).map(Container::getId).findFirst();
+    if (id.isEmpty()) {
+      AgentServer.respond(exchange, 404, "container " + path[2] + " is not running in pod "
+          + path[1]);
+    }
+    return id;
+  }
+
   /** {@code /attach/...}: the container's own stdin and output from now on, until it ends. */
   void attach(HttpExchange exchange, String[] path, Map<String, List<String>> query)
       throws IOException {
-    List<Container> running = docker.containers(Map.of(
-        "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
-        "io.capstan.pod.name", path[1], "io.capstan.container.name", path[2])).stream()
-        .filter(c -> "running".equals(c.getState())).toList();
-    if (running.isEmpty()) {
-      AgentServer.respond(exchange, 404, "container " + path[2] + " is not running in pod "
-          + path[1]);
+    Optional<String> container = runningContainer(exchange, path);
+    if (container.isEmpty()) {
       return;
     }
     boolean stdin = flag(query, "stdin");
     boolean tty = flag(query, "tty");
-    HijackedExec session = HijackedExec.attach(config.dockerHost(), running.get(0).getId(),
+    HijackedExec session = HijackedExec.attach(config.dockerHost(), container.get(),
         stdin, tty);
     // Kubernetes' stdinOnce: the end of this attach's input is the end of the container's;
     // otherwise the client only stops writing, and Docker must not see an EOF that would end
     // the attach before the output does.
-    boolean stdinOnce = docker.inspect(running.get(0).getId())
+    boolean stdinOnce = docker.inspect(container.get())
         .map(c -> Boolean.TRUE.equals(c.getConfig().getStdInOnce())).orElse(false);
     relay(exchange, session, stdin && stdinOnce, stdin, null);
     ExecFrames.write(exchange.getResponseBody(), ExecFrames.STATUS,
@@ -62,13 +74,8 @@ final class ExecHandler {
 
   void handle(HttpExchange exchange, String[] path, Map<String, List<String>> query)
       throws IOException {
-    List<Container> running = docker.containers(Map.of(
-        "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
-        "io.capstan.pod.name", path[1], "io.capstan.container.name", path[2])).stream()
-        .filter(c -> "running".equals(c.getState())).toList();
-    if (running.isEmpty()) {
-      AgentServer.respond(exchange, 404, "container " + path[2] + " is not running in pod "
-          + path[1]);
+    Optional<String> container = runningContainer(exchange, path);
+    if (container.isEmpty()) {
       return;
     }
     List<String> command = query.getOrDefault("command", List.of());
@@ -79,7 +86,7 @@ final class ExecHandler {
     }
     boolean stdin = flag(query, "stdin");
     boolean tty = flag(query, "tty");
-    String execId = docker.client().execCreateCmd(running.get(0).getId())
+    String execId = docker.client().execCreateCmd(container.get())
         .withCmd(command.toArray(String[]::new))
         .withAttachStdin(stdin).withAttachStdout(true).withAttachStderr(true).withTty(tty)
         .exec().getId();

@@ -7,6 +7,8 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,6 +80,11 @@ final class NodeEndpoints {
     int port = object(object(object(node, "status"), "daemonEndpoints"), "kubeletEndpoint")
         .getInt("Port", 10250);
     return new Agent(address, port);
+  }
+
+  /** A path segment or query value, percent-encoded for the agent's URL. */
+  static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   static String clientToken() {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,7 +50,7 @@ public final class PodLogs {
         "pod " + name + " runs on node " + nodeName + ", which is not registered"));
     NodeEndpoints.Agent agent = NodeEndpoints.agent(node, nodeName);
     URI uri = URI.create("http://" + agent.authority()
-        + "/containerLogs/" + encode(namespace) + "/" + encode(name) + "/" + encode(container)
+        + "/containerLogs/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name) + "/" + NodeEndpoints.encode(container)
         + passedOn(query));
     HttpResponse<InputStream> response;
     try {
@@ -86,7 +85,7 @@ public final class PodLogs {
       String value = query.getFirst(name);
       if (value != null) {
         passed.append(passed.length() == 0 ? "?" : "&").append(name).append('=')
-            .append(encode(value));
+            .append(NodeEndpoints.encode(value));
       }
     }
     return passed.toString();
@@ -101,9 +100,5 @@ public final class PodLogs {
         out.flush();
       }
     }
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

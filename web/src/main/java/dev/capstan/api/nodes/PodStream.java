@@ -16,7 +16,6 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -96,10 +95,10 @@ final class PodStream {
       JsonObject node = store.get(ResourceTypes.NODE.key("", nodeName)).map(StoredObject::json)
           .orElseThrow(() -> new IllegalArgumentException("node " + nodeName
               + " is not registered"));
-      StringBuilder path = new StringBuilder("/" + verb + "/").append(encode(namespace)).append('/')
-          .append(encode(name)).append('/').append(encode(container)).append('?');
+      StringBuilder path = new StringBuilder("/" + verb + "/").append(NodeEndpoints.encode(namespace)).append('/')
+          .append(NodeEndpoints.encode(name)).append('/').append(NodeEndpoints.encode(container)).append('?');
       for (String command : query.getOrDefault("command", List.of())) {
-        path.append("command=").append(encode(command)).append('&');
+        path.append("command=").append(NodeEndpoints.encode(command)).append('&');
       }
       path.append("stdin=").append(first(query, "stdin").orElse("false"))
           .append("&tty=").append(first(query, "tty").orElse("false"));
@@ -219,9 +218,5 @@ final class PodStream {
   private static Optional<String> first(Map<String, List<String>> query, String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
