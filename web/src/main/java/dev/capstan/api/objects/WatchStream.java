@@ -6,6 +6,7 @@ import dev.capstan.kinds.ResourceType;
 import dev.capstan.store.ListQuery;
 import dev.capstan.store.ObjectList;
 import dev.capstan.store.ObjectStore;
+import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import dev.capstan.watch.ChangeLog;
@@ -16,7 +17,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +41,7 @@ final class WatchStream implements StreamingOutput {
   private final Optional<Long> resourceVersion;
   private final long timeoutMillis;
   private final boolean bookmarks;
+  private final Map<ObjectKey, Long> initialState = new HashMap<>();
   private final Optional<Optional<String>> table;
   private final Subscription subscription;
   private final ObjectStore store;
@@ -91,7 +95,8 @@ final class WatchStream implements StreamingOutput {
           }
           continue;
         }
-        if (change.revision() > sent) {
+        if (change.revision() > sent
+            && change.revision() > initialState.getOrDefault(change.key(), 0L)) {
           send(out, change.type().name(), change.object());
           sent = change.revision();
         }
@@ -107,6 +112,11 @@ final class WatchStream implements StreamingOutput {
     ObjectList list = store.list(everything);
     for (StoredObject object : list.items()) {
       send(out, "ADDED", object.json());
+      if (object.resourceVersion() > list.resourceVersion()) {
+        // The list reads its revision before its rows (it is not a snapshot), so a write that
+        // commits in between is in the rows and also comes as a change: send it once.
+        initialState.put(object.key(), object.resourceVersion());
+      }
     }
     out.flush();
     return list.resourceVersion();
