@@ -5,7 +5,9 @@
 #     next to 20 plain `docker run -d` of the same image on the same engine, in the same run
 #     (a pod is two containers: its sandbox and its container)
 #   - a 20-replica Deployment (scheduler, Deployment and ReplicaSet controllers, agent) until
-#     `kubectl rollout status` says it is rolled out
+#     `kubectl rollout status` says it is rolled out, next to Docker Swarm's
+#     `docker service create --replicas 20` (waiting until converged) on the same engine, in the
+#     same run; the engine joins a one-node swarm for that and leaves it again
 # Usage: bench/agent.sh. Uses CAPSTAN_HOME=.capstan/bench-agent, port offset 3100 and node
 # bench-node, so it does not touch a cluster started with `bin/capstan up`; it shares that
 # cluster's Docker engine when DOCKER_HOST names it. Loopback only.
@@ -77,6 +79,18 @@ DEPLOYMENT
 kubectl rollout status deployment/web -n "$NS" --timeout=180s >/dev/null
 printf '20-replica Deployment -> all Ready:    %.2f s\n' "$(calc "$(now) - $start")"
 kubectl delete deployment web -n "$NS" --wait=true >/dev/null
+
+swarm_state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+if [[ $swarm_state == inactive ]] && docker swarm init --advertise-addr 127.0.0.1 >/dev/null; then
+  start=$(now)
+  docker service create --detach=false --quiet --no-resolve-image --replicas 20 \
+    --name capstan-bench-swarm "$IMAGE" sleep 3600 >/dev/null
+  printf 'docker service create --replicas 20:   %.2f s\n' "$(calc "$(now) - $start")"
+  docker service rm capstan-bench-swarm >/dev/null
+  docker swarm leave --force >/dev/null
+else
+  echo "docker service create --replicas 20:   not measured (the engine is already in a swarm, or swarm init failed)"
+fi
 
 pods 1 50 | kubectl create -f - >/dev/null
 while (( $(running_count) < 50 )); do sleep 0.5; done

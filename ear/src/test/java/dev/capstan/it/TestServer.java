@@ -19,6 +19,7 @@ record TestServer(int portOffset) {
   static final TestServer SUITE = new TestServer(1000);
   static final TestServer RESTART = new TestServer(1100);
   static final TestServer NO_DATABASE = new TestServer(1200);
+  static final TestServer LEADER = new TestServer(1300);
 
   URI api(String path) {
     return URI.create("http://127.0.0.1:" + (8080 + portOffset) + path);

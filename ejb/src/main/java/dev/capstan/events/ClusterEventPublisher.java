@@ -14,9 +14,10 @@ import jakarta.jms.Topic;
 
 /**
  * Publishes cluster events on {@link Topics#CLUSTER_EVENTS}, as {@code MapMessage}s whose fields
- * are {@link ClusterEvent#toFields()} and with the kind as a property for JMS selectors; changes
- * to a pod bound to a node also go on {@link Topics#NODE_WORK} with the node as a property, so
- * each node agent selects its own work.
+ * are {@link ClusterEvent#toFields()}, repeated as message properties (and the revision as the
+ * long property {@link Topics#REVISION}) for JMS selectors; changes to a pod bound to a node also
+ * go on {@link Topics#NODE_WORK}, where each node agent selects its own work by
+ * {@link Topics#NODE}.
  *
  * <p>Events are sent non-persistent and outside any transaction: they only point at a revision,
  * subscribers reload the truth from the API, and the change log in PostgreSQL is the durable
@@ -50,11 +51,9 @@ public class ClusterEventPublisher {
     try {
       for (var field : event.toFields().entrySet()) {
         message.setString(field.getKey(), field.getValue());
+        message.setStringProperty(field.getKey(), field.getValue());
       }
-      message.setStringProperty(Topics.PROPERTY_KIND, event.kind());
-      if (!event.node().isEmpty()) {
-        message.setStringProperty(Topics.PROPERTY_NODE, event.node());
-      }
+      message.setLongProperty(Topics.REVISION, event.resourceVersion());
       return message;
     } catch (jakarta.jms.JMSException e) {
       throw new IllegalStateException("Could not build the message for " + event, e);

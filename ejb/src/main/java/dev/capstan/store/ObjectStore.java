@@ -246,12 +246,28 @@ public class ObjectStore {
     return JsonFields.object(object.json(), "spec").getString("nodeName", "");
   }
 
+  /**
+   * What an Event object reports, for subscribers' selectors: core/v1 names the object
+   * {@code involvedObject}, events.k8s.io/v1 {@code regarding}.
+   */
+  private static ClusterEvent.Occurrence occurrence(ObjectKey key, StoredObject object) {
+    if (!key.kind().equals("Event")) {
+      return ClusterEvent.Occurrence.NONE;
+    }
+    JsonObject json = object.json();
+    JsonObject regarding = JsonFields.object(json,
+        key.apiGroup().isEmpty() ? "involvedObject" : "regarding");
+    return new ClusterEvent.Occurrence(json.getString("type", ""), json.getString("reason", ""),
+        regarding.getString("kind", ""), regarding.getString("name", ""));
+  }
+
   private void record(long revision, ObjectChange.Type type, StoredObject object,
       String apiVersion, Instant now) {
     em.persist(new ObjectChange(revision, type, object, now));
     ObjectKey key = object.key();
     clusterEvents.fire(new ClusterEvent(type.name(), apiVersion, key.kind(), key.namespace(),
-        key.name(), object.uid().toString(), revision, boundNode(key, object)));
+        key.name(), object.uid().toString(), revision, boundNode(key, object),
+        occurrence(key, object)));
   }
 
   /**

@@ -47,18 +47,13 @@ public final class NodeWorkSubscriber implements AutoCloseable {
     connector.start();
   }
 
-  /** JMS's selector for this node's messages. */
-  static String selector(String nodeName) {
-    return Topics.PROPERTY_NODE + " = '" + nodeName.replace("'", "''") + "'";
-  }
-
   private void connectUntilDone() {
     while (!closed) {
       try {
         ActiveMQJMSConnectionFactory factory = new ActiveMQJMSConnectionFactory(url, user, password);
         JMSContext created = factory.createContext(user, password, JMSContext.AUTO_ACKNOWLEDGE);
         JMSConsumer consumer = created.createConsumer(created.createTopic(Topics.NODE_WORK),
-            selector(nodeName));
+            Topics.nodeSelector(nodeName));
         consumer.setMessageListener(message -> {
           try {
             ClusterEvent event = ClusterEvent.fromFields(field -> {
