@@ -74,6 +74,7 @@ public class ControllerManager {
         new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
         new DeploymentController(store, events),
         new JobController(store, events),
+        new EndpointsController(store),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }

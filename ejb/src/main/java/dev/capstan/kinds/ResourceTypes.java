@@ -54,11 +54,13 @@ public final class ResourceTypes {
       namespaced("coordination.k8s.io", "Lease", "leases", List.of(), List.of(), Set.of());
   public static final ResourceType EVENTS_EVENT =
       namespaced("events.k8s.io", "Event", "events", List.of("ev"), List.of(), Set.of());
+  public static final ResourceType ENDPOINT_SLICE = namespaced("discovery.k8s.io",
+      "EndpointSlice", "endpointslices", List.of(), List.of(), Set.of());
 
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
       SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, LEASE,
-      EVENTS_EVENT);
+      EVENTS_EVENT, ENDPOINT_SLICE);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(

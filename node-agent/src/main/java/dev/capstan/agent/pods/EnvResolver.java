@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,10 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A container's environment as Kubernetes builds it: {@code envFrom} sources first, then
- * {@code env} in order, with {@code valueFrom} read from the pod itself (fieldRef) or from
- * ConfigMaps and Secrets in its namespace, and {@code $(VAR)} references to variables defined
- * before expanded ({@code $$} escapes).
+ * A container's environment as Kubernetes builds it: the service variables (see
+ * {@link ServiceEnvironment}) of the {@code kubernetes} service and, unless
+ * {@code enableServiceLinks} is false, of the services in the pod's namespace; then
+ * {@code envFrom} sources, then {@code env} in order, each overriding what came before, with
+ * {@code valueFrom} read from the pod itself (fieldRef) or from ConfigMaps and Secrets in its
+ * namespace, and {@code $(VAR)} references to variables defined before expanded ({@code $$}
+ * escapes).
  */
 final class EnvResolver {
 
@@ -40,7 +44,7 @@ final class EnvResolver {
   Map<String, String> resolve(Pod pod, Container container, String podIp, String hostIp)
       throws ConfigError {
     String namespace = pod.getMetadata().getNamespace();
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(serviceVariables(pod));
     for (EnvFromSource from : orEmpty(container.getEnvFrom())) {
       String prefix = from.getPrefix() == null ? "" : from.getPrefix();
       if (from.getConfigMapRef() != null) {
@@ -67,6 +71,21 @@ final class EnvResolver {
       value.ifPresent(v -> env.put(variable.getName(), v));
     }
     return env;
+  }
+
+  private Map<String, String> serviceVariables(Pod pod) {
+    List<Service> services = new ArrayList<>();
+    Service master = api.services().inNamespace("default").withName("kubernetes").get();
+    if (master != null) {
+      services.add(master);
+    }
+    if (!Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks())) {
+      api.services().inNamespace(pod.getMetadata().getNamespace()).list().getItems().stream()
+          .filter(service -> master == null
+              || !service.getMetadata().getUid().equals(master.getMetadata().getUid()))
+          .forEach(services::add);
+    }
+    return ServiceEnvironment.of(services);
   }
 
   /** Expands {@code $(VAR)} with the variables given; unknown references stay as written. */

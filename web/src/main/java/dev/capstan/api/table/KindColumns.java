@@ -79,6 +79,12 @@ final class KindColumns {
       case "Secret" -> List.of(name(), text("Type", "Secret type", 0, o -> string(o, "type")),
           integer("Data", "Number of entries", 0, o -> object(o, "data").size()), age());
       case "Endpoints" -> List.of(name(), text("Endpoints", "Endpoints", 0, KindColumns::endpoints), age());
+      case "EndpointSlice.discovery.k8s.io" -> List.of(name(),
+          text("AddressType", "Type of address carried by this EndpointSlice", 0,
+              o -> string(o, "addressType")),
+          text("Ports", "Ports of this EndpointSlice", 0, KindColumns::slicePorts),
+          text("Endpoints", "Endpoints of this EndpointSlice", 0, KindColumns::sliceEndpoints),
+          age());
       case "ServiceAccount" -> List.of(name(), integer("Secrets", "Secrets", 0,
           o -> objects(o, "secrets").size()), age());
       case "Event" -> List.of(
@@ -174,9 +180,27 @@ final class KindColumns {
         ports.forEach(port -> all.add(address.getString("ip", "") + ":" + port.get("port")));
       }
     }
-    if (all.isEmpty()) {
-      return "<none>";
+    return all.isEmpty() ? "<none>" : limited(all);
+  }
+
+  private static String slicePorts(JsonObject slice) {
+    List<String> ports = objects(slice, "ports").stream()
+        .map(port -> port.containsKey("port") ? port.get("port").toString() : "<unset>")
+        .toList();
+    return ports.isEmpty() ? "<unset>" : limited(ports);
+  }
+
+  private static String sliceEndpoints(JsonObject slice) {
+    List<String> addresses = new ArrayList<>();
+    for (JsonObject endpoint : objects(slice, "endpoints")) {
+      endpoint.getJsonArray("addresses").getValuesAs(jakarta.json.JsonString.class)
+          .forEach(address -> addresses.add(address.getString()));
     }
+    return addresses.isEmpty() ? "<unset>" : limited(addresses);
+  }
+
+  /** The first three, then how many more, as kubectl's printers shorten lists. */
+  private static String limited(List<String> all) {
     String shown = all.stream().limit(3).collect(Collectors.joining(","));
     return all.size() > 3 ? shown + " + " + (all.size() - 3) + " more..." : shown;
   }

@@ -1,0 +1,112 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+import static dev.capstan.json.JsonFields.objects;
+
+import dev.capstan.store.ObjectMetadata;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The discovery.k8s.io/v1 EndpointSlices of a Service, computed from the same pods as its
+ * Endpoints (see {@link EndpointSubsets}), as Kubernetes' EndpointSlice controller writes them:
+ * one slice per set of ports, each endpoint with its {@code ready}/{@code serving}/
+ * {@code terminating} conditions (pods being deleted stay listed as terminating), labelled
+ * {@value #SERVICE_NAME} so clients such as {@code kubectl describe service} find them.
+ *
+ * <p>Unlike Kubernetes, which names slices with {@code generateName}, a slice's name is the
+ * service's name and a hash of its ports, so the controller finds the slice to update without
+ * bookkeeping and two servers computing the same slice write the same object.
+ */
+final class EndpointSlices {
+
+  static final String SERVICE_NAME = "kubernetes.io/service-name";
+  static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
+  static final String CONTROLLER = "endpointslice-controller.k8s.io";
+
+  private EndpointSlices() {}
+
+  /** The slices the service should have, by name, each without metadata other than its name. */
+  static Map<String, JsonObject> of(JsonObject service, List<JsonObject> pods) {
+    JsonObject spec = object(service, "spec");
+    String serviceName = object(service, "metadata").getString("name", "");
+    boolean publishNotReady = spec.getBoolean("publishNotReadyAddresses", false);
+    List<JsonObject> servicePorts = objects(spec, "ports");
+    Map<String, JsonArray> portsByKey = new TreeMap<>();
+    Map<String, Map<String, JsonObject>> endpointsByKey = new TreeMap<>();
+    for (JsonObject pod : pods) {
+      String ip = object(pod, "status").getString("podIP", "");
+      if (ip.isEmpty() || OwnedPods.terminal(pod)) {
+        continue;
+      }
+      Optional<JsonArray> ports = EndpointSubsets.ports(pod, servicePorts);
+      if (ports.isEmpty()) {
+        continue;
+      }
+      String key = ports.get().toString();
+      portsByKey.put(key, ports.get());
+      JsonObject address = EndpointSubsets.address(pod, ip, service);
+      boolean terminating = ObjectMetadata.isDeleting(pod);
+      boolean serving = publishNotReady || OwnedPods.ready(pod);
+      JsonObjectBuilder endpoint = Json.createObjectBuilder()
+          .add("addresses", Json.createArrayBuilder().add(ip))
+          .add("conditions", Json.createObjectBuilder()
+              .add("ready", serving && !terminating)
+              .add("serving", serving)
+              .add("terminating", terminating));
+      if (address.containsKey("hostname")) {
+        endpoint.add("hostname", address.getString("hostname"));
+      }
+      if (address.containsKey("nodeName")) {
+        endpoint.add("nodeName", address.getString("nodeName"));
+      }
+      endpoint.add("targetRef", address.getJsonObject("targetRef"));
+      endpointsByKey.computeIfAbsent(key, k -> new TreeMap<>())
+          .put(ip + "/" + address.getJsonObject("targetRef").getString("uid", ""),
+              endpoint.build());
+    }
+    if (portsByKey.isEmpty()) {
+      // Kubernetes keeps one empty slice for a service with no endpoints
+      portsByKey.put("", Json.createArrayBuilder().build());
+      endpointsByKey.put("", Map.of());
+    }
+    Map<String, JsonObject> slices = new TreeMap<>();
+    portsByKey.forEach((key, ports) -> {
+      String name = name(serviceName, key);
+      JsonArrayBuilder endpoints = Json.createArrayBuilder();
+      endpointsByKey.get(key).values().forEach(endpoints::add);
+      slices.put(name, Json.createObjectBuilder()
+          .add("addressType", "IPv4")
+          .add("endpoints", endpoints)
+          .add("ports", ports)
+          .build());
+    });
+    return slices;
+  }
+
+  private static String name(String service, String portsKey) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(portsKey.getBytes(StandardCharsets.UTF_8));
+      StringBuilder suffix = new StringBuilder();
+      for (int i = 0; i < 5; i++) {
+        suffix.append(OwnedPods.NAME_ALPHABET.charAt(
+            (digest[i] & 0xff) % OwnedPods.NAME_ALPHABET.length()));
+      }
+      String prefix = service.length() > 57 ? service.substring(0, 57) : service;
+      return prefix + "-" + suffix;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+
+import dev.capstan.json.JsonFields;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.selection.LabelSelector;
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.watch.Change;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The endpoints and EndpointSlice controllers in one loop: for every Service with a selector, an
+ * Endpoints object of the same name listing the pods the selector matches (see
+ * {@link EndpointSubsets}) and the EndpointSlices for them (see {@link EndpointSlices}), each
+ * rewritten only when it changes. Services without a selector keep the Endpoints and slices
+ * their users write. Endpoints this controller wrote carry the {@value #TRIGGER_TIME} annotation,
+ * and its slices the {@value EndpointSlices#MANAGED_BY} label, as Kubernetes' do; only those are
+ * deleted when their service goes.
+ *
+ * <p>Any pod change in a namespace wakes every selecting service of that namespace (a pod whose
+ * labels changed must leave the services it matched before), and a change to a managed
+ * Endpoints object or slice wakes its service, so a hand edit is put right.
+ */
+final class EndpointsController implements Controller {
+
+  static final String TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
+  private static final String HEADLESS = "service.kubernetes.io/headless";
+
+  private final ObjectStore store;
+
+  EndpointsController(ObjectStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return "endpoints controller";
+  }
+
+  @Override
+  public Set<String> keysFor(Change change) {
+    if (change.key().kind().equals("EndpointSlice")
+        && change.key().apiGroup().equals(ResourceTypes.ENDPOINT_SLICE.group())) {
+      String service = ObjectMetadata.labels(change.object()).getString(
+          EndpointSlices.SERVICE_NAME, "");
+      return service.isEmpty() ? Set.of() : Set.of(change.key().namespace() + "/" + service);
+    }
+    if (!change.key().apiGroup().isEmpty()) {
+      return Set.of();
+    }
+    String namespace = change.key().namespace();
+    return switch (change.key().kind()) {
+      case "Service", "Endpoints" -> Set.of(namespace + "/" + change.key().name());
+      case "EndpointSlice" -> Set.of();
+      case "Pod" -> store.list(ResourceTypes.SERVICE.all(Optional.of(namespace), "")).bodies()
+          .stream()
+          .filter(service -> !object(object(service, "spec"), "selector").isEmpty())
+          .map(service -> namespace + "/" + object(service, "metadata").getString("name", ""))
+          .collect(Collectors.toSet());
+      default -> Set.of();
+    };
+  }
+
+  @Override
+  public Collection<String> allKeys() {
+    return store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies().stream()
+        .map(service -> object(service, "metadata").getString("namespace", "") + "/"
+            + object(service, "metadata").getString("name", ""))
+        .toList();
+  }
+
+  @Override
+  public void reconcile(String key) {
+    String[] parts = key.split("/", 2);
+    Optional<StoredObject> service = store.get(ResourceTypes.SERVICE.key(parts[0], parts[1]));
+    Optional<StoredObject> endpoints = store.get(ResourceTypes.ENDPOINTS.key(parts[0], parts[1]));
+    List<StoredObject> slices = managedSlices(parts[0], parts[1]);
+    if (service.isEmpty() || ObjectMetadata.isDeleting(service.get().json())) {
+      endpoints.filter(EndpointsController::managed).ifPresent(this::delete);
+      slices.forEach(this::delete);
+      return;
+    }
+    Map<String, String> selector = JsonFields.strings(object(object(service.get().json(),
+        "spec"), "selector"));
+    if (selector.isEmpty()) {
+      return;
+    }
+    LabelSelector matching = LabelSelector.fromMap(selector);
+    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(parts[0]), ""))
+        .bodies().stream()
+        .filter(pod -> matching.matches(JsonFields.strings(object(object(pod, "metadata"),
+            "labels"))))
+        .toList();
+    JsonObject labels = labels(service.get().json());
+    JsonArray subsets = EndpointSubsets.of(service.get().json(), pods);
+    if (endpoints.isEmpty() || !managed(endpoints.get())
+        || !subsets.equals(endpoints.get().json().getOrDefault("subsets", JsonArray.EMPTY_JSON_ARRAY))
+        || !labels.equals(ObjectMetadata.labels(endpoints.get().json()))) {
+      write(parts, endpoints, labels, subsets);
+    }
+    reconcileSlices(parts[0], parts[1], labels, slices,
+        EndpointSlices.of(service.get().json(), pods));
+  }
+
+  private List<StoredObject> managedSlices(String namespace, String service) {
+    return store.list(ResourceTypes.ENDPOINT_SLICE.all(Optional.of(namespace), "")).items()
+        .stream()
+        .filter(slice -> {
+          JsonObject labels = ObjectMetadata.labels(slice.json());
+          return service.equals(labels.getString(EndpointSlices.SERVICE_NAME, ""))
+              && EndpointSlices.CONTROLLER.equals(labels.getString(EndpointSlices.MANAGED_BY, ""));
+        })
+        .toList();
+  }
+
+  private void reconcileSlices(String namespace, String service, JsonObject serviceLabels,
+      List<StoredObject> existing, Map<String, JsonObject> wanted) {
+    JsonObject labels = Json.createObjectBuilder(serviceLabels)
+        .add(EndpointSlices.SERVICE_NAME, service)
+        .add(EndpointSlices.MANAGED_BY, EndpointSlices.CONTROLLER)
+        .build();
+    Map<String, StoredObject> byName = new java.util.HashMap<>();
+    for (StoredObject slice : existing) {
+      if (wanted.containsKey(slice.key().name())) {
+        byName.put(slice.key().name(), slice);
+      } else {
+        delete(slice);
+      }
+    }
+    wanted.forEach((name, body) -> {
+      StoredObject current = byName.get(name);
+      if (current != null && labels.equals(ObjectMetadata.labels(current.json()))
+          && body.entrySet().stream().allMatch(field ->
+              field.getValue().equals(current.json().get(field.getKey())))) {
+        return;
+      }
+      writeSlice(namespace, name, labels, body, Optional.ofNullable(current));
+    });
+  }
+
+  private void writeSlice(String namespace, String name, JsonObject labels, JsonObject body,
+      Optional<StoredObject> current) {
+    try {
+      if (current.isEmpty()) {
+        store.create(ResourceTypes.ENDPOINT_SLICE.key(namespace, name),
+            ResourceTypes.ENDPOINT_SLICE.apiVersion(), Json.createObjectBuilder(body)
+                .add("metadata", Json.createObjectBuilder().add("name", name)
+                    .add("namespace", namespace).add("labels", labels))
+                .build());
+        return;
+      }
+      store.update(current.get().key(), ResourceTypes.ENDPOINT_SLICE.apiVersion(),
+          new Preconditions(Optional.empty(), Optional.of(current.get().resourceVersion())),
+          latest -> {
+            JsonObjectBuilder updated = Json.createObjectBuilder(latest);
+            body.forEach(updated::add);
+            return updated.add("metadata", Json.createObjectBuilder(object(latest, "metadata"))
+                .add("labels", labels)).build();
+          });
+    } catch (AlreadyExistsException | ConflictException | NotFoundException e) {
+      // written meanwhile: the change it made wakes this key again
+    }
+  }
+
+  private void write(String[] key, Optional<StoredObject> existing, JsonObject labels,
+      JsonArray subsets) {
+    String now = ObjectMetadata.timestamp(Instant.now());
+    try {
+      if (existing.isEmpty()) {
+        store.create(ResourceTypes.ENDPOINTS.key(key[0], key[1]), "v1",
+            Json.createObjectBuilder()
+                .add("metadata", Json.createObjectBuilder().add("name", key[1])
+                    .add("namespace", key[0]).add("labels", labels)
+                    .add("annotations", Json.createObjectBuilder().add(TRIGGER_TIME, now)))
+                .add("subsets", subsets)
+                .build());
+        return;
+      }
+      store.update(ResourceTypes.ENDPOINTS.key(key[0], key[1]), "v1",
+          new Preconditions(Optional.empty(), Optional.of(existing.get().resourceVersion())),
+          current -> {
+            JsonObject metadata = object(current, "metadata");
+            return Json.createObjectBuilder(current)
+                .add("metadata", Json.createObjectBuilder(metadata).add("labels", labels)
+                    .add("annotations", Json.createObjectBuilder(object(metadata, "annotations"))
+                        .add(TRIGGER_TIME, now)))
+                .add("subsets", subsets)
+                .build();
+          });
+    } catch (AlreadyExistsException | ConflictException | NotFoundException e) {
+      // written meanwhile: the change it made wakes this key again
+    }
+  }
+
+  private void delete(StoredObject object) {
+    try {
+      store.delete(object.key(), object.key().kind().equals("Endpoints") ? "v1"
+              : ResourceTypes.ENDPOINT_SLICE.apiVersion(),
+          new Preconditions(Optional.of(object.uid().toString()), Optional.empty()));
+    } catch (NotFoundException | ConflictException e) {
+      // gone already
+    }
+  }
+
+  /** The service's labels, plus Kubernetes' headless marker for {@code clusterIP: None}. */
+  private static JsonObject labels(JsonObject service) {
+    JsonObjectBuilder labels = Json.createObjectBuilder(ObjectMetadata.labels(service));
+    if ("None".equals(object(service, "spec").getString("clusterIP", ""))) {
+      labels.add(HEADLESS, "");
+    }
+    return labels.build();
+  }
+
+  private static boolean managed(StoredObject endpoints) {
+    return object(object(endpoints.json(), "metadata"), "annotations").containsKey(TRIGGER_TIME);
+  }
+}
