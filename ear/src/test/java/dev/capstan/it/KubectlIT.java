@@ -174,10 +174,12 @@ class KubectlIT {
         "edit", "rc/node-js", "-n", namespace);
     assertThat(edited.out()).as(edited.toString()).contains("replicationcontroller/node-js edited");
 
-    Kubectl.Result described = kubectl.run("describe", "rc/node-js", "-n", namespace);
-    assertThat(described.out()).contains("Name:         node-js", "Selector:     name=node-js",
-        "owner: team-a", "Replicas:     0 current / 2 desired",
-        "Pods Status:  0 Running / 0 Waiting / 0 Succeeded / 0 Failed");
+    // no node takes the suite's pods, so the controller's two stay Pending ("Waiting")
+    await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+        assertThat(kubectl.run("describe", "rc/node-js", "-n", namespace).out()).contains(
+            "Name:         node-js", "Selector:     name=node-js", "owner: team-a",
+            "Replicas:     2 current / 2 desired",
+            "Pods Status:  0 Running / 2 Waiting / 0 Succeeded / 0 Failed"));
   }
 
   @Test

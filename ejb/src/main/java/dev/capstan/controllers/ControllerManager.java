@@ -1,5 +1,6 @@
 package dev.capstan.controllers;
 
+import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.leader.LeaderElection;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ObjectStore;
@@ -62,6 +63,9 @@ public class ControllerManager {
   @Inject
   private EventRecorder events;
 
+  @Inject
+  private ServiceAllocator allocator;
+
   private List<Controller> controllers;
   private final AtomicBoolean running = new AtomicBoolean();
   private long seen = -1;
@@ -75,6 +79,7 @@ public class ControllerManager {
         new DeploymentController(store, events),
         new JobController(store, events),
         new EndpointsController(store),
+        new ServiceAllocationRepair(store, allocator),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }

@@ -1,6 +1,8 @@
 package dev.capstan.controlplane;
 
 import dev.capstan.admission.Defaulting;
+import dev.capstan.allocation.ServiceAllocator;
+import dev.capstan.allocation.ServiceRange;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -64,6 +67,9 @@ public class KubernetesService {
 
   @Inject
   private ObjectStore store;
+
+  @Inject
+  private ServiceAllocator allocator;
 
   @PersistenceContext(unitName = "capstan")
   private EntityManager em;
@@ -117,10 +123,12 @@ public class KubernetesService {
             .add("loadBalancer", JsonValue.EMPTY_JSON_OBJECT))
         .build());
     try {
-      store.create(key, "v1", service);
+      store.create(key, "v1", allocator.assign(service, Optional.empty()));
       LOG.info(() -> "Created service default/kubernetes at " + clusterIp);
     } catch (AlreadyExistsException e) {
       // another control-plane server created it first
+    } catch (ServiceAllocator.AllocationFailed e) {
+      LOG.warning(() -> "The kubernetes service cannot have " + clusterIp + ": " + e.errors());
     }
   }
 

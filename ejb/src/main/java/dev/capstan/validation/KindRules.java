@@ -151,10 +151,12 @@ final class KindRules {
       }
       portNumber(port, "port", at, errors);
       enumValue(port, "protocol", at, PROTOCOLS, errors);
+      // the range is the allocator's (dev.capstan.allocation), which is configurable
+      String type = spec.getString("type", "ClusterIP");
       if (port.get("nodePort") instanceof JsonNumber nodePort
-          && (nodePort.intValue() < 30000 || nodePort.intValue() > 32767)) {
-        errors.add(FieldError.invalid(at + ".nodePort", nodePort.toString(),
-            "provided port is not in the valid range. The range of valid ports is 30000-32767"));
+          && (type.equals("ClusterIP") || type.equals("ExternalName"))) {
+        errors.add(new FieldError(at + ".nodePort", "FieldValueForbidden",
+            "Forbidden: may not be used when `type` is '" + type + "'"));
       }
     }
   }

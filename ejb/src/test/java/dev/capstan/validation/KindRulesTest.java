@@ -55,7 +55,7 @@ class KindRulesTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "type in lower case|\"LoadBalancer\"|\"nodeport\"|spec.type|Unsupported value: \"nodeport\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
-      "node port out of range|{\"port\":80}|{\"port\":80,\"nodePort\":80}|spec.ports[0].nodePort|The range of valid ports is 30000-32767",
+      "node port on a ClusterIP service|\"LoadBalancer\",\"ports\":[{\"port\":80}]|\"ClusterIP\",\"ports\":[{\"port\":80,\"nodePort\":30080}]|spec.ports[0].nodePort|may not be used when `type` is 'ClusterIP'",
       "unnamed second port|[{\"port\":80}]|[{\"name\":\"http\",\"port\":80},{\"port\":8888}]|spec.ports[1].name|Required value",
       "port zero|{\"port\":80}|{\"port\":0}|spec.ports[0].port|must be between 1 and 65535",
       "affinity typo|\"selector\"|\"sessionAffinity\":\"clientip\",\"selector\"|spec.sessionAffinity|Unsupported value"})

@@ -3,6 +3,7 @@ package dev.capstan.api.objects;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
+import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
@@ -81,6 +82,9 @@ public class ObjectEndpoint {
 
   @Inject
   private ComponentStatuses componentStatuses;
+
+  @Inject
+  private ServiceAllocator allocator;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -218,6 +222,7 @@ public class ObjectEndpoint {
           store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
       return withWarnings(respond(201, preview, target, options), warnings);
     }
+    object = allocated(type, object, Optional.empty());
     try {
       StoredObject stored = store.create(type.key(target.namespaceOrEmpty(), name),
           type.apiVersion(), object);
@@ -275,7 +280,8 @@ public class ObjectEndpoint {
         withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
     JsonObject updated = update(target, options, Preconditions.NONE,
-        current -> Subresources.merge(type, subresource, current, desired));
+        current -> Subresources.merge(type, subresource, current, subresource.isPresent()
+            || options.dryRun() ? desired : allocated(type, desired, Optional.of(current))));
     return withWarnings(respond(200, updated, target, options), warnings);
   }
 
@@ -302,7 +308,8 @@ public class ObjectEndpoint {
             FieldValidation.pruned(type, applied));
         checkKind(type, patched);
         validate(type, patched, ObjectValidation.validateUpdate(type, patched));
-        return Subresources.merge(type, subresource, current, patched);
+        return Subresources.merge(type, subresource, current, subresource.isPresent()
+            || options.dryRun() ? patched : allocated(type, patched, Optional.of(current)));
       } catch (InvalidPatchException e) {
         throw Statuses.invalidPatch(e.getMessage());
       }
@@ -481,6 +488,22 @@ public class ObjectEndpoint {
       return object;
     }
     return withName(object, GeneratedNames.next(generateName));
+  }
+
+  /**
+   * A Service with its cluster IP and node ports (kept from {@code previous} on update); in the
+   * caller's transaction when there is one, so an update that fails releases what it took.
+   */
+  private JsonObject allocated(ResourceType type, JsonObject object,
+      Optional<JsonObject> previous) {
+    if (type != ResourceTypes.SERVICE) {
+      return object;
+    }
+    try {
+      return allocator.assign(object, previous);
+    } catch (ServiceAllocator.AllocationFailed e) {
+      throw Statuses.invalid(type.kind(), ObjectValidation.nameOf(object), e.errors());
+    }
   }
 
   private static void validate(ResourceType type, JsonObject object, List<FieldError> errors) {

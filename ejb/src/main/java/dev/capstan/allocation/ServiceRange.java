@@ -1,4 +1,4 @@
-package dev.capstan.controlplane;
+package dev.capstan.allocation;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,11 +11,11 @@ import java.net.UnknownHostException;
  * @param network the range's first address, as an unsigned 32-bit number
  * @param prefixLength the number of fixed leading bits
  */
-record ServiceRange(long network, int prefixLength) {
+public record ServiceRange(long network, int prefixLength) {
 
   static final String DEFAULT = "10.96.0.0/12";
 
-  static ServiceRange configured() {
+  public static ServiceRange configured() {
     return parse(System.getProperty("capstan.service.cidr", DEFAULT));
   }
 
@@ -34,19 +34,50 @@ record ServiceRange(long network, int prefixLength) {
         throw new IllegalArgumentException(
             "a service range needs a prefix of 1 to 30 bits: " + cidr);
       }
-      byte[] bytes = address.getAddress();
-      long value = ((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xffL) << 16)
-          | ((bytes[2] & 0xffL) << 8) | (bytes[3] & 0xffL);
       long mask = (0xffffffffL << (32 - prefix)) & 0xffffffffL;
-      return new ServiceRange(value & mask, prefix);
+      return new ServiceRange(number(address) & mask, prefix);
     } catch (UnknownHostException | NumberFormatException e) {
       throw new IllegalArgumentException("not a CIDR range: " + cidr, e);
     }
   }
 
   /** The first usable address: the one Kubernetes gives the {@code kubernetes} service. */
-  String first() {
+  public String first() {
     return format(network + 1);
+  }
+
+  /** How many addresses may be handed out: all but the network and broadcast addresses. */
+  long usable() {
+    return (1L << (32 - prefixLength)) - 2;
+  }
+
+  /** The usable address at {@code index} (0 is {@link #first()}). */
+  String usableAddress(long index) {
+    return format(network + 1 + index);
+  }
+
+  /** Whether {@code ip} is a usable address of this range (not its network or broadcast). */
+  boolean containsUsable(String ip) {
+    if (!ip.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return false;
+    }
+    try {
+      long value = number(InetAddress.getByName(ip));
+      return value > network && value < network + (1L << (32 - prefixLength)) - 1;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return format(network) + "/" + prefixLength;
+  }
+
+  private static long number(InetAddress address) {
+    byte[] bytes = address.getAddress();
+    return ((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xffL) << 16)
+        | ((bytes[2] & 0xffL) << 8) | (bytes[3] & 0xffL);
   }
 
   static String format(long address) {
