@@ -70,11 +70,20 @@ class NodeAgentIT {
   }
 
   static AgentConfig config(String node, String dockerHost, int kubeletPort) {
+    return config(node, dockerHost, kubeletPort, agentDir);
+  }
+
+  /** An agent of the suite's server on the test machine's Docker, keeping its files in dir. */
+  static AgentConfig config(String node, String dockerHost, int kubeletPort, Path dir) {
     return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
         node, "127.0.0.1", dockerHost, Optional.of(SERVER.messagingUrl()),
         TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
-        agentDir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), kubeletPort,
-        Optional.of(kubeletClientToken()), Optional.of(agentDir.resolve("manifests")));
+        dir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), kubeletPort,
+        Optional.of(kubeletClientToken()), Optional.of(dir.resolve("manifests")));
+  }
+
+  static int freeKubeletPort() {
+    return freePort();
   }
 
   private static String kubeletClientToken() {

@@ -6,6 +6,7 @@ import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
+import dev.capstan.agent.proxy.ServiceProxy;
 import dev.capstan.agent.pods.PodWorkers;
 import dev.capstan.agent.runtime.DockerRuntime;
 import dev.capstan.agent.server.AgentServer;
@@ -29,6 +30,9 @@ import java.util.logging.Logger;
  * all of them only wake-ups: the control plane's JMS messages, Docker's container events, and a
  * periodic resync against the API, which alone would be enough.
  *
+ * <p>It is also the node's service proxy ({@link ServiceProxy}) unless
+ * {@code CAPSTAN_SERVICE_PROXY=off}.
+ *
  * <p>Stopping the agent leaves its containers running; the next agent adopts them.
  */
 public final class NodeAgent implements AutoCloseable {
@@ -44,6 +48,7 @@ public final class NodeAgent implements AutoCloseable {
   private Closeable dockerEvents;
   private AgentServer server;
   private NodeWorkSubscriber subscriber;
+  private ServiceProxy proxy;
 
   private NodeAgent(AgentConfig config) {
     this.config = config;
@@ -66,10 +71,23 @@ public final class NodeAgent implements AutoCloseable {
     queue[0] = workers;
   }
 
-  /** Starts an agent: registers the node (waiting for the API if it must), then runs. */
+  /**
+   * Starts an agent: registers the node (waiting for the API if it must), then runs its pods and
+   * its service proxy.
+   */
   public static NodeAgent start(AgentConfig config) throws InterruptedException {
+    return start(config, true);
+  }
+
+  /** Starts an agent, with or without the service proxy (which needs root for iptables). */
+  public static NodeAgent start(AgentConfig config, boolean serviceProxy)
+      throws InterruptedException {
     NodeAgent agent = new NodeAgent(config);
     agent.run();
+    if (serviceProxy) {
+      agent.proxy = new ServiceProxy(agent.api, config.nodeName());
+      agent.proxy.start();
+    }
     return agent;
   }
 
@@ -118,6 +136,9 @@ public final class NodeAgent implements AutoCloseable {
 
   @Override
   public void close() {
+    if (proxy != null) {
+      proxy.close();
+    }
     heartbeat.shutdownNow();
     if (server != null) {
       server.close();
@@ -148,7 +169,8 @@ public final class NodeAgent implements AutoCloseable {
       System.exit(2);
       return;
     }
-    NodeAgent agent = start(config);
+    NodeAgent agent = start(config,
+        !"off".equals(System.getenv().getOrDefault("CAPSTAN_SERVICE_PROXY", "iptables")));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

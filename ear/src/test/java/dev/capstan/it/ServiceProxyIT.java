@@ -1,0 +1,204 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.NodeAgent;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The node agent as service proxy, with a real agent, real Docker and the host's real iptables:
+ * a service's cluster IP reaches its ready pods from another pod, spread across them; its node
+ * port answers on 127.0.0.1; ClientIP affinity pins a client; an unready pod gets no traffic; a
+ * service without endpoints refuses connections at once.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ServiceProxyIT {
+
+  private static final TestServer SERVER = TestServer.SUITE;
+  private static final String NODE = "it-proxy-" + UUID.randomUUID().toString().substring(0, 6);
+  private static final int NODE_PORT = 30081;
+  private static NodeAgent agent;
+  private final Kubectl kubectl = Kubectl.against(SERVER);
+
+  @Deployment(testable = false)
+  static EnterpriseArchive capstan() {
+    return TestServer.capstanEar();
+  }
+
+  @BeforeAll
+  static void startAgent() throws Exception {
+    agent = NodeAgent.start(NodeAgentIT.config(NODE, Docker.host(),
+        NodeAgentIT.freeKubeletPort(), Files.createTempDirectory("capstan-proxy-agent")));
+    NodeAgentIT.keepOtherPodsAway(SERVER, NODE);
+  }
+
+  @AfterAll
+  static void stopAgent() {
+    if (agent != null) {
+      agent.close();
+    }
+    Docker.removeContainersOf(NODE);
+  }
+
+  @Test
+  void aServiceSpreadsRequestsOverItsReadyPodsByClusterIpAndNodePort() throws Exception {
+    String namespace = namespace();
+    create(namespace, "replicationcontrollers", webServers(3));
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"node-js"},
+         "spec":{"type":"NodePort","selector":{"app":"web"},
+          "ports":[{"port":80,"targetPort":"http","nodePort":%d}]}}""".formatted(NODE_PORT));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
+            .containsPattern("node-js\\s+\\S+:8080,\\S+:8080,\\S+:8080"));
+    String clusterIp = clusterIp(namespace, "node-js");
+
+    create(namespace, "pods", client());
+    await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
+    String client = Docker.containerOf(NODE, namespace, "client", "client");
+    assertThat(Docker.exec(client, "sh", "-c", "echo $NODE_JS_SERVICE_HOST $NODE_JS_SERVICE_PORT"
+        + " $NODE_JS_PORT_80_TCP").trim()).as("service discovery by environment")
+        .isEqualTo(clusterIp + " 80 tcp://" + clusterIp + ":80");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(answers(client, "http://" + clusterIp + "/", 30))
+            .as("requests to the cluster IP spread over the pods").hasSizeGreaterThan(1)
+            .allMatch(name -> name.startsWith("web-")));
+
+    HttpResponse<String> viaNodePort = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + NODE_PORT + "/")).timeout(Duration.ofSeconds(5))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(viaNodePort.body().trim()).startsWith("web-");
+
+    // one pod's readiness fails: it leaves the endpoints and gets no more traffic
+    List<String> pods = podNames(namespace, "app=web");
+    String unready = pods.get(0);
+    Docker.exec(Docker.containerOf(NODE, namespace, unready, "web"), "rm", "/www/index.html");
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
+            .containsPattern("node-js\\s+\\S+:8080,\\S+:8080\\s"));
+    assertThat(answers(client, "http://" + clusterIp + "/", 20)).doesNotContain(unready)
+        .isNotEmpty();
+
+    // ClientIP affinity: one client, one pod
+    Http.patch(SERVER.api("/api/v1/namespaces/" + namespace + "/services/node-js"),
+        "application/merge-patch+json", "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(answers(client, "http://" + clusterIp + "/", 15)).hasSize(1));
+  }
+
+  @Test
+  void aServiceWithoutEndpointsRefusesConnectionsAndItsRulesGoWithIt() {
+    String namespace = namespace();
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"nobody"},
+         "spec":{"selector":{"app":"nobody"},"ports":[{"port":80}]}}""");
+    String clusterIp = clusterIp(namespace, "nobody");
+    create(namespace, "pods", client());
+    await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
+    String client = Docker.containerOf(NODE, namespace, "client", "client");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Docker.run("exec", client, "wget", "-qO-", "-T", "5",
+            "http://" + clusterIp + "/").out())
+            .as("refused at once, not left to time out").contains("Connection refused"));
+    assertThat(iptablesSave()).contains(namespace + "/nobody");
+
+    assertThat(kubectl.run("delete", "service", "nobody", "-n", namespace).exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(iptablesSave()).doesNotContain(namespace + "/nobody"));
+  }
+
+  /** The distinct pod names that answer {@code count} requests from the client pod. */
+  private static List<String> answers(String client, String url, int count) {
+    String out = Docker.exec(client, "sh", "-c",
+        "for i in $(seq " + count + "); do wget -qO- -T 2 " + url + "; done; true");
+    return Arrays.stream(out.split("\n")).map(String::trim).filter(s -> !s.isEmpty())
+        .distinct().toList();
+  }
+
+  private static String iptablesSave() {
+    try {
+      Process save = new ProcessBuilder("iptables-save").redirectErrorStream(true).start();
+      String out = new String(save.getInputStream().readAllBytes());
+      save.waitFor();
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An RC of busybox httpd pods, each answering with its name, ready while it has a page. */
+  private static String webServers(int replicas) {
+    return """
+        {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"web"},
+         "spec":{"replicas":%d,"selector":{"app":"web"},
+          "template":{"metadata":{"labels":{"app":"web"}},
+           "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,
+            "containers":[{"name":"web","image":"%s",
+             "command":["sh","-c","mkdir -p /www; echo $POD_NAME > /www/index.html; exec httpd -f -p 8080 -h /www"],
+             "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
+             "ports":[{"name":"http","containerPort":8080}],
+             "readinessProbe":{"httpGet":{"path":"/index.html","port":8080},
+              "periodSeconds":1,"failureThreshold":1}}]}}}}"""
+        .formatted(replicas, NODE, NodeAgentIT.IMAGE);
+  }
+
+  private static String client() {
+    return """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"client"},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,
+          "containers":[{"name":"client","image":"%s","command":["sleep","3600"]}]}}"""
+        .formatted(NODE, NodeAgentIT.IMAGE);
+  }
+
+  private static boolean running(String namespace, String pod) {
+    JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/pods/" + pod))).getJsonObject("status");
+    return status != null && "Running".equals(status.getString("phase", ""));
+  }
+
+  private static List<String> podNames(String namespace, String selector) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+            + "/pods?labelSelector=" + selector))).getJsonArray("items")
+        .getValuesAs(JsonObject.class).stream()
+        .map(pod -> pod.getJsonObject("metadata").getString("name")).toList();
+  }
+
+  private static String clusterIp(String namespace, String service) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/services/"
+        + service))).getJsonObject("spec").getString("clusterIP");
+  }
+
+  private static void create(String namespace, String plural, String json) {
+    var created = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/" + plural),
+        json);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
+  private static String namespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+}

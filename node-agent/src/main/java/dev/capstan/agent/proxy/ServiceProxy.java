@@ -1,0 +1,190 @@
+package dev.capstan.agent.proxy;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's service proxy (kube-proxy's role, in its iptables mode): watches Services and
+ * Endpoints through informers and programs the host's iptables so that a service's cluster IP
+ * and port, its node port on every local address (127.0.0.1 included) and, for LoadBalancer
+ * services, its port on every local address reach one of its ready endpoints (see
+ * {@link ProxyRules}).
+ *
+ * <p>Kernel rules rather than a userspace proxy: packets are rewritten once by conntrack and then
+ * flow at kernel speed, with no copy through the agent, and connections already made keep their
+ * endpoint while new ones see a change at once. A change is applied within about 100 ms of the
+ * watch event (changes are batched) as one {@code iptables-restore} transaction, and every
+ * 30 s in any case. Stopping the proxy removes its chains and the rules that jump to them.
+ */
+public final class ServiceProxy implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ServiceProxy.class.getName());
+  private static final long RESYNC_MILLIS = 30_000;
+  private static final long BATCH_MILLIS = 100;
+
+  private final KubernetesClient api;
+  private final ProxyRules rules;
+  private final Iptables iptables = new Iptables();
+  private final ScheduledExecutorService syncer;
+  private final AtomicBoolean syncPending = new AtomicBoolean();
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<Endpoints> endpoints;
+  private String applied = "";
+  private volatile boolean working = true;
+
+  public ServiceProxy(KubernetesClient api, String nodeName) {
+    this.api = api;
+    this.rules = ProxyRules.forNode(nodeName);
+    this.syncer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "capstan-service-proxy");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public void start() {
+    allowLocalhostNodePorts();
+    ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Object object) {
+        requestSync();
+      }
+
+      @Override
+      public void onUpdate(Object before, Object after) {
+        requestSync();
+      }
+
+      @Override
+      public void onDelete(Object object, boolean finalStateUnknown) {
+        requestSync();
+      }
+    };
+    services = api.services().inAnyNamespace().inform(cast(onChange), RESYNC_MILLIS);
+    endpoints = api.endpoints().inAnyNamespace().inform(cast(onChange), RESYNC_MILLIS);
+    syncer.scheduleWithFixedDelay(this::requestSync, RESYNC_MILLIS, RESYNC_MILLIS,
+        TimeUnit.MILLISECONDS);
+    requestSync();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
+    return (ResourceEventHandler<T>) handler;
+  }
+
+  private void requestSync() {
+    if (working && syncPending.compareAndSet(false, true)) {
+      syncer.schedule(this::sync, BATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void sync() {
+    syncPending.set(false);
+    if (!services.hasSynced() || !endpoints.hasSynced()) {
+      requestSync();
+      return;
+    }
+    List<ServicePortTarget> targets = ServiceTargets.of(services.getStore().list(),
+        endpoints.getStore().list());
+    try {
+      String input = rules.render(targets,
+          new HashSet<>(iptables.chains("nat", rules.prefix())));
+      if (input.equals(applied)) {
+        return;
+      }
+      iptables.restore(input);
+      ensureHooks();
+      applied = input;
+      LOG.fine(() -> "Service proxy programmed " + targets.size() + " service ports");
+    } catch (Iptables.IptablesException e) {
+      LOG.warning(() -> "The service proxy cannot program iptables (" + e.getMessage()
+          + "); services are not reachable through this node until it can");
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Service proxy sync failed; the next one tries again", e);
+    }
+  }
+
+  private void ensureHooks() throws Iptables.IptablesException {
+    for (String chain : List.of("PREROUTING", "OUTPUT")) {
+      iptables.ensureFirst("nat", chain, jumpTo(rules.services(), "capstan service portals"));
+    }
+    iptables.ensureFirst("nat", "POSTROUTING",
+        jumpTo(rules.postrouting(), "capstan service masquerading"));
+    for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
+      iptables.ensureFirst("filter", chain,
+          jumpTo(rules.filter(), "capstan services without endpoints"));
+    }
+  }
+
+  private static List<String> jumpTo(String chain, String comment) {
+    return List.of("-m", "comment", "--comment", comment, "-j", chain);
+  }
+
+  /**
+   * Node ports answer on 127.0.0.1 too, which needs the kernel to route loopback-addressed
+   * packets out of other interfaces (kube-proxy sets the same).
+   */
+  private static void allowLocalhostNodePorts() {
+    try {
+      Files.writeString(Path.of("/proc/sys/net/ipv4/conf/all/route_localnet"), "1");
+    } catch (IOException | RuntimeException e) {
+      LOG.fine(() -> "Cannot set route_localnet (" + e + "); node ports on 127.0.0.1 may not"
+          + " answer");
+    }
+  }
+
+  /** Removes the hooks and chains this proxy made. */
+  @Override
+  public void close() {
+    working = false;
+    if (services != null) {
+      services.close();
+    }
+    if (endpoints != null) {
+      endpoints.close();
+    }
+    syncer.shutdownNow();
+    try {
+      syncer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (String chain : List.of("PREROUTING", "OUTPUT")) {
+      iptables.deleteAll("nat", chain, jumpTo(rules.services(), "capstan service portals"));
+    }
+    iptables.deleteAll("nat", "POSTROUTING",
+        jumpTo(rules.postrouting(), "capstan service masquerading"));
+    for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
+      iptables.deleteAll("filter", chain,
+          jumpTo(rules.filter(), "capstan services without endpoints"));
+    }
+    try {
+      StringBuilder input = new StringBuilder("*nat\n");
+      List<String> nat = iptables.chains("nat", rules.prefix());
+      nat.forEach(chain -> input.append(':').append(chain).append(" - [0:0]\n"));
+      nat.forEach(chain -> input.append("-X ").append(chain).append('\n'));
+      input.append("COMMIT\n*filter\n");
+      List<String> filter = iptables.chains("filter", rules.prefix());
+      filter.forEach(chain -> input.append(':').append(chain).append(" - [0:0]\n"));
+      filter.forEach(chain -> input.append("-X ").append(chain).append('\n'));
+      input.append("COMMIT\n");
+      iptables.restore(input.toString());
+    } catch (Iptables.IptablesException e) {
+      LOG.fine(() -> "Removing the service proxy's chains: " + e.getMessage());
+    }
+  }
+}
