@@ -89,6 +89,13 @@ class ServiceProxyIT {
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(viaNodePort.body().trim()).startsWith("web-");
 
+    // the API server's proxy, as kubectl proxy and kubectl get --raw use it
+    assertThat(kubectl.run("get", "--raw", "/api/v1/namespaces/" + namespace
+        + "/services/node-js/proxy/index.html").out().trim()).startsWith("web-");
+    String pod = podNames(namespace, "app=web").get(0);
+    assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + pod
+        + ":8080/proxy/")).body().trim()).isEqualTo(pod);
+
     // one pod's readiness fails: it leaves the endpoints and gets no more traffic
     List<String> pods = podNames(namespace, "app=web");
     String unready = pods.get(0);
@@ -122,10 +129,33 @@ class ServiceProxyIT {
             "http://" + clusterIp + "/").out())
             .as("refused at once, not left to time out").contains("Connection refused"));
     assertThat(iptablesSave()).contains(namespace + "/nobody");
+    HttpResponse<String> proxied = Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/services/nobody/proxy/"));
+    assertThat(proxied.statusCode()).isEqualTo(503);
+    assertThat(Http.json(proxied).getString("message"))
+        .isEqualTo("no endpoints available for service \"nobody\"");
 
     assertThat(kubectl.run("delete", "service", "nobody", "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(iptablesSave()).doesNotContain(namespace + "/nobody"));
+  }
+
+  @Test
+  void aLoadBalancerServiceAnswersOnTheNodesAddressesItReports() throws Exception {
+    String namespace = namespace();
+    create(namespace, "replicationcontrollers", webServers(1));
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"front"},
+         "spec":{"type":"LoadBalancer","selector":{"app":"web"},
+          "ports":[{"port":18089,"targetPort":8080}]}}""");
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "service", "front", "-n", namespace).out())
+            .containsPattern("front\\s+LoadBalancer\\s+\\S+\\s+\\S*127\\.0\\.0\\.1\\S*\\s+18089:3\\d{4}/TCP"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:18089/")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString()).body().trim()).startsWith("web-"));
   }
 
   /** The distinct pod names that answer {@code count} requests from the client pod. */

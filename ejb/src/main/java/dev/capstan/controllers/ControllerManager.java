@@ -47,6 +47,7 @@ public class ControllerManager {
   private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
   private static final Duration RESYNC = Duration.ofSeconds(30);
   private static final int CHANGES_PER_TICK = 2000;
+  private static final long SLOW_MILLIS = 2000;
 
   @Inject
   private SchemaMigration schema;
@@ -80,6 +81,7 @@ public class ControllerManager {
         new JobController(store, events),
         new EndpointsController(store),
         new ServiceAllocationRepair(store, allocator),
+        new LoadBalancerController(store),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }
@@ -112,14 +114,22 @@ public class ControllerManager {
           }
         }
       }
-      work.forEach((controller, keys) -> keys.forEach(key -> {
-        try {
-          controller.reconcile(key);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, controller.name() + " could not reconcile " + key
-              + "; the next resync tries again", e);
+      work.forEach((controller, keys) -> {
+        long started = System.nanoTime();
+        keys.forEach(key -> {
+          try {
+            controller.reconcile(key);
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, controller.name() + " could not reconcile " + key
+                + "; the next resync tries again", e);
+          }
+        });
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (millis > SLOW_MILLIS) {
+          LOG.info(() -> controller.name() + " took " + millis + " ms for " + keys.size()
+              + " keys");
         }
-      }));
+      });
     } finally {
       running.set(false);
     }

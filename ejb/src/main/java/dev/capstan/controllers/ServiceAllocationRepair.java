@@ -58,7 +58,7 @@ final class ServiceAllocationRepair implements Controller {
         .forEach(service -> inUse.addAll(ServiceAllocator.usedBy(service)));
     int released = allocator.releaseUnused(inUse, GRACE);
     if (released > 0) {
-      LOG.fine(() -> "Released " + released + " cluster IPs and node ports no service uses");
+      LOG.info(() -> "Released " + released + " cluster IPs and node ports no service uses");
     }
   }
 }

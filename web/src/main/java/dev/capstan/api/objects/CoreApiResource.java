@@ -1,11 +1,17 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.api.discovery.DiscoveryDocuments;
+import dev.capstan.api.proxy.ProxyRequest;
+import dev.capstan.store.ObjectStore;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** {@code /api}: the core group's discovery documents and every core object URL. */
 @Path("api")
@@ -13,6 +19,9 @@ public class CoreApiResource {
 
   @Inject
   private ObjectEndpoint endpoint;
+
+  @Inject
+  private ObjectStore store;
 
   @GET
   public Response versions() {
@@ -25,8 +34,19 @@ public class CoreApiResource {
     return DiscoveryDocuments.resources("", version);
   }
 
+  /** An object URL, or the proxy subresource of a service or pod. */
   @Path("{version}/{path: .+}")
-  public ObjectRequest object(@PathParam("version") String version, @PathParam("path") String path) {
-    return new ObjectRequest(endpoint, Target.parse("", version, Target.segments(path)));
+  public Object object(@PathParam("version") String version,
+      @Encoded @PathParam("path") String rawPath) {
+    List<String> segments = Target.segments(rawPath).stream()
+        .map(segment -> URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8))
+        .toList();
+    if (version.equals("v1") && ProxyRequest.matches(segments)) {
+      // what follows ".../proxy", still encoded, trailing slash kept
+      String[] parts = rawPath.split("/", 6);
+      String rest = parts.length == 6 ? "/" + parts[5] : rawPath.endsWith("/") ? "/" : "";
+      return new ProxyRequest(store, segments.get(2), segments.get(1), segments.get(3), rest);
+    }
+    return new ObjectRequest(endpoint, Target.parse("", version, segments));
   }
 }
