@@ -66,7 +66,11 @@ class ServiceProxyIT {
     create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"node-js"},
          "spec":{"type":"NodePort","selector":{"app":"web"},
-          "ports":[{"port":80,"targetPort":"http","nodePort":%d}]}}""".formatted(NODE_PORT));
+          "ports":[{"name":"http","port":80,"targetPort":"http","nodePort":%d}]}}"""
+        .formatted(NODE_PORT));
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"web-pods"},
+         "spec":{"clusterIP":"None","selector":{"app":"web"},"ports":[{"port":8080}]}}""");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
             .containsPattern("node-js\\s+\\S+:8080,\\S+:8080,\\S+:8080"));
@@ -78,6 +82,26 @@ class ServiceProxyIT {
     assertThat(Docker.exec(client, "sh", "-c", "echo $NODE_JS_SERVICE_HOST $NODE_JS_SERVICE_PORT"
         + " $NODE_JS_PORT_80_TCP").trim()).as("service discovery by environment")
         .isEqualTo(clusterIp + " 80 tcp://" + clusterIp + ":80");
+
+    // service discovery by DNS: short and long names, SRV for the named port, headless
+    assertThat(Docker.exec(client, "cat", "/etc/resolv.conf"))
+        .contains("search " + namespace + ".svc.cluster.local svc.cluster.local cluster.local")
+        .contains("options ndots:5");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(answers(client, "http://node-js/", 1)).singleElement()
+          .asString().startsWith("web-");
+      assertThat(answers(client, "http://node-js." + namespace + ".svc.cluster.local/", 1))
+          .singleElement().asString().startsWith("web-");
+    });
+    assertThat(Docker.exec(client, "sh", "-c", "nslookup -type=srv _http._tcp.node-js."
+        + namespace + ".svc.cluster.local; true"))
+        .contains("node-js." + namespace + ".svc.cluster.local").contains(" 80 ");
+    List<String> podIps = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+            + "/pods?labelSelector=app%3Dweb"))).getJsonArray("items")
+        .getValuesAs(JsonObject.class).stream()
+        .map(p -> p.getJsonObject("status").getString("podIP")).toList();
+    assertThat(Docker.exec(client, "sh", "-c", "nslookup web-pods; true"))
+        .contains(podIps.get(0)).contains(podIps.get(1)).contains(podIps.get(2));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(answers(client, "http://" + clusterIp + "/", 30))
@@ -125,7 +149,7 @@ class ServiceProxyIT {
     String client = Docker.containerOf(NODE, namespace, "client", "client");
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Docker.run("exec", client, "wget", "-qO-", "-T", "5",
+        assertThat(Docker.run("exec", client, "timeout", "5", "wget", "-qO-",
             "http://" + clusterIp + "/").out())
             .as("refused at once, not left to time out").contains("Connection refused"));
     assertThat(iptablesSave()).contains(namespace + "/nobody");
@@ -158,10 +182,13 @@ class ServiceProxyIT {
             HttpResponse.BodyHandlers.ofString()).body().trim()).startsWith("web-"));
   }
 
-  /** The distinct pod names that answer {@code count} requests from the client pod. */
+  /**
+   * The distinct pod names that answer {@code count} requests from the client pod (busybox's
+   * {@code wget -T} crashes on a refused connection, hence {@code timeout}).
+   */
   private static List<String> answers(String client, String url, int count) {
     String out = Docker.exec(client, "sh", "-c",
-        "for i in $(seq " + count + "); do wget -qO- -T 2 " + url + "; done; true");
+        "for i in $(seq " + count + "); do timeout 3 wget -qO- " + url + "; done; true");
     return Arrays.stream(out.split("\n")).map(String::trim).filter(s -> !s.isEmpty())
         .distinct().toList();
   }

@@ -134,6 +134,8 @@ public class ServiceAllocator {
         .setParameter(1, (double) grace.toSeconds())
         .getResultList();
     int released = 0;
+    java.util.logging.Logger.getLogger("dev.capstan.allocation").info("DEBUG repair: " + rows.size()
+        + " rows, in use " + inUse);
     for (Object[] row : rows) {
       if (!inUse.contains(row[0] + "/" + row[1] + "/" + row[2] + "/" + row[3])) {
         released += em.createNativeQuery("DELETE FROM service_allocation WHERE range_name = ?1"

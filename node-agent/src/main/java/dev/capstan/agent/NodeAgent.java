@@ -1,12 +1,14 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.ApiClients;
+import dev.capstan.agent.dns.ClusterDns;
 import dev.capstan.agent.events.EventRecorder;
 import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
 import dev.capstan.agent.proxy.ServiceProxy;
+import dev.capstan.agent.services.ServiceCatalog;
 import dev.capstan.agent.pods.PodWorkers;
 import dev.capstan.agent.runtime.DockerRuntime;
 import dev.capstan.agent.server.AgentServer;
@@ -15,8 +17,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,8 +34,8 @@ import java.util.logging.Logger;
  * all of them only wake-ups: the control plane's JMS messages, Docker's container events, and a
  * periodic resync against the API, which alone would be enough.
  *
- * <p>It is also the node's service proxy ({@link ServiceProxy}) unless
- * {@code CAPSTAN_SERVICE_PROXY=off}.
+ * <p>It is also the node's service proxy ({@link ServiceProxy}) and cluster DNS
+ * ({@link ClusterDns}) unless {@code CAPSTAN_SERVICE_PROXY=off}.
  *
  * <p>Stopping the agent leaves its containers running; the next agent adopts them.
  */
@@ -48,12 +52,19 @@ public final class NodeAgent implements AutoCloseable {
   private Closeable dockerEvents;
   private AgentServer server;
   private NodeWorkSubscriber subscriber;
+  private final boolean services;
+  private ServiceCatalog catalog;
   private ServiceProxy proxy;
+  private ClusterDns dns;
 
-  private NodeAgent(AgentConfig config) {
+  private NodeAgent(AgentConfig config, boolean services) {
     this.config = config;
+    this.services = services;
     this.api = ApiClients.create(config);
     this.docker = new DockerRuntime(config.dockerHost());
+    Optional<InetSocketAddress> dnsAddress = services
+        ? docker.bridgeGateway().map(gateway -> new InetSocketAddress(gateway, 53))
+        : Optional.empty();
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "capstan-node-heartbeat");
       thread.setDaemon(true);
@@ -65,29 +76,32 @@ public final class NodeAgent implements AutoCloseable {
     LifecycleHooks hooks = new LifecycleHooks(docker, events);
     this.probes = new ContainerProbes(docker, events, hooks,
         (namespace, name) -> queue[0].enqueue(namespace, name));
+    if (services) {
+      catalog = new ServiceCatalog(api);
+      dns = dnsAddress.map(address -> new ClusterDns(catalog, address)).orElse(null);
+    }
     PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), events, probes,
-        hooks, clock);
+        hooks, clock, Optional.ofNullable(dns).map(d -> d.address().getHostAddress()));
     this.workers = new PodWorkers(config, api, syncer, clock, 4);
     queue[0] = workers;
   }
 
   /**
-   * Starts an agent: registers the node (waiting for the API if it must), then runs its pods and
-   * its service proxy.
+   * Starts an agent: registers the node (waiting for the API if it must), then runs its pods, its
+   * service proxy and its cluster DNS.
    */
   public static NodeAgent start(AgentConfig config) throws InterruptedException {
     return start(config, true);
   }
 
-  /** Starts an agent, with or without the service proxy (which needs root for iptables). */
-  public static NodeAgent start(AgentConfig config, boolean serviceProxy)
+  /**
+   * Starts an agent, with or without the service proxy and cluster DNS (which need root, for
+   * iptables and port 53).
+   */
+  public static NodeAgent start(AgentConfig config, boolean services)
       throws InterruptedException {
-    NodeAgent agent = new NodeAgent(config);
+    NodeAgent agent = new NodeAgent(config, services);
     agent.run();
-    if (serviceProxy) {
-      agent.proxy = new ServiceProxy(agent.api, config.nodeName());
-      agent.proxy.start();
-    }
     return agent;
   }
 
@@ -112,6 +126,9 @@ public final class NodeAgent implements AutoCloseable {
     }
     heartbeat.scheduleWithFixedDelay(reporter::heartbeat, 0,
         config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);
+    if (services) {
+      startServices();
+    }
     workers.start();
     dockerEvents = docker.onContainerEvents(Map.of("io.capstan.node", config.nodeName()),
         labels -> {
@@ -130,6 +147,22 @@ public final class NodeAgent implements AutoCloseable {
         + config.dockerHost());
   }
 
+  private void startServices() {
+    catalog.start();
+    proxy = new ServiceProxy(catalog, config.nodeName());
+    proxy.start();
+    if (dns == null) {
+      LOG.warning("No Docker bridge gateway found: pods get Docker's DNS, not the cluster's");
+      return;
+    }
+    try {
+      dns.start();
+    } catch (IOException e) {
+      LOG.warning(() -> "The cluster DNS cannot listen on " + dns.address().getHostAddress()
+          + ":53 (" + e.getMessage() + "); pods will not resolve service names");
+    }
+  }
+
   public String nodeName() {
     return config.nodeName();
   }
@@ -138,6 +171,12 @@ public final class NodeAgent implements AutoCloseable {
   public void close() {
     if (proxy != null) {
       proxy.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+    if (catalog != null) {
+      catalog.close();
     }
     heartbeat.shutdownNow();
     if (server != null) {

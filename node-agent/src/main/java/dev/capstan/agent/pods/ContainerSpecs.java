@@ -34,7 +34,7 @@ final class ContainerSpecs {
   private ContainerSpecs() {}
 
   static UnaryOperator<CreateContainerCmd> sandbox(Pod pod, Map<String, String> labels,
-      String name) {
+      String name, PodDns dns) {
     List<ExposedPort> exposed = new ArrayList<>();
     Ports bindings = new Ports();
     for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
@@ -58,10 +58,24 @@ final class ContainerSpecs {
         .withLabels(labels)
         .withHostName(hostname.length() > 63 ? hostname.substring(0, 63) : hostname)
         .withExposedPorts(exposed)
-        .withHostConfig(HostConfig.newHostConfig()
+        .withHostConfig(withDns(HostConfig.newHostConfig()
             .withPortBindings(bindings)
             .withIpcMode("shareable")
-            .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart()));
+            .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart()), dns));
+  }
+
+  /** The sandbox's resolv.conf, which the pod's containers share with its network. */
+  private static HostConfig withDns(HostConfig host, PodDns dns) {
+    if (!dns.nameservers().isEmpty()) {
+      host.withDns(dns.nameservers());
+    }
+    if (!dns.searches().isEmpty()) {
+      host.withDnsSearch(dns.searches());
+    }
+    if (!dns.options().isEmpty()) {
+      host.withDnsOptions(dns.options());
+    }
+    return host;
   }
 
   static UnaryOperator<CreateContainerCmd> container(Pod pod, Container container,

@@ -3,6 +3,7 @@ package dev.capstan.agent.pods;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import dev.capstan.agent.AgentConfig;
+import dev.capstan.agent.dns.ClusterDns;
 import dev.capstan.agent.events.EventRecorder;
 import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.probes.ContainerProbes;
@@ -53,10 +54,16 @@ public final class PodSyncer {
   private final ContainerProbes probes;
   private final LifecycleHooks hooks;
   private final Clock clock;
+  private final Optional<String> clusterDns;
 
+  /**
+   * @param clusterDns the cluster DNS server's address, which ClusterFirst pods get as their
+   *     nameserver; empty to leave pods with Docker's default
+   */
   public PodSyncer(AgentConfig config, KubernetesClient api, DockerRuntime docker,
       java.nio.file.Path agentDir, EventRecorder events, ContainerProbes probes,
-      LifecycleHooks hooks, Clock clock) {
+      LifecycleHooks hooks, Clock clock, Optional<String> clusterDns) {
+    this.clusterDns = clusterDns;
     this.config = config;
     this.api = api;
     this.docker = docker;
@@ -309,7 +316,8 @@ public final class PodSyncer {
       labels.put(PodLabels.ROLE, PodLabels.SANDBOX);
       labels.put(PodLabels.ATTEMPT, Integer.toString(attempt));
       String id = docker.create(config.sandboxImage(), ContainerSpecs.sandbox(pod, labels,
-          PodLabels.containerName(pod, "POD", attempt)));
+          PodLabels.containerName(pod, "POD", attempt),
+          PodDns.of(pod, clusterDns, ClusterDns.DOMAIN)));
       docker.start(id);
       if (runtime != null) {
         runtime.sandboxes().forEach(old -> docker.remove(old.getId()));

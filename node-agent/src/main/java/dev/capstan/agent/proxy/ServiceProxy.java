@@ -1,10 +1,6 @@
 package dev.capstan.agent.proxy;
 
-import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import dev.capstan.agent.services.ServiceCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +14,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The agent's service proxy (kube-proxy's role, in its iptables mode): watches Services and
- * Endpoints through informers and programs the host's iptables so that a service's cluster IP
+ * The agent's service proxy (kube-proxy's role, in its iptables mode): follows Services and
+ * Endpoints through the {@link ServiceCatalog} and programs the host's iptables so that a service's cluster IP
  * and port, its node port on every local address (127.0.0.1 included) and, for LoadBalancer
  * services, its port on every local address reach one of its ready endpoints (see
  * {@link ProxyRules}).
@@ -36,18 +32,17 @@ public final class ServiceProxy implements AutoCloseable {
   private static final long RESYNC_MILLIS = 30_000;
   private static final long BATCH_MILLIS = 100;
 
-  private final KubernetesClient api;
+  private final ServiceCatalog catalog;
   private final ProxyRules rules;
   private final Iptables iptables = new Iptables();
   private final ScheduledExecutorService syncer;
   private final AtomicBoolean syncPending = new AtomicBoolean();
-  private SharedIndexInformer<Service> services;
-  private SharedIndexInformer<Endpoints> endpoints;
   private String applied = "";
   private volatile boolean working = true;
 
-  public ServiceProxy(KubernetesClient api, String nodeName) {
-    this.api = api;
+  /** A proxy reading the catalog, which its owner starts and closes. */
+  public ServiceProxy(ServiceCatalog catalog, String nodeName) {
+    this.catalog = catalog;
     this.rules = ProxyRules.forNode(nodeName);
     this.syncer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "capstan-service-proxy");
@@ -58,32 +53,10 @@ public final class ServiceProxy implements AutoCloseable {
 
   public void start() {
     allowLocalhostNodePorts();
-    ResourceEventHandler<Object> onChange = new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Object object) {
-        requestSync();
-      }
-
-      @Override
-      public void onUpdate(Object before, Object after) {
-        requestSync();
-      }
-
-      @Override
-      public void onDelete(Object object, boolean finalStateUnknown) {
-        requestSync();
-      }
-    };
-    services = api.services().inAnyNamespace().inform(cast(onChange), RESYNC_MILLIS);
-    endpoints = api.endpoints().inAnyNamespace().inform(cast(onChange), RESYNC_MILLIS);
+    catalog.onChange(this::requestSync);
     syncer.scheduleWithFixedDelay(this::requestSync, RESYNC_MILLIS, RESYNC_MILLIS,
         TimeUnit.MILLISECONDS);
     requestSync();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> ResourceEventHandler<T> cast(ResourceEventHandler<Object> handler) {
-    return (ResourceEventHandler<T>) handler;
   }
 
   private void requestSync() {
@@ -94,12 +67,11 @@ public final class ServiceProxy implements AutoCloseable {
 
   private void sync() {
     syncPending.set(false);
-    if (!services.hasSynced() || !endpoints.hasSynced()) {
-      requestSync();
+    if (!catalog.synced()) {
+      syncer.schedule(this::requestSync, BATCH_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
-    List<ServicePortTarget> targets = ServiceTargets.of(services.getStore().list(),
-        endpoints.getStore().list());
+    List<ServicePortTarget> targets = ServiceTargets.of(catalog.services(), catalog.endpoints());
     try {
       String input = rules.render(targets,
           new HashSet<>(iptables.chains("nat", rules.prefix())));
@@ -151,12 +123,6 @@ public final class ServiceProxy implements AutoCloseable {
   @Override
   public void close() {
     working = false;
-    if (services != null) {
-      services.close();
-    }
-    if (endpoints != null) {
-      endpoints.close();
-    }
     syncer.shutdownNow();
     try {
       syncer.awaitTermination(5, TimeUnit.SECONDS);

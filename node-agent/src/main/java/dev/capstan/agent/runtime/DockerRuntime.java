@@ -127,6 +127,22 @@ public final class DockerRuntime implements Closeable {
   }
 
   /** Creates a container: {@code spec} fills in the create command for {@code image}. */
+  /** The gateway address of Docker's default bridge, the host as the pods on it reach it. */
+  public Optional<String> bridgeGateway() {
+    try {
+      var network = docker.inspectNetworkCmd().withNetworkId("bridge").exec();
+      if (network.getIpam() == null || network.getIpam().getConfig() == null) {
+        return Optional.empty();
+      }
+      return network.getIpam().getConfig().stream()
+          .map(config -> config.getGateway())
+          .filter(gateway -> gateway != null && !gateway.isEmpty() && !gateway.contains(":"))
+          .findFirst();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   public String create(String image, UnaryOperator<CreateContainerCmd> spec) {
     return spec.apply(docker.createContainerCmd(image)).exec().getId();
   }
