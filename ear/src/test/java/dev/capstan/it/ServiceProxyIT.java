@@ -100,7 +100,7 @@ class ServiceProxyIT {
             + "/pods?labelSelector=app%3Dweb"))).getJsonArray("items")
         .getValuesAs(JsonObject.class).stream()
         .map(p -> p.getJsonObject("status").getString("podIP")).toList();
-    assertThat(Docker.exec(client, "sh", "-c", "nslookup web-pods; true"))
+    assertThat(Docker.exec(client, "sh", "-c", "nslookup web-pods." + namespace + ".svc.cluster.local; true"))
         .contains(podIps.get(0)).contains(podIps.get(1)).contains(podIps.get(2));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
