@@ -118,6 +118,30 @@ class SchedulerIT {
     assertThat(Http.json(again).getString("message")).contains("is already assigned to node");
   }
 
+  @Test
+  void aDeploymentTooBigForAnyNodeSchedulesOnceItsRequestIsLowered() {
+    String namespace = namespace();
+    assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace
+        + "/deployments"), """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"big"},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"big"}},
+          "template":{"metadata":{"labels":{"app":"big"}},
+           "spec":{"tolerations":[%s],"nodeSelector":{"group":"%s"},
+            "containers":[{"name":"main","image":"capstan/busybox:1",
+             "resources":{"requests":{"cpu":"3"}}}]}}}}"""
+        .formatted(HollowNodes.TOLERATION, SUFFIX)).statusCode()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "events", "-n", namespace).out())
+            .containsPattern("FailedScheduling\\s+pod/big-\\S+\\s+0/\\d+ nodes are available:"
+                + " .*2 Insufficient cpu"));
+    assertThat(nodesOf(namespace)).isEmpty();
+
+    assertThat(kubectl.run("set", "resources", "deployment/big", "-n", namespace,
+        "--requests=cpu=500m").exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(nodesOf(namespace).values()).singleElement().isIn(A, B));
+  }
+
   private static Map<String, String> nodesOf(String namespace) {
     JsonObject list = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")));
     return list.getJsonArray("items").getValuesAs(JsonObject.class).stream()
