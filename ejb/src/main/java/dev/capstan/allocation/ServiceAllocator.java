@@ -3,9 +3,14 @@ package dev.capstan.allocation;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.entity.ObjectKey;
+import dev.capstan.store.entity.StoredObject;
 import dev.capstan.validation.FieldError;
 import jakarta.ejb.ApplicationException;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -14,7 +19,6 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,9 +32,10 @@ import java.util.Set;
  * otherwise a free one is chosen at random; a value stays with its service across updates that
  * leave it out; {@code clusterIP: None} (headless) and ExternalName services get no IP.
  *
- * <p>Each value in use is a row of {@code service_allocation}, inserted in the caller's
- * transaction, so allocations are consistent across servers sharing the database and survive
- * restarts. Rows of services that are gone or no longer use them are released by
+ * <p>Each value in use is a row of {@code service_allocation}, inserted in the transaction that
+ * stores the service ({@link #create}, or the caller's update), so allocations are consistent
+ * across servers sharing the database and survive restarts, and a value is never held without a
+ * service. Rows of services that are gone or no longer use them are released by
  * {@link #releaseUnused}, which the controller manager runs.
  */
 @Stateless
@@ -43,6 +48,9 @@ public class ServiceAllocator {
 
   @PersistenceContext(unitName = "capstan")
   private EntityManager em;
+
+  @Inject
+  private ObjectStore store;
 
   /**
    * A value asked for that cannot be had; the errors name the fields. Whatever the call took is
@@ -122,20 +130,25 @@ public class ServiceAllocator {
   }
 
   /**
-   * Releases the values no service uses any more, except those handed out within {@code grace}
-   * (their service may be being created right now).
+   * Creates a service with its values, in one transaction: a value is never taken without its
+   * service being stored, so every value the repair finds unused is free to give back.
+   */
+  public StoredObject create(ObjectKey key, String apiVersion, JsonObject service)
+      throws AlreadyExistsException, AllocationFailed {
+    return store.create(key, apiVersion, assign(service, Optional.empty()));
+  }
+
+  /**
+   * Releases the values no stored service uses any more.
    *
    * @param inUse every {@code range/value/namespace/name} the stored services use
    */
-  public int releaseUnused(Set<String> inUse, Duration grace) {
+  public int releaseUnused(Set<String> inUse) {
     @SuppressWarnings("unchecked")
-    List<Object[]> rows = em.createNativeQuery("SELECT range_name, value, namespace, service"
-            + " FROM service_allocation WHERE allocated_at < now() - make_interval(secs => ?1)")
-        .setParameter(1, (double) grace.toSeconds())
+    List<Object[]> rows = em.createNativeQuery(
+            "SELECT range_name, value, namespace, service FROM service_allocation")
         .getResultList();
     int released = 0;
-    java.util.logging.Logger.getLogger("dev.capstan.allocation").info("DEBUG repair: " + rows.size()
-        + " rows, in use " + inUse);
     for (Object[] row : rows) {
       if (!inUse.contains(row[0] + "/" + row[1] + "/" + row[2] + "/" + row[3])) {
         released += em.createNativeQuery("DELETE FROM service_allocation WHERE range_name = ?1"

@@ -4,7 +4,6 @@ import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.watch.Change;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -16,16 +15,13 @@ import java.util.logging.Logger;
  * Gives back the cluster IPs and node ports no service uses any more (deleted services, a
  * namespace emptied, a service turned from NodePort to ClusterIP, a create that failed after its
  * values were taken), as kube-apiserver's allocation repair loops do. One key: the whole
- * allocation table, compared with the stored services. Values handed out in the last
- * {@code capstan.service.allocation-grace} (default 30 s) are left alone, as their service may be
- * being written.
+ * allocation table, compared with the stored services (values are only ever written together
+ * with their service, so an unused one is free).
  */
 final class ServiceAllocationRepair implements Controller {
 
   private static final Logger LOG = Logger.getLogger(ServiceAllocationRepair.class.getName());
   private static final String KEY = "service-allocations";
-  private static final Duration GRACE =
-      Duration.parse(System.getProperty("capstan.service.allocation-grace", "PT30S"));
 
   private final ObjectStore store;
   private final ServiceAllocator allocator;
@@ -56,7 +52,7 @@ final class ServiceAllocationRepair implements Controller {
     Set<String> inUse = new HashSet<>();
     store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies()
         .forEach(service -> inUse.addAll(ServiceAllocator.usedBy(service)));
-    int released = allocator.releaseUnused(inUse, GRACE);
+    int released = allocator.releaseUnused(inUse);
     if (released > 0) {
       LOG.info(() -> "Released " + released + " cluster IPs and node ports no service uses");
     }

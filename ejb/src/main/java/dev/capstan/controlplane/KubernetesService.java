@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -123,7 +122,7 @@ public class KubernetesService {
             .add("loadBalancer", JsonValue.EMPTY_JSON_OBJECT))
         .build());
     try {
-      store.create(key, "v1", allocator.assign(service, Optional.empty()));
+      allocator.create(key, "v1", service);
       LOG.info(() -> "Created service default/kubernetes at " + clusterIp);
     } catch (AlreadyExistsException e) {
       // another control-plane server created it first

@@ -222,10 +222,10 @@ public class ObjectEndpoint {
           store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
       return withWarnings(respond(201, preview, target, options), warnings);
     }
-    object = allocated(type, object, Optional.empty());
     try {
-      StoredObject stored = store.create(type.key(target.namespaceOrEmpty(), name),
-          type.apiVersion(), object);
+      StoredObject stored = type == ResourceTypes.SERVICE
+          ? createService(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object)
+          : store.create(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object);
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
@@ -488,6 +488,16 @@ public class ObjectEndpoint {
       return object;
     }
     return withName(object, GeneratedNames.next(generateName));
+  }
+
+  /** A Service stored with its cluster IP and node ports, in one transaction. */
+  private StoredObject createService(ObjectKey key, String apiVersion, JsonObject service)
+      throws AlreadyExistsException {
+    try {
+      return allocator.create(key, apiVersion, service);
+    } catch (ServiceAllocator.AllocationFailed e) {
+      throw Statuses.invalid("Service", key.name(), e.errors());
+    }
   }
 
   /**
