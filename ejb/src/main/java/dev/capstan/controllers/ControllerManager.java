@@ -32,8 +32,8 @@ import java.util.logging.Logger;
  * Runs the controllers, as kube-controller-manager does: on every server a timer ticks every
  * second, and the server holding the {@code kube-system/kube-controller-manager} Lease works.
  * Each tick reads the change log from where the last one stopped and reconciles the keys the
- * changes concern; every 30 s (and on taking the lead) every key is reconciled, so nothing
- * depends on having seen every change.
+ * changes concern, and those the controllers say are due by time; every 30 s (and on taking the
+ * lead) every key is reconciled, so nothing depends on having seen every change.
  */
 @Singleton
 @Startup
@@ -75,7 +75,8 @@ public class ControllerManager {
         new DeploymentController(store, events),
         new JobController(store, events),
         new GarbageCollector(store),
-        new NamespaceDeletion(store));
+        new NamespaceDeletion(store),
+        new NodeLifecycleController(store, events));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
@@ -104,6 +105,10 @@ public class ControllerManager {
             work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
                 .addAll(controller.keysFor(change));
           }
+        }
+        for (Controller controller : controllers) {
+          work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
+              .addAll(controller.dueKeys(now));
         }
       }
       work.forEach((controller, keys) -> keys.forEach(key -> {

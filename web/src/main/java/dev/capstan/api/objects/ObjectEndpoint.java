@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.admission.DefaultTolerationSeconds;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
@@ -194,6 +195,9 @@ public class ObjectEndpoint {
     if (type == ResourceTypes.POD && target.subresource().filter("binding"::equals).isPresent()) {
       return bind(target, options, Bodies.decode(options.contentType(), body));
     }
+    if (type == ResourceTypes.POD && target.subresource().filter("eviction"::equals).isPresent()) {
+      return evict(target, options, Bodies.decode(options.contentType(), body));
+    }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
     }
@@ -205,8 +209,8 @@ public class ObjectEndpoint {
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
     List<String> warnings = FieldValidation.of(options).check(type, object);
-    object = InitialStatus.apply(type,
-        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object)));
+    object = InitialStatus.apply(type, DefaultTolerationSeconds.apply(type.group(), type.kind(),
+        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
     String name = ObjectValidation.nameOf(object);
@@ -251,6 +255,31 @@ public class ObjectEndpoint {
       throw Statuses.conflict("pods/binding", pod, e.getMessage());
     } catch (Bindings.AlreadyBound e) {
       throw Statuses.conflict("pods/binding", pod, e.getMessage());
+    }
+  }
+
+  /**
+   * {@code pods/eviction}: deletes the pod as the Eviction's {@code deleteOptions} ask (with its
+   * grace period, so its node agent stops it), answering 201 as Kubernetes does. No
+   * PodDisruptionBudget is served yet, so none can refuse it.
+   */
+  private Response evict(Target target, RequestOptions options, JsonObject eviction) {
+    requireStore();
+    String pod = target.name().orElseThrow();
+    DeleteOptions deleteOptions = Evictions.deleteOptions(pod, eviction).withQuery(options);
+    ObjectKey key = ResourceTypes.POD.key(target.namespaceOrEmpty(), pod);
+    if (options.dryRun() || deleteOptions.dryRun()) {
+      find(target);
+      return json(201, Statuses.success(201));
+    }
+    try {
+      unwrap(() -> store.delete(key, "v1", deleteOptions.preconditions(),
+          gracePeriod(ResourceTypes.POD, deleteOptions)));
+      return json(201, Statuses.success(201));
+    } catch (NotFoundException e) {
+      throw Statuses.notFound("pods", pod);
+    } catch (ConflictException e) {
+      throw Statuses.conflict("pods", pod, e.getMessage());
     }
   }
 
