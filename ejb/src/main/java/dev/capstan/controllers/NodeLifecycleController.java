@@ -7,6 +7,7 @@ import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.nodes.NodeConditions;
 import dev.capstan.nodes.NodeHealth;
 import dev.capstan.nodes.NodeTaints;
+import dev.capstan.nodes.PodReadiness;
 import dev.capstan.nodes.TaintEviction;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
@@ -36,6 +37,7 @@ import java.util.logging.Logger;
  * <ul>
  * <li>a node whose agent was not heard from within the monitor grace period
  * ({@link NodeHealth}) gets its conditions set to Unknown ({@code NodeStatusUnknown});
+ * <li>while it is not Ready, the Ready condition of its pods is False ({@link PodReadiness});
  * <li>its taints follow its Ready condition ({@link NodeTaints}: unreachable, not-ready,
  * unschedulable); the agent writes its own conditions when it is back, and the taints go;
  * <li>pods on a node with NoExecute taints they do not tolerate (or no longer, after their
@@ -142,7 +144,28 @@ final class NodeLifecycleController implements Controller {
       node = update(name, current -> NodeTaints.withTaints(current,
           NodeTaints.desired(current, now))).orElse(node);
     }
+    if (!"True".equals(NodeHealth.readyStatus(node))) {
+      markPodsNotReady(name, now);
+    }
     evict(node, now);
+  }
+
+  private void markPodsNotReady(String node, Instant now) {
+    for (JsonObject pod : podsOn(node)) {
+      if (!PodReadiness.ready(pod) || ObjectMetadata.isDeleting(pod)) {
+        continue;
+      }
+      JsonObject metadata = object(pod, "metadata");
+      try {
+        store.update(ResourceTypes.POD.key(metadata.getString("namespace", ""),
+                metadata.getString("name", "")), "v1",
+            new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()),
+            current -> PodReadiness.notReady(current, now));
+        events.warning(pod, COMPONENT, "NodeNotReady", "Node is not ready");
+      } catch (NotFoundException | ConflictException e) {
+        // gone or replaced meanwhile
+      }
+    }
   }
 
   /** Deletes the pods the node's NoExecute taints no longer let stay. */

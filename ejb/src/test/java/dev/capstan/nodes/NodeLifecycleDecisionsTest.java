@@ -97,4 +97,18 @@ class NodeLifecycleDecisionsTest {
     assertThat(NodeTaints.desired(tainted, NOW.plusSeconds(30)))
         .isEqualTo(NodeTaints.desired(tainted, NOW));
   }
+
+  @Test
+  void podsOfANodeThatIsNotReadyAreNotReady() {
+    JsonObject pod = json("""
+        {"status":{"phase":"Running","conditions":[
+          {"type":"PodScheduled","status":"True"},{"type":"Ready","status":"True"}]}}""");
+
+    JsonObject marked = PodReadiness.notReady(pod, NOW);
+
+    assertThat(PodReadiness.ready(marked)).isFalse();
+    assertThat(marked.getJsonObject("status").getJsonArray("conditions").getJsonObject(1)
+        .getString("lastTransitionTime")).isEqualTo("2026-01-01T00:10:00Z");
+    assertThat(PodReadiness.notReady(marked, NOW.plusSeconds(1))).isSameAs(marked);
+  }
 }
