@@ -220,6 +220,43 @@ class NodeLifecycleIT {
     assertThat(metadata.getString("deletionTimestamp")).isNotEmpty();
   }
 
+  @Test
+  void aDisruptionBudgetHoldsBackEvictionsThatWouldBreakIt() {
+    awaitReady(NODE_A, NODE_B);
+    String namespace = namespace();
+    assertThat(kubectl.withInput(replicationController("guarded", 2), "create", "-n", namespace,
+        "-f", "-").exitCode()).isZero();
+    Kubectl.Result budget = kubectl.run("create", "poddisruptionbudget", "guarded", "-n",
+        namespace, "--selector=app=guarded", "--min-available=1");
+    assertThat(budget.exitCode()).as(budget.toString()).isZero();
+    await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+      assertThat(livePods(namespace)).hasSize(2).allMatch(pod -> pod.phase().equals("Running"));
+      assertThat(kubectl.run("get", "pdb", "guarded", "-n", namespace).out())
+          .containsPattern("(?m)^guarded\\s+1\\s+N/A\\s+1\\s");
+    });
+    List<String> names = livePods(namespace).stream().map(Pod::name).toList();
+
+    assertThat(evict(namespace, names.get(0)).statusCode()).isEqualTo(201);
+    HttpResponse<String> refused = evict(namespace, names.get(1));
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    JsonObject status = Http.json(refused);
+    assertThat(status.getString("reason")).isEqualTo("TooManyRequests");
+    assertThat(status.getString("message"))
+        .isEqualTo("Cannot evict pod as it would violate the pod's disruption budget.");
+    assertThat(status.getJsonObject("details").getJsonArray("causes").getJsonObject(0)
+        .getString("reason")).isEqualTo("DisruptionBudget");
+    await().atMost(Duration.ofSeconds(45)).untilAsserted(() ->
+        assertThat(evict(namespace, names.get(1)).statusCode())
+            .as("allowed once the replacement is ready").isEqualTo(201));
+  }
+
+  private static HttpResponse<String> evict(String namespace, String pod) {
+    return Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + pod
+        + "/eviction"), """
+        {"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"%s"}}""".formatted(pod));
+  }
+
   record Pod(String name, String node, String phase, boolean terminating) {}
 
   private List<Pod> pods(String namespace) {

@@ -76,7 +76,8 @@ public class ControllerManager {
         new JobController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store),
-        new NodeLifecycleController(store, events));
+        new NodeLifecycleController(store, events),
+        new DisruptionController(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)

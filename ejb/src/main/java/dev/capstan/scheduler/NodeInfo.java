@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.nodes.NodeHealth;
+import dev.capstan.nodes.NodeTaints;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,9 @@ import java.util.Set;
  * ({@link NodeHealth}, the same judgement as the node lifecycle controller's).
  */
 final class NodeInfo {
+
+  private static final Set<String> DERIVED_TAINTS = Set.of(NodeTaints.UNSCHEDULABLE,
+      NodeTaints.NOT_READY, NodeTaints.UNREACHABLE);
 
   final String name;
   final JsonObject node;
@@ -52,8 +56,14 @@ final class NodeInfo {
     return object(node, "spec").getBoolean("unschedulable", false);
   }
 
+  /**
+   * The node's taints, but for those the node lifecycle controller derives from the node
+   * ({@code unschedulable}, {@code not-ready}, {@code unreachable}): {@code spec.unschedulable}
+   * and readiness are checked directly, as the derived taints lag them by a controller tick.
+   */
   List<JsonObject> taints() {
-    return objects(object(node, "spec"), "taints");
+    return objects(object(node, "spec"), "taints").stream()
+        .filter(taint -> !DERIVED_TAINTS.contains(taint.getString("key", ""))).toList();
   }
 
   /** Counts a pod bound to this node. */

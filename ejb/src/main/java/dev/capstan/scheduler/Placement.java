@@ -62,8 +62,8 @@ final class Placement {
   /** Why the node cannot take the pod; empty when it can. */
   static Optional<String> filter(PodDemand pod, NodeInfo node) {
     if (!node.ready) {
-      String taint = NodeTaints.has(node.node, NodeTaints.UNREACHABLE) ? NodeTaints.UNREACHABLE
-          : NodeTaints.NOT_READY;
+      String taint = NodeTaints.has(node.node, NodeTaints.UNREACHABLE)
+          ? NodeTaints.UNREACHABLE : NodeTaints.NOT_READY;
       return Optional.of("node(s) had untolerated taint {" + taint + ": }");
     }
     if (node.unschedulable()) {

@@ -7,6 +7,7 @@ import dev.capstan.admission.InitialStatus;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
+import dev.capstan.disruption.EvictionAdmission;
 import dev.capstan.controllers.NamespaceDeletion;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
@@ -260,17 +261,34 @@ public class ObjectEndpoint {
 
   /**
    * {@code pods/eviction}: deletes the pod as the Eviction's {@code deleteOptions} ask (with its
-   * grace period, so its node agent stops it), answering 201 as Kubernetes does. No
-   * PodDisruptionBudget is served yet, so none can refuse it.
+   * grace period, so its node agent stops it), answering 201 as Kubernetes does, unless its
+   * PodDisruptionBudget forbids it now (429, see {@link EvictionAdmission}).
    */
   private Response evict(Target target, RequestOptions options, JsonObject eviction) {
     requireStore();
     String pod = target.name().orElseThrow();
     DeleteOptions deleteOptions = Evictions.deleteOptions(pod, eviction).withQuery(options);
     ObjectKey key = ResourceTypes.POD.key(target.namespaceOrEmpty(), pod);
+    JsonObject current = find(target).json();
     if (options.dryRun() || deleteOptions.dryRun()) {
-      find(target);
       return json(201, Statuses.success(201));
+    }
+    try {
+      deleteOptions.preconditions().uid().ifPresent(uid -> {
+        if (!uid.equals(ObjectMetadata.metadata(current).getString("uid", ""))) {
+          throw Statuses.conflict("pods", pod, "the UID in the precondition (" + uid
+              + ") does not match the UID in record (" + ObjectMetadata.metadata(current)
+              .getString("uid", "") + "). The object might have been deleted and then"
+              + " recreated");
+        }
+      });
+      EvictionAdmission.admit(store, current, clock.instant());
+    } catch (EvictionAdmission.Refused e) {
+      if (e.tooManyRequests()) {
+        throw Statuses.tooManyRequests("Cannot evict pod as it would violate the pod's"
+            + " disruption budget.", "DisruptionBudget", e.getMessage());
+      }
+      throw new ApiException(Statuses.internalError(e.getMessage()));
     }
     try {
       unwrap(() -> store.delete(key, "v1", deleteOptions.preconditions(),
