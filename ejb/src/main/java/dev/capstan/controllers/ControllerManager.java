@@ -108,8 +108,12 @@ public class ControllerManager {
           }
         }
         for (Controller controller : controllers) {
-          work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
-              .addAll(controller.dueKeys(now));
+          try {
+            work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
+                .addAll(controller.dueKeys(now));
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, controller.name() + " could not tell which keys are due", e);
+          }
         }
       }
       work.forEach((controller, keys) -> keys.forEach(key -> {
