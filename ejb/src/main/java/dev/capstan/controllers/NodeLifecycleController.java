@@ -48,6 +48,8 @@ import java.util.logging.Logger;
  * grace period, so a node still registering is not mistaken for a gone one), and terminating
  * pods on a node tainted {@code node.kubernetes.io/out-of-service}.
  * </ul>
+ * A node is never judged silent for heartbeats this controller could not have seen: after it
+ * takes the lead, or after the store was down, every node gets a full grace period again.
  * Every step reads the current objects and writes only what differs, so running it again
  * changes nothing. The leader's controller manager runs it; it is asked every tick about the
  * nodes whose state is due to change by time alone.
@@ -59,7 +61,11 @@ final class NodeLifecycleController implements Controller {
 
   private final ObjectStore store;
   private final EventRecorder events;
+  private static final Duration WATCH_GAP = Duration.ofSeconds(5);
+
   private final Clock clock = Clock.systemUTC();
+  private Instant lastWatched = Instant.EPOCH;
+  private Instant watchingSince = Instant.EPOCH;
 
   NodeLifecycleController(ObjectStore store, EventRecorder events) {
     this.store = store;
@@ -91,6 +97,7 @@ final class NodeLifecycleController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
+    watch(clock.instant());
     Set<String> keys = new LinkedHashSet<>();
     store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies()
         .forEach(node -> keys.add(object(node, "metadata").getString("name", "")));
@@ -105,12 +112,14 @@ final class NodeLifecycleController implements Controller {
    */
   @Override
   public Collection<String> dueKeys(Instant now) {
+    watch(now);
     Map<String, Instant> leases = leases();
     Duration grace = NodeHealth.gracePeriod();
     Set<String> due = new LinkedHashSet<>();
     for (JsonObject node : store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies()) {
       String name = object(node, "metadata").getString("name", "");
-      boolean silent = !NodeHealth.heard(node, Optional.ofNullable(leases.get(name)), now, grace);
+      boolean silent = !NodeHealth.heard(node, signOfLife(Optional.ofNullable(leases.get(name))),
+          now, grace);
       if ((silent && !"Unknown".equals(NodeHealth.readyStatus(node)))
           || !NodeTaints.upToDate(node, now) || !NodeTaints.noExecute(node).isEmpty()) {
         due.add(name);
@@ -119,17 +128,37 @@ final class NodeLifecycleController implements Controller {
     return due;
   }
 
+  /** Notes that the controller runs now, starting a new watch after a gap in its ticks. */
+  private void watch(Instant now) {
+    if (lastWatched.plus(WATCH_GAP).isBefore(now)) {
+      // not leading, or the store was down: nodes could not be heard meanwhile
+      watchingSince = now;
+    }
+    lastWatched = now;
+  }
+
+  /**
+   * The lease's renewal, or when this controller started watching if later: as Kubernetes'
+   * controller counts from when it observed a node, a node is not judged silent for heartbeats
+   * it could not have seen (before this server took the lead, or while the store was down).
+   */
+  private Optional<Instant> signOfLife(Optional<Instant> leaseRenewed) {
+    return Optional.of(leaseRenewed.filter(renewed -> renewed.isAfter(watchingSince))
+        .orElse(watchingSince));
+  }
+
   @Override
   public void reconcile(String name) {
     Instant now = clock.instant();
+    watch(now);
     Optional<StoredObject> stored = store.get(ResourceTypes.NODE.key("", name));
     if (stored.isEmpty()) {
       collectPodsOfGoneNode(name, now);
       return;
     }
     JsonObject node = stored.get().json();
-    Optional<Instant> lease = store.get(ResourceTypes.LEASE.key(NodeHealth.LEASE_NAMESPACE, name))
-        .flatMap(l -> NodeHealth.renewTime(l.json()));
+    Optional<Instant> lease = signOfLife(store.get(ResourceTypes.LEASE.key(
+        NodeHealth.LEASE_NAMESPACE, name)).flatMap(l -> NodeHealth.renewTime(l.json())));
     Duration grace = NodeHealth.gracePeriod();
     if (!NodeHealth.heard(node, lease, now, grace)
         && NodeConditions.unknown(node, now) != node) {
