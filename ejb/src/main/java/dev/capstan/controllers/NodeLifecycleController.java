@@ -173,7 +173,7 @@ final class NodeLifecycleController implements Controller {
       node = update(name, current -> NodeTaints.withTaints(current,
           NodeTaints.desired(current, now))).orElse(node);
     }
-    if (!"True".equals(NodeHealth.readyStatus(node))) {
+    if (Set.of("Unknown", "False").contains(NodeHealth.readyStatus(node))) {
       markPodsNotReady(name, now);
     }
     evict(node, now);
