@@ -73,8 +73,7 @@ public final class DisruptionBudgets {
     }
     int allowed = Math.max(0, healthy - desired);
     JsonObjectBuilder status = Json.createObjectBuilder()
-        .add("observedGeneration", object(budget, "metadata").getJsonNumber("generation") == null
-            ? 1 : object(budget, "metadata").getJsonNumber("generation").longValue())
+        .add("observedGeneration", generation(budget))
         .add("disruptionsAllowed", allowed)
         .add("currentHealthy", healthy)
         .add("desiredHealthy", desired)
@@ -99,8 +98,7 @@ public final class DisruptionBudgets {
   public static Optional<String> refusal(JsonObject budget, JsonObject pod) {
     String name = name(budget);
     JsonObject status = object(budget, "status");
-    JsonNumber generation = object(budget, "metadata").getJsonNumber("generation");
-    if (status.getInt("observedGeneration", 0) < (generation == null ? 1 : generation.intValue())) {
+    if (status.getInt("observedGeneration", 0) < generation(budget)) {
       return Optional.of("The disruption budget " + name
           + " is still being processed by the server.");
     }
@@ -178,10 +176,13 @@ public final class DisruptionBudgets {
         .orElse(ObjectMetadata.timestamp(now));
     return Json.createObjectBuilder().add("type", "DisruptionAllowed").add("status", status)
         .add("reason", allowed ? "SufficientPods" : "InsufficientPods").add("message", "")
-        .add("lastTransitionTime", since).add("observedGeneration",
-            object(budget, "metadata").getJsonNumber("generation") == null ? 1
-                : object(budget, "metadata").getJsonNumber("generation").longValue())
+        .add("lastTransitionTime", since).add("observedGeneration", generation(budget))
         .build();
+  }
+
+  private static long generation(JsonObject budget) {
+    JsonNumber generation = object(budget, "metadata").getJsonNumber("generation");
+    return generation == null ? 1 : generation.longValue();
   }
 
   private static String name(JsonObject object) {
