@@ -1,7 +1,9 @@
 package dev.capstan.controllers;
 
 import dev.capstan.watch.Change;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,6 +20,14 @@ public interface Controller {
 
   /** Every key there is, for the periodic resync. */
   Collection<String> allKeys();
+
+  /**
+   * Keys that need a look because time passed rather than because something changed (a node
+   * whose heartbeats stopped, a toleration that ran out); asked every tick.
+   */
+  default Collection<String> dueKeys(Instant now) {
+    return List.of();
+  }
 
   /** Brings the object named by {@code key} and what it owns to what it asks for. */
   void reconcile(String key);

@@ -33,8 +33,8 @@ import java.util.logging.Logger;
  * Runs the controllers, as kube-controller-manager does: on every server a timer ticks every
  * second, and the server holding the {@code kube-system/kube-controller-manager} Lease works.
  * Each tick reads the change log from where the last one stopped and reconciles the keys the
- * changes concern; every 30 s (and on taking the lead) every key is reconciled, so nothing
- * depends on having seen every change.
+ * changes concern, and those the controllers say are due by time; every 30 s (and on taking the
+ * lead) every key is reconciled, so nothing depends on having seen every change.
  */
 @Singleton
 @Startup
@@ -83,7 +83,9 @@ public class ControllerManager {
         new ServiceAllocationRepair(store, allocator),
         new LoadBalancerController(store),
         new GarbageCollector(store),
-        new NamespaceDeletion(store));
+        new NamespaceDeletion(store),
+        new NodeLifecycleController(store, events),
+        new DisruptionController(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
@@ -111,6 +113,14 @@ public class ControllerManager {
           for (Controller controller : controllers) {
             work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
                 .addAll(controller.keysFor(change));
+          }
+        }
+        for (Controller controller : controllers) {
+          try {
+            work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
+                .addAll(controller.dueKeys(now));
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, controller.name() + " could not tell which keys are due", e);
           }
         }
       }

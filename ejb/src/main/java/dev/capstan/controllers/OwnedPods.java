@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.admission.DefaultTolerationSeconds;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
@@ -96,9 +97,10 @@ final class OwnedPods {
       if (!annotations.isEmpty()) {
         podMetadata.add("annotations", annotations);
       }
-      JsonObject pod = InitialStatus.apply(ResourceTypes.POD, Defaulting.apply("", "Pod",
-          Json.createObjectBuilder().add("apiVersion", "v1").add("kind", "Pod")
-              .add("metadata", podMetadata).add("spec", object(template, "spec")).build()));
+      JsonObject pod = InitialStatus.apply(ResourceTypes.POD, DefaultTolerationSeconds.apply("",
+          "Pod", Defaulting.apply("", "Pod", Json.createObjectBuilder().add("apiVersion", "v1")
+              .add("kind", "Pod").add("metadata", podMetadata)
+              .add("spec", object(template, "spec")).build())));
       try {
         store.create(ResourceTypes.POD.key(namespace, name), "v1", pod);
         return Optional.of(name);

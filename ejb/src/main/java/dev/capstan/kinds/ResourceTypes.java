@@ -52,6 +52,8 @@ public final class ResourceTypes {
       namespaced("batch", "Job", "jobs", List.of(), List.of("all"), Set.of("status"));
   public static final ResourceType LEASE =
       namespaced("coordination.k8s.io", "Lease", "leases", List.of(), List.of(), Set.of());
+  public static final ResourceType POD_DISRUPTION_BUDGET = namespaced("policy",
+      "PodDisruptionBudget", "poddisruptionbudgets", List.of("pdb"), List.of(), Set.of("status"));
   public static final ResourceType EVENTS_EVENT =
       namespaced("events.k8s.io", "Event", "events", List.of("ev"), List.of(), Set.of());
   public static final ResourceType ENDPOINT_SLICE = namespaced("discovery.k8s.io",
@@ -60,7 +62,7 @@ public final class ResourceTypes {
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
       SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, LEASE,
-      EVENTS_EVENT, ENDPOINT_SLICE);
+      POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(

@@ -3,6 +3,8 @@ package dev.capstan.scheduler;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.nodes.NodeHealth;
+import dev.capstan.nodes.NodeTaints;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +18,13 @@ import java.util.Set;
 /**
  * One node as the scheduler sees it: what it offers (allocatable cpu, memory, pods), what the
  * pods bound to it already take, its labels, taints and host ports in use, and whether it is
- * ready: its Ready condition is True and its agent was heard from within the grace period (the
- * node's Lease, or the condition's heartbeat).
+ * ready: its Ready condition is True and its agent was heard from within the grace period
+ * ({@link NodeHealth}, the same judgement as the node lifecycle controller's).
  */
 final class NodeInfo {
 
-  static final Duration HEARTBEAT_GRACE = Duration.ofSeconds(40);
+  private static final Set<String> DERIVED_TAINTS = Set.of(NodeTaints.UNSCHEDULABLE,
+      NodeTaints.NOT_READY, NodeTaints.UNREACHABLE);
 
   final String name;
   final JsonObject node;
@@ -33,7 +36,7 @@ final class NodeInfo {
   final Map<String, Integer> podsByOwner = new HashMap<>();
   final boolean ready;
 
-  NodeInfo(JsonObject node, Optional<Instant> leaseRenewed, Instant now) {
+  NodeInfo(JsonObject node, Optional<Instant> leaseRenewed, Instant now, Duration grace) {
     this.node = node;
     this.name = object(node, "metadata").getString("name", "");
     JsonObject status = object(node, "status");
@@ -42,17 +45,7 @@ final class NodeInfo {
     this.allocatable = Resources.of(allocatableList);
     this.allocatablePods = allocatableList.containsKey("pods")
         ? Resources.count(allocatableList.get("pods")) : 110;
-    Optional<JsonObject> readyCondition = objects(status, "conditions").stream()
-        .filter(c -> "Ready".equals(c.getString("type", ""))).findFirst();
-    Optional<Instant> heartbeat = readyCondition
-        .map(c -> c.getString("lastHeartbeatTime", ""))
-        .filter(t -> !t.isEmpty()).map(Instant::parse);
-    Instant lastHeard = leaseRenewed.orElse(heartbeat.orElse(Instant.EPOCH));
-    if (heartbeat.isPresent() && heartbeat.get().isAfter(lastHeard)) {
-      lastHeard = heartbeat.get();
-    }
-    this.ready = readyCondition.map(c -> "True".equals(c.getString("status", ""))).orElse(false)
-        && lastHeard.plus(HEARTBEAT_GRACE).isAfter(now);
+    this.ready = NodeHealth.ready(node, leaseRenewed, now, grace);
   }
 
   JsonObject labels() {
@@ -63,8 +56,14 @@ final class NodeInfo {
     return object(node, "spec").getBoolean("unschedulable", false);
   }
 
+  /**
+   * The node's taints, but for those the node lifecycle controller derives from the node
+   * ({@code unschedulable}, {@code not-ready}, {@code unreachable}): {@code spec.unschedulable}
+   * and readiness are checked directly, as the derived taints lag them by a controller tick.
+   */
   List<JsonObject> taints() {
-    return objects(object(node, "spec"), "taints");
+    return objects(object(node, "spec"), "taints").stream()
+        .filter(taint -> !DERIVED_TAINTS.contains(taint.getString("key", ""))).toList();
   }
 
   /** Counts a pod bound to this node. */

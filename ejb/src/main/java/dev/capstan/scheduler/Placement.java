@@ -1,5 +1,6 @@
 package dev.capstan.scheduler;
 
+import dev.capstan.nodes.NodeTaints;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -61,7 +62,9 @@ final class Placement {
   /** Why the node cannot take the pod; empty when it can. */
   static Optional<String> filter(PodDemand pod, NodeInfo node) {
     if (!node.ready) {
-      return Optional.of("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
+      String taint = NodeTaints.has(node.node, NodeTaints.UNREACHABLE)
+          ? NodeTaints.UNREACHABLE : NodeTaints.NOT_READY;
+      return Optional.of("node(s) had untolerated taint {" + taint + ": }");
     }
     if (node.unschedulable()) {
       return Optional.of("node(s) were unschedulable");

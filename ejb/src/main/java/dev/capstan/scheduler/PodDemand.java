@@ -3,6 +3,7 @@ package dev.capstan.scheduler;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.nodes.Tolerations;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -120,27 +121,11 @@ final class PodDemand {
       if (!effect.equals("NoSchedule") && !effect.equals("NoExecute")) {
         continue;
       }
-      boolean tolerated = tolerations.stream().anyMatch(toleration -> tolerates(toleration, taint));
+      boolean tolerated = Tolerations.anyTolerates(tolerations, taint);
       if (!tolerated) {
         return Optional.of(taint);
       }
     }
     return Optional.empty();
-  }
-
-  static boolean tolerates(JsonObject toleration, JsonObject taint) {
-    String effect = toleration.getString("effect", "");
-    if (!effect.isEmpty() && !effect.equals(taint.getString("effect", ""))) {
-      return false;
-    }
-    String key = toleration.getString("key", "");
-    if (!key.isEmpty() && !key.equals(taint.getString("key", ""))) {
-      return false;
-    }
-    if ("Exists".equals(toleration.getString("operator", "Equal"))) {
-      return true;
-    }
-    return toleration.getString("value", "").equals(taint.getString("value", ""))
-        && !key.isEmpty();
   }
 }

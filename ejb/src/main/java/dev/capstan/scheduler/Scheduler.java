@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.leader.LeaderElection;
+import dev.capstan.nodes.NodeHealth;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
@@ -117,21 +118,16 @@ public class Scheduler {
 
   private Map<String, NodeInfo> nodes(Instant now) {
     Map<String, Instant> leases = new HashMap<>();
-    for (JsonObject lease : store.list(ResourceTypes.LEASE.all(Optional.of("kube-node-lease"),
-        "")).bodies()) {
-      String renewed = object(lease, "spec").getString("renewTime", "");
-      if (!renewed.isEmpty()) {
-        try {
-          leases.put(object(lease, "metadata").getString("name", ""), Instant.parse(renewed));
-        } catch (RuntimeException e) {
-          // an unreadable renewTime counts as never renewed
-        }
-      }
+    for (JsonObject lease : store.list(ResourceTypes.LEASE.all(
+        Optional.of(NodeHealth.LEASE_NAMESPACE), "")).bodies()) {
+      NodeHealth.renewTime(lease).ifPresent(renewed ->
+          leases.put(object(lease, "metadata").getString("name", ""), renewed));
     }
+    Duration grace = NodeHealth.gracePeriod();
     Map<String, NodeInfo> nodes = new HashMap<>();
     for (JsonObject node : store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies()) {
       NodeInfo info = new NodeInfo(node, Optional.ofNullable(
-          leases.get(object(node, "metadata").getString("name", ""))), now);
+          leases.get(object(node, "metadata").getString("name", ""))), now, grace);
       nodes.put(info.name, info);
     }
     for (JsonObject pod : store.list(ResourceTypes.POD.all(Optional.empty(), "spec.nodeName!="))

@@ -46,9 +46,32 @@ final class KindRules {
           podSpec(object(template, "spec"), "spec.template.spec", errors);
         }
       }
+      case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
       default -> { }
     }
     return errors;
+  }
+
+  /** policy/v1: at most one of minAvailable and maxUnavailable, each a count or a percentage. */
+  private static void disruptionBudget(JsonObject spec, List<FieldError> errors) {
+    if (spec.containsKey("minAvailable") && spec.containsKey("maxUnavailable")) {
+      errors.add(FieldError.invalid("spec", spec.toString(),
+          "minAvailable and maxUnavailable cannot be both set"));
+    }
+    for (String field : List.of("minAvailable", "maxUnavailable")) {
+      JsonValue value = spec.get(field);
+      if (value instanceof JsonNumber number && number.intValue() < 0) {
+        errors.add(FieldError.invalid("spec." + field, number.toString(),
+            "must be greater than or equal to 0"));
+      } else if (value instanceof JsonString text && !text.getString().matches("\\d{1,9}%")) {
+        errors.add(FieldError.invalid("spec." + field, text.getString(),
+            "a valid percent string must be a numeric string followed by an ending '%'"));
+      } else if (value instanceof JsonString text && text.getString().endsWith("%")
+          && Integer.parseInt(text.getString().replace("%", "")) > 100) {
+        errors.add(FieldError.invalid("spec." + field, text.getString(),
+            "must not be greater than 100%"));
+      }
+    }
   }
 
   private static void replicated(JsonObject spec, boolean labelSelector, List<FieldError> errors) {

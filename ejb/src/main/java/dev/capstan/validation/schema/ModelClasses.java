@@ -26,6 +26,7 @@ public final class ModelClasses {
       Map.entry("DaemonSet.apps", CORE + "apps.DaemonSet"),
       Map.entry("Job.batch", CORE + "batch.v1.Job"),
       Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),
+      Map.entry("PodDisruptionBudget.policy", CORE + "policy.v1.PodDisruptionBudget"),
       Map.entry("Event.events.k8s.io", CORE + "events.v1.Event"),
       Map.entry("EndpointSlice.discovery.k8s.io", CORE + "discovery.v1.EndpointSlice"));
 

@@ -101,7 +101,8 @@ public final class NodeStatusReporter {
     }
     NodeStatus status = status(Optional.ofNullable(current.getStatus()));
     Instant now = clock.instant();
-    boolean stale = now.isAfter(lastReportedAt.plusSeconds(STATUS_REFRESH_SECONDS));
+    boolean stale = now.isAfter(lastReportedAt.plusSeconds(STATUS_REFRESH_SECONDS))
+        || !readyStatus(status).equals(readyStatus(current.getStatus()));
     if (!force && !stale && withoutHeartbeats(status).equals(withoutHeartbeats(lastReported))) {
       return;
     }
@@ -213,6 +214,16 @@ public final class NodeStatusReporter {
     return new NodeConditionBuilder().withType(type).withStatus(status).withReason(reason)
         .withMessage(message).withLastHeartbeatTime(now).withLastTransitionTime(transition)
         .build();
+  }
+
+  /**
+   * The Ready status stored or computed: when they differ (the node lifecycle controller set it
+   * Unknown while this agent was not heard from) the status is written at once.
+   */
+  private static String readyStatus(NodeStatus status) {
+    return status == null || status.getConditions() == null ? ""
+        : status.getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+            .map(NodeCondition::getStatus).findFirst().orElse("");
   }
 
   private static NodeStatus withoutHeartbeats(NodeStatus status) {

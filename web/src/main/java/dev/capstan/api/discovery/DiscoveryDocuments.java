@@ -25,7 +25,7 @@ import java.util.Set;
 public final class DiscoveryDocuments {
 
   /** Subresources this server serves today; discovery must not promise more. */
-  private static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale");
+  private static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale", "eviction");
 
   private DiscoveryDocuments() {}
 
@@ -108,8 +108,12 @@ public final class DiscoveryDocuments {
         .add("name", type.plural() + "/" + sub)
         .add("singularName", "")
         .add("namespaced", type.namespaced())
-        .add("verbs", Json.createArrayBuilder(List.of("get", "patch", "update")));
-    if (sub.equals("scale")) {
+        .add("verbs", Json.createArrayBuilder(sub.equals("eviction") ? List.of("create")
+            : List.of("get", "patch", "update")));
+    if (sub.equals("eviction")) {
+      // kubectl drain evicts only when discovery names the Eviction's group and version
+      resource.add("group", "policy").add("version", "v1").add("kind", "Eviction");
+    } else if (sub.equals("scale")) {
       resource.add("group", "autoscaling").add("version", "v1").add("kind", "Scale");
     } else {
       resource.add("kind", type.kind());

@@ -23,7 +23,11 @@ record DeleteOptions(Preconditions preconditions, boolean dryRun, Optional<Strin
     if (body == null || body.length == 0 || Bodies.text(body).isBlank()) {
       return new DeleteOptions(Preconditions.NONE, false, Optional.empty(), OptionalLong.empty());
     }
-    JsonObject options = Bodies.decode(contentType, body);
+    return of(Bodies.decode(contentType, body));
+  }
+
+  /** Options from a decoded {@code DeleteOptions} object (a DELETE's body, an Eviction's part). */
+  static DeleteOptions of(JsonObject options) {
     Optional<String> uid = Optional.empty();
     Optional<Long> resourceVersion = Optional.empty();
     if (options.get("preconditions") instanceof JsonObject preconditions) {

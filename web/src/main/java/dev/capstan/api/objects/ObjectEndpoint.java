@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.admission.DefaultTolerationSeconds;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
@@ -7,6 +8,7 @@ import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
+import dev.capstan.disruption.EvictionAdmission;
 import dev.capstan.controllers.NamespaceDeletion;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
@@ -198,6 +200,9 @@ public class ObjectEndpoint {
     if (type == ResourceTypes.POD && target.subresource().filter("binding"::equals).isPresent()) {
       return bind(target, options, Bodies.decode(options.contentType(), body));
     }
+    if (type == ResourceTypes.POD && target.subresource().filter("eviction"::equals).isPresent()) {
+      return evict(target, options, Bodies.decode(options.contentType(), body));
+    }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
     }
@@ -209,8 +214,8 @@ public class ObjectEndpoint {
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
     List<String> warnings = FieldValidation.of(options).check(type, object);
-    object = InitialStatus.apply(type,
-        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object)));
+    object = InitialStatus.apply(type, DefaultTolerationSeconds.apply(type.group(), type.kind(),
+        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
     String name = ObjectValidation.nameOf(object);
@@ -256,6 +261,48 @@ public class ObjectEndpoint {
       throw Statuses.conflict("pods/binding", pod, e.getMessage());
     } catch (Bindings.AlreadyBound e) {
       throw Statuses.conflict("pods/binding", pod, e.getMessage());
+    }
+  }
+
+  /**
+   * {@code pods/eviction}: deletes the pod as the Eviction's {@code deleteOptions} ask (with its
+   * grace period, so its node agent stops it), answering 201 as Kubernetes does, unless its
+   * PodDisruptionBudget forbids it now (429, see {@link EvictionAdmission}).
+   */
+  private Response evict(Target target, RequestOptions options, JsonObject eviction) {
+    requireStore();
+    String pod = target.name().orElseThrow();
+    DeleteOptions deleteOptions = Evictions.deleteOptions(pod, eviction).withQuery(options);
+    ObjectKey key = ResourceTypes.POD.key(target.namespaceOrEmpty(), pod);
+    JsonObject current = find(target).json();
+    if (options.dryRun() || deleteOptions.dryRun()) {
+      return json(201, Statuses.success(201));
+    }
+    try {
+      deleteOptions.preconditions().uid().ifPresent(uid -> {
+        if (!uid.equals(ObjectMetadata.metadata(current).getString("uid", ""))) {
+          throw Statuses.conflict("pods", pod, "the UID in the precondition (" + uid
+              + ") does not match the UID in record (" + ObjectMetadata.metadata(current)
+              .getString("uid", "") + "). The object might have been deleted and then"
+              + " recreated");
+        }
+      });
+      EvictionAdmission.admit(store, current, clock.instant());
+    } catch (EvictionAdmission.Refused e) {
+      if (e.tooManyRequests()) {
+        throw Statuses.tooManyRequests("Cannot evict pod as it would violate the pod's"
+            + " disruption budget.", "DisruptionBudget", e.getMessage());
+      }
+      throw new ApiException(Statuses.internalError(e.getMessage()));
+    }
+    try {
+      unwrap(() -> store.delete(key, "v1", deleteOptions.preconditions(),
+          gracePeriod(ResourceTypes.POD, deleteOptions)));
+      return json(201, Statuses.success(201));
+    } catch (NotFoundException e) {
+      throw Statuses.notFound("pods", pod);
+    } catch (ConflictException e) {
+      throw Statuses.conflict("pods", pod, e.getMessage());
     }
   }
 

@@ -100,6 +100,17 @@ public final class Statuses {
         kind + " \"" + name + "\" is invalid: " + summary, details));
   }
 
+  /**
+   * 429: the request may succeed later, e.g. an eviction a disruption budget forbids now; one
+   * cause says why.
+   */
+  public static ApiException tooManyRequests(String message, String causeReason,
+      String causeMessage) {
+    JsonObjectBuilder details = Json.createObjectBuilder().add("causes", Json.createArrayBuilder()
+        .add(Json.createObjectBuilder().add("reason", causeReason).add("message", causeMessage)));
+    return new ApiException(failure(429, "TooManyRequests", message, details));
+  }
+
   /** 503: a dependency of this request (the database) is unavailable; the client may retry. */
   public static ApiException serviceUnavailable(String message) {
     return new ApiException(failure(503, "ServiceUnavailable", message, null));

@@ -74,6 +74,13 @@ final class KindColumns {
           age(), text("Containers", "Containers", 1, o -> containers(o, "name")),
           text("Images", "Images", 1, o -> containers(o, "image")),
           text("Selector", "Selector", 1, KindColumns::anySelector));
+      case "PodDisruptionBudget.policy" -> List.of(name(),
+          text("Min Available", "The minimum number or percentage of available pods", 0,
+              o -> intOrPercent(o, "spec.minAvailable")),
+          text("Max Unavailable", "The maximum number or percentage of unavailable pods", 0,
+              o -> intOrPercent(o, "spec.maxUnavailable")),
+          integer("Allowed Disruptions", "The number of pod disruptions allowed now", 0,
+              o -> number(o, "status.disruptionsAllowed")), age());
       case "ConfigMap" -> List.of(name(), integer("Data", "Number of entries", 0,
           o -> object(o, "data").size() + object(o, "binaryData").size()), age());
       case "Secret" -> List.of(name(), text("Type", "Secret type", 0, o -> string(o, "type")),
@@ -132,6 +139,14 @@ final class KindColumns {
       return "<unknown>";
     }
     return HumanDuration.format(Duration.between(Instant.parse(timestamp), clock.instant()));
+  }
+
+  private static String intOrPercent(JsonObject object, String path) {
+    JsonValue value = Fields.at(object, path);
+    if (value instanceof JsonString text) {
+      return text.getString();
+    }
+    return value instanceof jakarta.json.JsonNumber number ? number.toString() : "N/A";
   }
 
   private static String firstNonEmpty(String... values) {
