@@ -19,6 +19,11 @@ public interface Controller {
   /** Every key there is, for the periodic resync. */
   Collection<String> allKeys();
 
+  /** Keys asked to be reconciled again by now (see {@link Requeue}); none by default. */
+  default Collection<String> dueKeys(java.time.Instant now) {
+    return java.util.List.of();
+  }
+
   /** Brings the object named by {@code key} and what it owns to what it asks for. */
   void reconcile(String key);
 }

@@ -74,6 +74,8 @@ public class ControllerManager {
         new ReplicaController(ResourceTypes.REPLICA_SET, store, events),
         new DeploymentController(store, events),
         new JobController(store, events),
+        new DaemonSetController(store, events),
+        new CronJobController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store));
   }
@@ -104,6 +106,10 @@ public class ControllerManager {
             work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
                 .addAll(controller.keysFor(change));
           }
+        }
+        for (Controller controller : controllers) {
+          work.computeIfAbsent(controller, c -> new LinkedHashSet<>())
+              .addAll(controller.dueKeys(now));
         }
       }
       work.forEach((controller, keys) -> keys.forEach(key -> {

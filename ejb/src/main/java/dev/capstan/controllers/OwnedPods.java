@@ -111,12 +111,22 @@ final class OwnedPods {
 
   /** Deletes a pod as a user's delete would (with its grace period when a node runs it). */
   static boolean delete(ObjectStore store, JsonObject pod) {
+    return delete(store, pod, GracefulDeletion.of("", "Pod"));
+  }
+
+  /** Deletes a pod at once: for pods whose node is gone, which no agent will ever stop. */
+  static boolean deleteNow(ObjectStore store, JsonObject pod) {
+    return delete(store, pod, current -> 0);
+  }
+
+  private static boolean delete(ObjectStore store, JsonObject pod,
+      java.util.function.ToLongFunction<JsonObject> gracePeriod) {
     JsonObject metadata = object(pod, "metadata");
     try {
       store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""),
               metadata.getString("name", "")), "v1",
           new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()),
-          GracefulDeletion.of("", "Pod"));
+          gracePeriod);
       return true;
     } catch (NotFoundException | ConflictException e) {
       // gone already, or replaced: the next reconcile sees

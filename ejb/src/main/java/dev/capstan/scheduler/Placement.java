@@ -63,7 +63,7 @@ final class Placement {
     if (!node.ready) {
       return Optional.of("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
     }
-    if (node.unschedulable()) {
+    if (node.unschedulable() && !pod.toleratesUnschedulable()) {
       return Optional.of("node(s) were unschedulable");
     }
     Optional<JsonObject> taint = pod.untoleratedTaint(node.taints());
@@ -71,7 +71,7 @@ final class Placement {
       return Optional.of("node(s) had untolerated taint {" + taint.get().getString("key", "")
           + ": " + taint.get().getString("value", "") + "}");
     }
-    if (!pod.acceptsLabels(node.labels())) {
+    if (!pod.acceptsNode(node.node)) {
       return Optional.of("node(s) didn't match Pod's node affinity/selector");
     }
     if (pod.hostPorts.stream().anyMatch(node.hostPorts::contains)) {
