@@ -118,7 +118,7 @@ final class DaemonSetPlan {
       int unavailable = 0;
       for (String node : shouldRunOn) {
         JsonObject pod = running.get(node);
-        if (pod == null || delete.contains(pod) || !available(pod, minReady, now)) {
+        if (pod == null || delete.contains(pod) || !OwnedPods.available(pod, minReady, now)) {
           unavailable++;
         }
       }
@@ -127,7 +127,7 @@ final class DaemonSetPlan {
         if (pod == null || delete.contains(pod) || hash.equals(hashOf(pod))) {
           continue;
         }
-        if (!available(pod, minReady, now)) {
+        if (!OwnedPods.available(pod, minReady, now)) {
           delete.add(pod);
         } else if (unavailable < maxUnavailable) {
           delete.add(pod);
@@ -152,10 +152,10 @@ final class DaemonSetPlan {
           current++;
           if (OwnedPods.ready(pod.get())) {
             ready++;
-            if (available(pod.get(), minReady, now)) {
+            if (OwnedPods.available(pod.get(), minReady, now)) {
               available++;
             } else {
-              Instant at = readySince(pod.get()).plusSeconds(minReady);
+              Instant at = OwnedPods.readySince(pod.get()).plusSeconds(minReady);
               recheck = Optional.of(recheck.filter(r -> r.isBefore(at)).orElse(at));
             }
           }
@@ -250,22 +250,6 @@ final class DaemonSetPlan {
   static boolean rollingUpdate(JsonObject spec) {
     return "RollingUpdate".equals(object(spec, "updateStrategy")
         .getString("type", "RollingUpdate"));
-  }
-
-  /** Ready for at least {@code minReadySeconds}. */
-  static boolean available(JsonObject pod, int minReadySeconds, Instant now) {
-    return OwnedPods.ready(pod)
-        && !readySince(pod).plusSeconds(minReadySeconds).isAfter(now);
-  }
-
-  /** When the pod's Ready condition last became True (the epoch when unknown). */
-  static Instant readySince(JsonObject pod) {
-    return objects(object(pod, "status"), "conditions").stream()
-        .filter(c -> "Ready".equals(c.getString("type", "")))
-        .map(c -> c.getString("lastTransitionTime", ""))
-        .filter(t -> !t.isEmpty())
-        .map(Instant::parse)
-        .findFirst().orElse(Instant.EPOCH);
   }
 
   static String hashOf(JsonObject pod) {

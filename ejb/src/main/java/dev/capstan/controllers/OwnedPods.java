@@ -67,6 +67,21 @@ final class OwnedPods {
             && "True".equals(c.getString("status", "")));
   }
 
+  /** Ready for at least {@code minReadySeconds}: what Kubernetes calls available. */
+  static boolean available(JsonObject pod, int minReadySeconds, java.time.Instant now) {
+    return ready(pod) && !readySince(pod).plusSeconds(minReadySeconds).isAfter(now);
+  }
+
+  /** When the pod's Ready condition last became True (the epoch when unknown). */
+  static java.time.Instant readySince(JsonObject pod) {
+    return objects(object(pod, "status"), "conditions").stream()
+        .filter(c -> "Ready".equals(c.getString("type", "")))
+        .map(c -> c.getString("lastTransitionTime", ""))
+        .filter(t -> !t.isEmpty())
+        .map(java.time.Instant::parse)
+        .findFirst().orElse(java.time.Instant.EPOCH);
+  }
+
   static String randomSuffix() {
     StringBuilder suffix = new StringBuilder();
     for (int i = 0; i < 5; i++) {
