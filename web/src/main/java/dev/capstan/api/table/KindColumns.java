@@ -89,7 +89,7 @@ final class KindColumns {
           text("Schedule", "The schedule", 0, o -> string(o, "spec.schedule")),
           text("Timezone", "The time zone", 0, o -> orNone(string(o, "spec.timeZone"))),
           text("Suspend", "Whether suspended", 0,
-              o -> Boolean.toString(Fields.at(o, "spec.suspend") == JsonValue.TRUE)),
+              o -> Fields.at(o, "spec.suspend") == JsonValue.TRUE ? "True" : "False"),
           integer("Active", "Active jobs", 0, o -> objects(o, "status.active").size()),
           text("Last Schedule", "When last scheduled", 0,
               o -> string(o, "status.lastScheduleTime").isEmpty() ? "<none>"
