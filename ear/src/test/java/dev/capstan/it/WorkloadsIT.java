@@ -196,13 +196,18 @@ class WorkloadsIT {
         .isZero();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(progressing(namespace, "stuck")).isEqualTo("Unknown DeploymentPaused"));
-    assertThat(kubectl.run("rollout", "restart", "deployment/stuck", "-n", namespace).exitCode())
-        .isZero();
+    assertThat(kubectl.run("set", "image", "deployment/stuck", "c=capstan/pause:1", "-n",
+        namespace).exitCode()).isZero();
     assertThat(replicaSets(namespace)).as("nothing rolls while paused").hasSize(1);
     assertThat(kubectl.run("rollout", "resume", "deployment/stuck", "-n", namespace).exitCode())
         .isZero();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(replicaSets(namespace)).as("the new image rolls on resume").hasSize(2));
+    Kubectl.Result restarted = kubectl.run("rollout", "restart", "deployment/stuck", "-n",
+        namespace);
+    assertThat(restarted.exitCode()).as(restarted.toString()).isZero();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(replicaSets(namespace)).as("the restart rolls on resume").hasSize(2);
+      assertThat(replicaSets(namespace)).as("a restart is a new template").hasSize(3);
       assertThat(progressing(namespace, "stuck")).startsWith("True ");
     });
   }
