@@ -91,7 +91,7 @@ class WorkloadsIT {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(podNodes(namespace)).hasSize(2).containsValues(A, C));
     }
-    await().atMost(Duration.ofSeconds(20)).as("the removed node's pod goes").untilAsserted(() ->
+    await("the removed node's pod goes").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(podNodes(namespace)).hasSize(1).containsValues(A));
     assertThat(Http.patch(SERVER.api("/api/v1/nodes/" + B), "application/merge-patch+json",
         "{\"metadata\":{\"labels\":{\"ds\":\"" + SUFFIX + "\"}}}").statusCode()).isEqualTo(200);
