@@ -77,10 +77,16 @@ class WorkloadsIT {
         assertThat(podNodes(namespace)).hasSize(2).containsValues(A, B)
             .allSatisfy((pod, node) -> assertThat(pod).matches("agent-[a-z0-9]{5}")));
     assertThat(pods(namespace)).as("each pod is bound to the node its affinity pins")
-        .allSatisfy(pod -> assertThat(pod.getJsonObject("spec").getJsonObject("affinity")
-            .toString()).contains("\"matchFields\":[{\"key\":\"metadata.name\","
-                + "\"operator\":\"In\",\"values\":[\""
-                + pod.getJsonObject("spec").getString("nodeName") + "\"]}]"));
+        .allSatisfy(pod -> {
+          JsonObject field = pod.getJsonObject("spec").getJsonObject("affinity")
+              .getJsonObject("nodeAffinity")
+              .getJsonObject("requiredDuringSchedulingIgnoredDuringExecution")
+              .getJsonArray("nodeSelectorTerms").getJsonObject(0).getJsonArray("matchFields")
+              .getJsonObject(0);
+          assertThat(field.getString("key") + " " + field.getString("operator") + " "
+              + field.getJsonArray("values").getString(0)).isEqualTo("metadata.name In "
+              + pod.getJsonObject("spec").getString("nodeName"));
+        });
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(kubectl.run("get", "ds", "agent", "-n", namespace).out())
             .containsPattern("agent\\s+2\\s+2\\s+0\\s+2\\s+0\\s+ds=" + SUFFIX));
