@@ -36,6 +36,7 @@ public final class Defaulting {
       case "DaemonSet.apps" ->
           with(object, "spec", daemonSetSpec(replicated(object(object, "spec"), false)));
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
+      case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
       default -> object;
     };
   }
@@ -121,6 +122,23 @@ public final class Defaulting {
     defaultTo(spec, result, "suspend", JsonValue.FALSE);
     if (!spec.containsKey("podFailurePolicy")) {
       defaultTo(spec, result, "podReplacementPolicy", Json.createValue("TerminatingOrFailed"));
+    }
+    return result.build();
+  }
+
+  /**
+   * batch/v1 CronJob: concurrency Allow, not suspended, 3 successful and 1 failed Job kept; the
+   * pod template inside the Job template defaulted as any pod template.
+   */
+  private static JsonObject cronJobSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    defaultTo(spec, result, "concurrencyPolicy", Json.createValue("Allow"));
+    defaultTo(spec, result, "suspend", JsonValue.FALSE);
+    defaultTo(spec, result, "successfulJobsHistoryLimit", Json.createValue(3));
+    defaultTo(spec, result, "failedJobsHistoryLimit", Json.createValue(1));
+    if (spec.get("jobTemplate") instanceof JsonObject jobTemplate) {
+      result.add("jobTemplate", with(jobTemplate, "spec",
+          replicated(object(jobTemplate, "spec"), false)));
     }
     return result.build();
   }

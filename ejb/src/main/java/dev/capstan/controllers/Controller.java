@@ -23,7 +23,8 @@ public interface Controller {
 
   /**
    * Keys that need a look because time passed rather than because something changed (a node
-   * whose heartbeats stopped, a toleration that ran out); asked every tick.
+   * whose heartbeats stopped, a toleration that ran out, a key asked back by {@link Requeue});
+   * asked every tick.
    */
   default Collection<String> dueKeys(Instant now) {
     return List.of();

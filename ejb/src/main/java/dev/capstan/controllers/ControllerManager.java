@@ -82,6 +82,8 @@ public class ControllerManager {
         new EndpointsController(store),
         new ServiceAllocationRepair(store, allocator),
         new LoadBalancerController(store),
+        new DaemonSetController(store, events),
+        new CronJobController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store),
         new NodeLifecycleController(store, events),

@@ -22,6 +22,7 @@ import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -46,6 +47,7 @@ final class DeploymentController implements Controller {
 
   private final ObjectStore store;
   private final EventRecorder events;
+  private final Requeue requeue = new Requeue();
 
   DeploymentController(ObjectStore store, EventRecorder events) {
     this.store = store;
@@ -81,6 +83,11 @@ final class DeploymentController implements Controller {
   }
 
   @Override
+  public Collection<String> dueKeys(Instant now) {
+    return requeue.due(now);
+  }
+
+  @Override
   public void reconcile(String key) {
     String[] parts = key.split("/", 2);
     Optional<StoredObject> stored = store.get(ResourceTypes.DEPLOYMENT.key(parts[0], parts[1]));
@@ -107,9 +114,12 @@ final class DeploymentController implements Controller {
         .toList();
     int replicas = spec.getInt("replicas", 1);
     long newest = owned.stream().mapToLong(DeploymentController::revision).max().orElse(0);
+    DeploymentConditions.NewReplicaSet newReplicaSet = current.isPresent()
+        ? DeploymentConditions.NewReplicaSet.FOUND : DeploymentConditions.NewReplicaSet.NONE;
     if (!spec.getBoolean("paused", false)) {
       if (current.isEmpty()) {
         current = createReplicaSet(deployment, hash, newest + 1, old.isEmpty() ? replicas : 0);
+        newReplicaSet = DeploymentConditions.NewReplicaSet.CREATED;
       } else if (revision(current.get()) < newest) {
         // a rollback to an old template: it becomes the newest revision again
         annotateRevision(current.get(), newest + 1);
@@ -123,8 +133,9 @@ final class DeploymentController implements Controller {
         }
       }
       cleanUp(old, spec.getInt("revisionHistoryLimit", 10));
+      owned.forEach(rs -> syncMinReadySeconds(rs, spec.getInt("minReadySeconds", 0)));
     }
-    updateStatus(deployment, current, old, replicas);
+    updateStatus(deployment, current, old, replicas, newReplicaSet, key);
   }
 
   private void recreate(JsonObject deployment, JsonObject current, List<JsonObject> old,
@@ -262,6 +273,22 @@ final class DeploymentController implements Controller {
     }
   }
 
+  /** ReplicaSets count availability with the Deployment's current minReadySeconds. */
+  private void syncMinReadySeconds(JsonObject replicaSet, int minReadySeconds) {
+    if (object(replicaSet, "spec").getInt("minReadySeconds", 0) == minReadySeconds) {
+      return;
+    }
+    JsonObject metadata = object(replicaSet, "metadata");
+    try {
+      store.update(ResourceTypes.REPLICA_SET.key(metadata.getString("namespace", ""),
+              metadata.getString("name", "")), "apps/v1", Preconditions.NONE,
+          rs -> Json.createObjectBuilder(rs).add("spec", Json.createObjectBuilder(
+              object(rs, "spec")).add("minReadySeconds", minReadySeconds)).build());
+    } catch (NotFoundException | ConflictException e) {
+      // the next reconcile sees it
+    }
+  }
+
   private void annotateRevision(JsonObject replicaSet, long revision) {
     JsonObject metadata = object(replicaSet, "metadata");
     try {
@@ -277,41 +304,40 @@ final class DeploymentController implements Controller {
   }
 
   private void updateStatus(JsonObject deployment, Optional<JsonObject> current,
-      List<JsonObject> old, int replicas) {
+      List<JsonObject> old, int replicas, DeploymentConditions.NewReplicaSet newReplicaSet,
+      String key) {
     List<JsonObject> all = new ArrayList<>(old);
     current.ifPresent(all::add);
+    JsonObject spec = object(deployment, "spec");
     int total = all.stream().mapToInt(DeploymentController::statusReplicas).sum();
     int updated = current.map(DeploymentController::statusReplicas).orElse(0);
     int ready = all.stream().mapToInt(rs -> object(rs, "status").getInt("readyReplicas", 0)).sum();
     int available = all.stream().mapToInt(DeploymentController::availableReplicas).sum();
-    JsonObject rolling = object(object(object(deployment, "spec"), "strategy"), "rollingUpdate");
-    int maxUnavailable = "Recreate".equals(object(object(deployment, "spec"), "strategy")
-        .getString("type", "RollingUpdate")) ? replicas
-        : amount(rolling.get("maxUnavailable"), replicas, false, 25);
+    JsonObject rolling = object(object(spec, "strategy"), "rollingUpdate");
+    // as Kubernetes' MaxUnavailable: none for Recreate
+    int maxUnavailable = "Recreate".equals(object(spec, "strategy")
+        .getString("type", "RollingUpdate")) || replicas == 0 ? 0
+        : Math.min(replicas, amount(rolling.get("maxUnavailable"), replicas, false, 25));
     boolean minimumAvailable = available >= replicas - maxUnavailable;
-    boolean complete = updated == replicas && total == replicas && available == replicas
-        && current.isPresent();
     JsonObject previous = object(deployment, "status");
-    String now = ObjectMetadata.timestamp(java.time.Instant.now());
+    Instant instant = Instant.now();
+    String now = ObjectMetadata.timestamp(instant);
     String name = current.map(rs -> object(rs, "metadata").getString("name", "")).orElse("");
-    var conditions = Json.createArrayBuilder()
-        .add(condition(previous, "Available", minimumAvailable,
-            minimumAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-            minimumAvailable ? "Deployment has minimum availability."
-                : "Deployment does not have minimum availability.", now))
-        .add(condition(previous, "Progressing", true,
-            complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
-            complete ? "ReplicaSet \"" + name + "\" has successfully progressed."
-                : "ReplicaSet \"" + name + "\" is progressing.", now));
-    JsonObject status = Json.createObjectBuilder()
+    JsonObject counts = Json.createObjectBuilder()
         .add("observedGeneration", OwnedPods.generation(deployment))
         .add("replicas", total)
         .add("updatedReplicas", updated)
         .add("readyReplicas", ready)
         .add("availableReplicas", available)
         .add("unavailableReplicas", Math.max(0, total - available))
-        .add("conditions", conditions)
         .build();
+    Optional<JsonObject> progressing = DeploymentConditions.progressing(deployment, counts, name,
+        newReplicaSet, instant);
+    var conditions = Json.createArrayBuilder()
+        .add(DeploymentConditions.available(previous, minimumAvailable, now));
+    progressing.ifPresent(conditions::add);
+    DeploymentConditions.deadlineAt(spec, progressing).ifPresent(at -> requeue.after(key, at));
+    JsonObject status = Json.createObjectBuilder(counts).add("conditions", conditions).build();
     String currentRevision = current.map(rs -> Long.toString(revision(rs))).orElse("");
     if (withoutTimes(status).equals(withoutTimes(previous)) && currentRevision.equals(
         object(object(deployment, "metadata"), "annotations").getString(REVISION, ""))) {
@@ -335,21 +361,6 @@ final class DeploymentController implements Controller {
     } catch (NotFoundException | ConflictException e) {
       // deleted meanwhile
     }
-  }
-
-  private static JsonObject condition(JsonObject previousStatus, String type, boolean value,
-      String reason, String message, String now) {
-    String status = value ? "True" : "False";
-    Optional<JsonObject> previous = objects(previousStatus, "conditions").stream()
-        .filter(c -> type.equals(c.getString("type", ""))).findFirst();
-    String transition = previous.filter(c -> status.equals(c.getString("status", "")))
-        .map(c -> c.getString("lastTransitionTime", now)).orElse(now);
-    String update = previous.filter(c -> status.equals(c.getString("status", ""))
-            && reason.equals(c.getString("reason", "")))
-        .map(c -> c.getString("lastUpdateTime", now)).orElse(now);
-    return Json.createObjectBuilder().add("type", type).add("status", status)
-        .add("lastUpdateTime", update).add("lastTransitionTime", transition)
-        .add("reason", reason).add("message", message).build();
   }
 
   private static JsonObject withoutTimes(JsonObject status) {

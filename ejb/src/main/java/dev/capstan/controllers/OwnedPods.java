@@ -68,6 +68,21 @@ final class OwnedPods {
             && "True".equals(c.getString("status", "")));
   }
 
+  /** Ready for at least {@code minReadySeconds}: what Kubernetes calls available. */
+  static boolean available(JsonObject pod, int minReadySeconds, java.time.Instant now) {
+    return ready(pod) && !readySince(pod).plusSeconds(minReadySeconds).isAfter(now);
+  }
+
+  /** When the pod's Ready condition last became True (the epoch when unknown). */
+  static java.time.Instant readySince(JsonObject pod) {
+    return objects(object(pod, "status"), "conditions").stream()
+        .filter(c -> "Ready".equals(c.getString("type", "")))
+        .map(c -> c.getString("lastTransitionTime", ""))
+        .filter(t -> !t.isEmpty())
+        .map(java.time.Instant::parse)
+        .findFirst().orElse(java.time.Instant.EPOCH);
+  }
+
   static String randomSuffix() {
     StringBuilder suffix = new StringBuilder();
     for (int i = 0; i < 5; i++) {
@@ -113,12 +128,22 @@ final class OwnedPods {
 
   /** Deletes a pod as a user's delete would (with its grace period when a node runs it). */
   static boolean delete(ObjectStore store, JsonObject pod) {
+    return delete(store, pod, GracefulDeletion.of("", "Pod"));
+  }
+
+  /** Deletes a pod at once: for pods whose node is gone, which no agent will ever stop. */
+  static boolean deleteNow(ObjectStore store, JsonObject pod) {
+    return delete(store, pod, current -> 0);
+  }
+
+  private static boolean delete(ObjectStore store, JsonObject pod,
+      java.util.function.ToLongFunction<JsonObject> gracePeriod) {
     JsonObject metadata = object(pod, "metadata");
     try {
       store.delete(ResourceTypes.POD.key(metadata.getString("namespace", ""),
               metadata.getString("name", "")), "v1",
           new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()),
-          GracefulDeletion.of("", "Pod"));
+          gracePeriod);
       return true;
     } catch (NotFoundException | ConflictException e) {
       // gone already, or replaced: the next reconcile sees

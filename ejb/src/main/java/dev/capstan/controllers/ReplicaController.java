@@ -45,6 +45,7 @@ final class ReplicaController implements Controller {
   private final ResourceType type;
   private final ObjectStore store;
   private final EventRecorder events;
+  private final Requeue requeue = new Requeue();
 
   ReplicaController(ResourceType type, ObjectStore store, EventRecorder events) {
     this.type = type;
@@ -90,6 +91,11 @@ final class ReplicaController implements Controller {
         .map(o -> object(o, "metadata").getString("namespace", "") + "/"
             + object(o, "metadata").getString("name", ""))
         .toList();
+  }
+
+  @Override
+  public Collection<String> dueKeys(java.time.Instant now) {
+    return requeue.due(now);
   }
 
   @Override
@@ -195,13 +201,21 @@ final class ReplicaController implements Controller {
         .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod))
         .toList();
     long ready = pods.stream().filter(OwnedPods::ready).count();
+    int minReady = object(owner, "spec").getInt("minReadySeconds", 0);
+    java.time.Instant now = java.time.Instant.now();
+    long available = pods.stream().filter(pod -> OwnedPods.available(pod, minReady, now)).count();
+    // look again when a ready pod has been ready long enough to count as available
+    pods.stream().filter(pod -> OwnedPods.ready(pod) && !OwnedPods.available(pod, minReady, now))
+        .map(pod -> OwnedPods.readySince(pod).plusSeconds(minReady))
+        .min(java.util.Comparator.naturalOrder())
+        .ifPresent(at -> requeue.after(key[0] + "/" + key[1], at));
     long fullyLabeled = pods.stream().filter(pod -> JsonFields.strings(object(object(pod,
         "metadata"), "labels")).entrySet().containsAll(templateLabels.entrySet())).count();
     JsonObject status = Json.createObjectBuilder()
         .add("replicas", pods.size())
         .add("fullyLabeledReplicas", fullyLabeled)
         .add("readyReplicas", ready)
-        .add("availableReplicas", ready)
+        .add("availableReplicas", available)
         .add("observedGeneration", OwnedPods.generation(owner))
         .build();
     JsonObject current = object(owner, "status");

@@ -50,6 +50,8 @@ public final class ResourceTypes {
       List.of("ds"), List.of("all"), Set.of("status"));
   public static final ResourceType JOB =
       namespaced("batch", "Job", "jobs", List.of(), List.of("all"), Set.of("status"));
+  public static final ResourceType CRON_JOB = namespaced("batch", "CronJob", "cronjobs",
+      List.of("cj"), List.of("all"), Set.of("status"));
   public static final ResourceType LEASE =
       namespaced("coordination.k8s.io", "Lease", "leases", List.of(), List.of(), Set.of());
   public static final ResourceType POD_DISRUPTION_BUDGET = namespaced("policy",
@@ -61,7 +63,7 @@ public final class ResourceTypes {
 
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
-      SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, LEASE,
+      SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, CRON_JOB, LEASE,
       POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()

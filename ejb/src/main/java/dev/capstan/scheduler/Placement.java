@@ -66,7 +66,7 @@ final class Placement {
           ? NodeTaints.UNREACHABLE : NodeTaints.NOT_READY;
       return Optional.of("node(s) had untolerated taint {" + taint + ": }");
     }
-    if (node.unschedulable()) {
+    if (node.unschedulable() && !pod.toleratesUnschedulable()) {
       return Optional.of("node(s) were unschedulable");
     }
     Optional<JsonObject> taint = pod.untoleratedTaint(node.taints());
@@ -74,7 +74,7 @@ final class Placement {
       return Optional.of("node(s) had untolerated taint {" + taint.get().getString("key", "")
           + ": " + taint.get().getString("value", "") + "}");
     }
-    if (!pod.acceptsLabels(node.labels())) {
+    if (!pod.acceptsNode(node.node)) {
       return Optional.of("node(s) didn't match Pod's node affinity/selector");
     }
     if (pod.hostPorts.stream().anyMatch(node.hostPorts::contains)) {

@@ -4,11 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.nodes.Tolerations;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -54,78 +50,22 @@ final class PodDemand {
     return ports;
   }
 
-  /** Whether {@code nodeSelector} and required node affinity accept the node's labels. */
-  boolean acceptsLabels(JsonObject labels) {
-    for (var entry : object(spec, "nodeSelector").entrySet()) {
-      if (!(labels.get(entry.getKey()) instanceof JsonString value)
-          || !(entry.getValue() instanceof JsonString wanted)
-          || !value.getString().equals(wanted.getString())) {
-        return false;
-      }
-    }
-    JsonObject required = object(object(object(spec, "affinity"), "nodeAffinity"),
-        "requiredDuringSchedulingIgnoredDuringExecution");
-    List<JsonObject> terms = objects(required, "nodeSelectorTerms");
-    if (terms.isEmpty()) {
-      return true;
-    }
-    return terms.stream().anyMatch(term -> matches(term, labels));
-  }
-
-  private static boolean matches(JsonObject term, JsonObject labels) {
-    List<JsonObject> expressions = objects(term, "matchExpressions");
-    if (expressions.isEmpty()) {
-      return false;
-    }
-    for (JsonObject expression : expressions) {
-      String key = expression.getString("key", "");
-      String operator = expression.getString("operator", "");
-      List<String> values = new ArrayList<>();
-      if (expression.get("values") instanceof JsonArray array) {
-        for (JsonValue value : array) {
-          if (value instanceof JsonString text) {
-            values.add(text.getString());
-          }
-        }
-      }
-      String actual = labels.get(key) instanceof JsonString text ? text.getString() : null;
-      boolean ok = switch (operator) {
-        case "In" -> actual != null && values.contains(actual);
-        case "NotIn" -> actual == null || !values.contains(actual);
-        case "Exists" -> actual != null;
-        case "DoesNotExist" -> actual == null;
-        case "Gt" -> actual != null && compare(actual, values) > 0;
-        case "Lt" -> actual != null && compare(actual, values) < 0;
-        default -> false;
-      };
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int compare(String actual, List<String> values) {
-    try {
-      return Long.compare(Long.parseLong(actual), Long.parseLong(values.get(0)));
-    } catch (RuntimeException e) {
-      return 0;
-    }
+  /** Whether {@code nodeSelector} and required node affinity accept the node. */
+  boolean acceptsNode(JsonObject node) {
+    return NodeMatching.accepts(spec, node);
   }
 
   /** The first NoSchedule/NoExecute taint of the node the pod does not tolerate, if any. */
   Optional<JsonObject> untoleratedTaint(List<JsonObject> taints) {
-    List<JsonObject> tolerations = objects(spec, "tolerations");
-    for (JsonObject taint : taints) {
-      String effect = taint.getString("effect", "");
-      if (!effect.equals("NoSchedule") && !effect.equals("NoExecute")) {
-        continue;
-      }
-      boolean tolerated = Tolerations.anyTolerates(tolerations, taint);
-      if (!tolerated) {
-        return Optional.of(taint);
-      }
-    }
-    return Optional.empty();
+    return NodeMatching.untoleratedTaint(objects(spec, "tolerations"), taints,
+        NodeMatching.SCHEDULING_EFFECTS);
+  }
+
+  /** Whether the pod tolerates the taint Kubernetes puts on cordoned nodes. */
+  boolean toleratesUnschedulable() {
+    JsonObject taint = jakarta.json.Json.createObjectBuilder()
+        .add("key", "node.kubernetes.io/unschedulable").add("effect", "NoSchedule").build();
+    return objects(spec, "tolerations").stream()
+        .anyMatch(toleration -> Tolerations.tolerates(toleration, taint));
   }
 }

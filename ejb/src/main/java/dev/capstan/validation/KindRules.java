@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 import static dev.capstan.json.JsonFields.strings;
 
+import dev.capstan.cron.CronSchedule;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -29,6 +30,7 @@ final class KindRules {
   private static final List<String> AFFINITIES = List.of("ClientIP", "None");
   private static final List<String> RESTART_POLICIES = List.of("Always", "Never", "OnFailure");
   private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
+  private static final List<String> CONCURRENCY_POLICIES = List.of("Allow", "Forbid", "Replace");
 
   private KindRules() {}
 
@@ -41,6 +43,7 @@ final class KindRules {
       case "Service" -> service(spec, errors);
       case "ReplicationController" -> replicated(spec, false, errors);
       case "ReplicaSet.apps", "Deployment.apps", "DaemonSet.apps" -> replicated(spec, true, errors);
+      case "CronJob.batch" -> cronJob(spec, errors);
       case "Job.batch" -> {
         if (spec.get("template") instanceof JsonObject template) {
           podSpec(object(template, "spec"), "spec.template.spec", errors);
@@ -159,6 +162,38 @@ final class KindRules {
           }
         });
       }
+    }
+  }
+
+  private static void cronJob(JsonObject spec, List<FieldError> errors) {
+    if (!(spec.get("schedule") instanceof JsonString schedule) || schedule.getString().isBlank()) {
+      errors.add(new FieldError("spec.schedule", "FieldValueRequired", "Required value"));
+    } else {
+      CronSchedule.problem(schedule.getString()).ifPresent(problem -> errors.add(
+          FieldError.invalid("spec.schedule", schedule.getString(), problem)));
+    }
+    if (spec.get("timeZone") instanceof JsonString zone) {
+      try {
+        java.time.ZoneId.of(zone.getString());
+      } catch (java.time.DateTimeException e) {
+        errors.add(FieldError.invalid("spec.timeZone", zone.getString(),
+            "unknown time zone " + zone.getString()));
+      }
+    }
+    enumValue(spec, "concurrencyPolicy", "spec", CONCURRENCY_POLICIES, errors);
+    for (String field : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit")) {
+      if (spec.get(field) instanceof JsonNumber number && number.longValue() < 0) {
+        errors.add(FieldError.invalid("spec." + field, number.toString(),
+            "must be greater than or equal to 0"));
+      }
+    }
+    JsonObject jobTemplate = object(spec, "jobTemplate");
+    if (!(object(jobTemplate, "spec").get("template") instanceof JsonObject template)) {
+      errors.add(new FieldError("spec.jobTemplate.spec.template", "FieldValueRequired",
+          "Required value"));
+    } else {
+      podSpec(object(template, "spec"), "spec.jobTemplate.spec.template.spec", errors);
     }
   }
 

@@ -116,6 +116,22 @@ class DefaultingTest {
   }
 
   @Test
+  void cronJobAllowsConcurrencyAndKeepsThreeSuccessfulAndOneFailedJob() {
+    JsonObject spec = Defaulting.apply("batch", "CronJob", json("""
+        {"spec":{"schedule":"* * * * *","jobTemplate":{"spec":{"template":{"spec":{
+          "containers":[{"name":"c","image":"busybox:1"}]}}}}}}""")).getJsonObject("spec");
+
+    assertThat(spec.getString("concurrencyPolicy")).isEqualTo("Allow");
+    assertThat(spec.getBoolean("suspend")).isFalse();
+    assertThat(spec.getInt("successfulJobsHistoryLimit")).isEqualTo(3);
+    assertThat(spec.getInt("failedJobsHistoryLimit")).isEqualTo(1);
+    JsonObject podSpec = spec.getJsonObject("jobTemplate").getJsonObject("spec")
+        .getJsonObject("template").getJsonObject("spec");
+    assertThat(podSpec.getString("restartPolicy")).isEqualTo("Always");
+    assertThat(podSpec.getInt("terminationGracePeriodSeconds")).isEqualTo(30);
+  }
+
+  @Test
   void jobRunsOnceWithSixRetriesUnlessToldOtherwise() {
     JsonObject spec = Defaulting.apply("batch", "Job", json("{\"spec\":{}}")).getJsonObject("spec");
     JsonObject parallel = Defaulting.apply("batch", "Job", json("{\"spec\":{\"parallelism\":3}}"))

@@ -113,6 +113,30 @@ class KindRulesTest {
     assertThat(Quantities.isValid(quantity)).isFalse();
   }
 
+  private static final String CRON_JOB = """
+      {"metadata":{"name":"hello"},
+       "spec":{"schedule":"*/1 * * * *","jobTemplate":{"spec":{"template":{"spec":{
+         "restartPolicy":"OnFailure","containers":[{"name":"hello","image":"busybox"}]}}}}}}""";
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "not cron|\"*/1 * * * *\"|\"every minute\"|spec.schedule|Invalid value: \"every minute\"",
+      "minute out of range|\"*/1 * * * *\"|\"61 * * * *\"|spec.schedule|Invalid value: \"61 * * * *\"",
+      "no schedule|\"schedule\":\"*/1 * * * *\",||spec.schedule|Required value",
+      "unknown time zone|\"schedule\"|\"timeZone\":\"Mars/Olympus\",\"schedule\"|spec.timeZone|unknown time zone Mars/Olympus",
+      "concurrency policy in lower case|\"schedule\"|\"concurrencyPolicy\":\"forbid\",\"schedule\"|spec.concurrencyPolicy|Unsupported value: \"forbid\"",
+      "negative history|\"schedule\"|\"failedJobsHistoryLimit\":-1,\"schedule\"|spec.failedJobsHistoryLimit|must be greater than or equal to 0",
+      "no image|\"image\":\"busybox\"|\"image\":\"\"|spec.jobTemplate.spec.template.spec.containers[0].image|Required value"})
+  void cronJobMistakesNameTheirField(String what, String from, String to, String field,
+      String message) {
+    assertThat(validate(ResourceTypes.CRON_JOB, CRON_JOB)).isEmpty();
+    assertThat(validate(ResourceTypes.CRON_JOB, CRON_JOB.replace(from, to == null ? "" : to)))
+        .as(what).anySatisfy(error -> {
+          assertThat(error.field()).isEqualTo(field);
+          assertThat(error.message()).contains(message);
+        });
+  }
+
   private static List<FieldError> validate(ResourceType type, String json) {
     JsonObject object = Defaulting.apply(type.group(), type.kind(),
         Json.createReader(new StringReader(json)).readObject());

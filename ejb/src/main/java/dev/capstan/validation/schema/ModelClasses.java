@@ -25,6 +25,7 @@ public final class ModelClasses {
       Map.entry("ReplicaSet.apps", CORE + "apps.ReplicaSet"),
       Map.entry("DaemonSet.apps", CORE + "apps.DaemonSet"),
       Map.entry("Job.batch", CORE + "batch.v1.Job"),
+      Map.entry("CronJob.batch", CORE + "batch.v1.CronJob"),
       Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),
       Map.entry("PodDisruptionBudget.policy", CORE + "policy.v1.PodDisruptionBudget"),
       Map.entry("Event.events.k8s.io", CORE + "events.v1.Event"),

@@ -81,6 +81,33 @@ final class KindColumns {
               o -> intOrPercent(o, "spec.maxUnavailable")),
           integer("Allowed Disruptions", "The number of pod disruptions allowed now", 0,
               o -> number(o, "status.disruptionsAllowed")), age());
+      case "DaemonSet.apps" -> List.of(name(),
+          integer("Desired", "Desired pods", 0, o -> number(o, "status.desiredNumberScheduled")),
+          integer("Current", "Current pods", 0, o -> number(o, "status.currentNumberScheduled")),
+          integer("Ready", "Ready pods", 0, o -> number(o, "status.numberReady")),
+          integer("Up-to-date", "Updated pods", 0, o -> number(o, "status.updatedNumberScheduled")),
+          integer("Available", "Available pods", 0, o -> number(o, "status.numberAvailable")),
+          text("Node Selector", "Node selector", 0,
+              o -> orNone(selector(object(o, "spec.template.spec.nodeSelector")))),
+          age(), text("Containers", "Containers", 1, o -> containers(o, "name")),
+          text("Images", "Images", 1, o -> containers(o, "image")),
+          text("Selector", "Selector", 1, KindColumns::anySelector));
+      case "CronJob.batch" -> List.of(name(),
+          text("Schedule", "The schedule", 0, o -> string(o, "spec.schedule")),
+          text("Timezone", "The time zone", 0, o -> orNone(string(o, "spec.timeZone"))),
+          text("Suspend", "Whether suspended", 0,
+              o -> Fields.at(o, "spec.suspend") == JsonValue.TRUE ? "True" : "False"),
+          integer("Active", "Active jobs", 0, o -> objects(o, "status.active").size()),
+          text("Last Schedule", "When last scheduled", 0,
+              o -> string(o, "status.lastScheduleTime").isEmpty() ? "<none>"
+                  : since(string(o, "status.lastScheduleTime"))),
+          age(), text("Containers", "Containers", 1, o -> objects(o,
+              "spec.jobTemplate.spec.template.spec.containers").stream()
+              .map(c -> c.getString("name", "")).collect(Collectors.joining(","))),
+          text("Images", "Images", 1, o -> objects(o,
+              "spec.jobTemplate.spec.template.spec.containers").stream()
+              .map(c -> c.getString("image", "")).collect(Collectors.joining(","))),
+          text("Selector", "Selector", 1, o -> "<none>"));
       case "ConfigMap" -> List.of(name(), integer("Data", "Number of entries", 0,
           o -> object(o, "data").size() + object(o, "binaryData").size()), age());
       case "Secret" -> List.of(name(), text("Type", "Secret type", 0, o -> string(o, "type")),

@@ -1,0 +1,157 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.recording.EventRecorder;
+import dev.capstan.store.ConflictException;
+import dev.capstan.store.NotFoundException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.Preconditions;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.watch.Change;
+import jakarta.json.Json;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The DaemonSet controller: one pod per eligible node ({@code <daemonset>-<5 chars>}), pinned to
+ * its node by required node affinity on {@code metadata.name} so the scheduler binds it there,
+ * with the daemon tolerations and the {@code controller-revision-hash} label of its template;
+ * follows nodes as they come, go and change, and replaces pods of an old template under
+ * RollingUpdate ({@code maxUnavailable} nodes at a time) or, under OnDelete, only as users
+ * delete them. The decisions are {@link DaemonSetPlan}'s; this class reads and writes the store.
+ */
+final class DaemonSetController implements Controller {
+
+  private static final Logger LOG = Logger.getLogger(DaemonSetController.class.getName());
+  private static final String COMPONENT = "daemonset-controller";
+
+  private final ObjectStore store;
+  private final EventRecorder events;
+  private final Requeue requeue = new Requeue();
+
+  DaemonSetController(ObjectStore store, EventRecorder events) {
+    this.store = store;
+    this.events = events;
+  }
+
+  @Override
+  public String name() {
+    return "DaemonSet controller";
+  }
+
+  @Override
+  public Set<String> keysFor(Change change) {
+    String namespace = change.key().namespace();
+    if (change.key().kind().equals("DaemonSet") && change.key().apiGroup().equals("apps")) {
+      return Set.of(namespace + "/" + change.key().name());
+    }
+    if (change.key().kind().equals("Node") && change.key().apiGroup().isEmpty()) {
+      return Set.copyOf(allKeys());
+    }
+    if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
+      return OwnedPods.controllerOf(change.object())
+          .filter(owner -> "DaemonSet".equals(owner.getString("kind", "")))
+          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
+          .orElse(Set.of());
+    }
+    return Set.of();
+  }
+
+  @Override
+  public Collection<String> allKeys() {
+    return store.list(ResourceTypes.DAEMON_SET.all(Optional.empty(), "")).bodies().stream()
+        .map(ds -> object(ds, "metadata").getString("namespace", "") + "/"
+            + object(ds, "metadata").getString("name", ""))
+        .toList();
+  }
+
+  @Override
+  public Collection<String> dueKeys(Instant now) {
+    return requeue.due(now);
+  }
+
+  @Override
+  public void reconcile(String key) {
+    String[] parts = key.split("/", 2);
+    Optional<StoredObject> stored = store.get(ResourceTypes.DAEMON_SET.key(parts[0], parts[1]));
+    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
+      return;
+    }
+    JsonObject daemonSet = stored.get().json();
+    String uid = object(daemonSet, "metadata").getString("uid", "");
+    List<JsonObject> nodes = store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies();
+    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(parts[0]), ""))
+        .bodies().stream()
+        .filter(pod -> OwnedPods.controllerOf(pod)
+            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
+        .toList();
+    Instant now = Instant.now();
+    DaemonSetPlan.Actions actions = DaemonSetPlan.plan(daemonSet, nodes, pods, now);
+    boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
+        .map(namespace -> ObjectMetadata.isDeleting(namespace.json())).orElse(true);
+    if (!namespaceTerminating) {
+      actions.createOn().forEach(node -> create(daemonSet, node));
+    }
+    actions.delete().forEach(pod -> delete(daemonSet, pod, false));
+    actions.forceDelete().forEach(pod -> delete(daemonSet, pod, true));
+    actions.recheckAt().ifPresent(at -> requeue.after(key, at));
+    updateStatus(daemonSet, actions.status(), parts);
+  }
+
+  private void create(JsonObject daemonSet, String node) {
+    JsonObject spec = object(daemonSet, "spec");
+    JsonObject template = object(spec, "template");
+    String hash = DeploymentController.templateHash(template);
+    JsonObject pinned = Json.createObjectBuilder(template).add("spec",
+        DaemonSetPlan.daemonPodSpec(object(template, "spec"), node)).build();
+    JsonObjectBuilder labels = Json.createObjectBuilder(object(object(template, "metadata"),
+        "labels")).add(DaemonSetPlan.HASH_LABEL, hash);
+    if (object(daemonSet, "metadata").get("generation") instanceof JsonNumber generation) {
+      labels.add("pod-template-generation", generation.toString());
+    }
+    try {
+      OwnedPods.create(store, daemonSet, OwnedPods.controllerReference("apps/v1", "DaemonSet",
+              daemonSet), pinned, labels.build())
+          .ifPresent(name -> events.normal(daemonSet, COMPONENT, "SuccessfulCreate",
+              "Created pod: " + name));
+    } catch (RuntimeException e) {
+      events.warning(daemonSet, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
+      LOG.warning(() -> "Creating a daemon pod for node " + node + " failed: " + e);
+    }
+  }
+
+  private void delete(JsonObject daemonSet, JsonObject pod, boolean force) {
+    String name = object(pod, "metadata").getString("name", "");
+    if (OwnedPods.terminal(pod)) {
+      events.warning(daemonSet, COMPONENT, "FailedDaemonPod", "Found failed daemon pod "
+          + object(pod, "metadata").getString("namespace", "") + "/" + name + " on node "
+          + DaemonSetPlan.targetNode(pod) + ", will try to kill it");
+    }
+    boolean deleted = force ? OwnedPods.deleteNow(store, pod) : OwnedPods.delete(store, pod);
+    if (deleted) {
+      events.normal(daemonSet, COMPONENT, "SuccessfulDelete", "Deleted pod: " + name);
+    }
+  }
+
+  private void updateStatus(JsonObject daemonSet, JsonObject status, String[] key) {
+    if (status.equals(object(daemonSet, "status"))) {
+      return;
+    }
+    try {
+      store.update(ResourceTypes.DAEMON_SET.key(key[0], key[1]), "apps/v1", Preconditions.NONE,
+          latest -> Json.createObjectBuilder(latest).add("status", status).build());
+    } catch (NotFoundException | ConflictException e) {
+      // deleted meanwhile
+    }
+  }
+}
