@@ -176,7 +176,8 @@ class ServiceProxyIT {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl.run("get", "service", "front", "-n", namespace).out())
             .containsPattern("front\\s+LoadBalancer\\s+\\S+\\s+\\S*127\\.0\\.0\\.1\\S*\\s+18089:3\\d{4}/TCP"));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    // refused until the pod is ready and in the endpoints
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
         assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:18089/")).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString()).body().trim()).startsWith("web-"));
