@@ -9,7 +9,6 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -101,7 +100,8 @@ public class EventRecorder {
       synchronized (recorded) {
         recorded.put(key, new Recorded(namespace, name));
       }
-    } catch (AlreadyExistsException | EJBException e) {
+    } catch (AlreadyExistsException | RuntimeException e) {
+      // EJBException, or admission refusing the Event (a quota on events)
       LOG.fine(() -> "Event " + reason + " not recorded: " + e);
     }
   }

@@ -38,6 +38,9 @@ public class ObjectStore {
   @Inject
   private Event<ClusterEvent> clusterEvents;
 
+  @Inject
+  private CreateAdmission admission;
+
   private final Clock clock = Clock.systemUTC();
 
   /** The object with this identity, if it exists. */
@@ -72,8 +75,9 @@ public class ObjectStore {
   }
 
   /**
-   * Creates an object from a client's body: assigns uid, creationTimestamp, generation 1 and
-   * the new revision as resourceVersion.
+   * Creates an object from a client's body: admits it ({@link CreateAdmission}: limit ranges,
+   * service accounts, quota), then assigns uid, creationTimestamp, generation 1 and the new
+   * revision as resourceVersion.
    *
    * @param apiVersion the apiVersion the object is stored and served as
    * @return the stored object, body as the API returns it
@@ -85,6 +89,7 @@ public class ObjectStore {
     if (get(key).isPresent()) {
       throw new AlreadyExistsException(key);
     }
+    body = admission.admit(key, body);
     Instant now = clock.instant();
     UUID uid = UUID.randomUUID();
     JsonObject stamped = ObjectMetadata.created(key.namespace(), uid, revision, now)

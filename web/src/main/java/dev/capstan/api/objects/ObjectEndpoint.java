@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
@@ -224,6 +225,8 @@ public class ObjectEndpoint {
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     }
   }
 
