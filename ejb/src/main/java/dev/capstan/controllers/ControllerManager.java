@@ -75,7 +75,9 @@ public class ControllerManager {
         new DeploymentController(store, events),
         new JobController(store, events),
         new GarbageCollector(store),
-        new NamespaceDeletion(store));
+        new NamespaceDeletion(store),
+        new ResourceQuotaController(store),
+        new ServiceAccountController(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)

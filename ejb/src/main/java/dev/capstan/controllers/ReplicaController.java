@@ -64,6 +64,12 @@ final class ReplicaController implements Controller {
         && change.key().apiGroup().equals(type.group())) {
       return Set.of(namespace + "/" + change.key().name());
     }
+    if (change.key().kind().equals("ResourceQuota") && change.key().apiGroup().isEmpty()) {
+      // a quota raised, freed or gone may let a refused create through: try again now
+      return store.list(type.all(Optional.of(namespace), "")).bodies().stream()
+          .map(o -> namespace + "/" + object(o, "metadata").getString("name", ""))
+          .collect(java.util.stream.Collectors.toSet());
+    }
     if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
       return Set.of();
     }

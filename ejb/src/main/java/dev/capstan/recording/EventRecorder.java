@@ -21,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * Records core/v1 Events from the control plane's components (the scheduler, controllers),
  * aggregated as client-go's correlator does: the same reason and message about the same object
- * is one Event whose {@code count} and {@code lastTimestamp} grow. The aggregation cache is
+ * is one Event whose {@code count} and {@code lastTimestamp} grow, and many similar ones with
+ * different messages become one combined Event ({@link EventCorrelator}). The aggregation cache is
  * only an optimisation: after a restart or a leader change, the next occurrence starts a new
  * Event. Recording never fails the caller.
  */
@@ -37,6 +38,7 @@ public class EventRecorder {
   private ObjectStore store;
 
   private final Clock clock = Clock.systemUTC();
+  private final EventCorrelator correlator = new EventCorrelator();
   private final Map<String, Recorded> recorded = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
@@ -57,7 +59,10 @@ public class EventRecorder {
     JsonObject metadata = object(object, "metadata");
     String namespace = metadata.getString("namespace", "default");
     String uid = metadata.getString("uid", "");
-    String key = uid + "|" + component + "|" + type + "|" + reason + "|" + message;
+    EventCorrelator.Decision decision = correlator.correlate(
+        uid + "|" + component + "|" + type + "|" + reason, message, clock.instant());
+    String key = decision.key();
+    message = decision.message();
     String now = ObjectMetadata.timestamp(clock.instant());
     try {
       Recorded previous;
