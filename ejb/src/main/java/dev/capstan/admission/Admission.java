@@ -59,15 +59,21 @@ public class Admission implements CreateAdmission {
 
   private JsonObject admitPod(ObjectKey key, JsonObject pod) {
     List<JsonObject> limitRanges = objects(ResourceTypes.LIMIT_RANGE, key.namespace());
-    JsonObject admitted = ServiceAccountAdmission.withAccount(
-        LimitRanger.withDefaults(pod, limitRanges));
+    JsonObject admitted = LimitRanger.withDefaults(pod, limitRanges);
+    boolean mirror = ServiceAccountAdmission.isMirror(admitted);
+    if (mirror && !object(admitted, "spec").getString("serviceAccountName", "").isEmpty()) {
+      throw new AdmissionDenied("pods", key.name(), ServiceAccountAdmission.MIRROR_WITH_ACCOUNT);
+    }
+    if (!mirror) {
+      admitted = ServiceAccountAdmission.withAccount(admitted);
+    }
     List<String> violations = LimitRanger.violations(object(admitted, "spec"), limitRanges);
     if (!violations.isEmpty()) {
       throw new AdmissionDenied("pods", key.name(), violations.size() == 1
           ? violations.get(0) : "[" + String.join(", ", violations) + "]");
     }
     String account = ServiceAccountAdmission.accountOf(admitted);
-    if (ServiceAccountAdmission.mustExist(account)
+    if (!mirror && ServiceAccountAdmission.mustExist(account)
         && store.get(ResourceTypes.SERVICE_ACCOUNT.key(key.namespace(), account)).isEmpty()) {
       throw new AdmissionDenied("pods", key.name(),
           ServiceAccountAdmission.notFound(key.namespace(), account));

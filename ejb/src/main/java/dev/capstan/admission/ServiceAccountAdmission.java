@@ -32,6 +32,19 @@ public final class ServiceAccountAdmission {
     return name.isEmpty() ? DEFAULT : name;
   }
 
+  /**
+   * A mirror pod (a node's static pod, annotated {@code kubernetes.io/config.mirror}) gets no
+   * account: the node runs it from its manifest, which must not name one.
+   */
+  public static boolean isMirror(JsonObject pod) {
+    return object(object(pod, "metadata"), "annotations").containsKey(MIRROR);
+  }
+
+  /** Kubernetes' reason for refusing a mirror pod that names an account. */
+  public static final String MIRROR_WITH_ACCOUNT = "a mirror pod may not reference service accounts";
+
+  private static final String MIRROR = "kubernetes.io/config.mirror";
+
   /** The pod with both service account fields set. */
   public static JsonObject withAccount(JsonObject pod) {
     String account = accountOf(pod);
