@@ -19,6 +19,9 @@ import jakarta.json.JsonObject;
 public final class ServiceAccountAdmission {
 
   public static final String DEFAULT = "default";
+  /** Kubernetes' reason for refusing a mirror pod that names an account. */
+  public static final String MIRROR_WITH_ACCOUNT = "a mirror pod may not reference service accounts";
+  private static final String MIRROR = "kubernetes.io/config.mirror";
 
   private ServiceAccountAdmission() {}
 
@@ -39,11 +42,6 @@ public final class ServiceAccountAdmission {
   public static boolean isMirror(JsonObject pod) {
     return object(object(pod, "metadata"), "annotations").containsKey(MIRROR);
   }
-
-  /** Kubernetes' reason for refusing a mirror pod that names an account. */
-  public static final String MIRROR_WITH_ACCOUNT = "a mirror pod may not reference service accounts";
-
-  private static final String MIRROR = "kubernetes.io/config.mirror";
 
   /** The pod with both service account fields set. */
   public static JsonObject withAccount(JsonObject pod) {
