@@ -108,6 +108,12 @@ class AdmissionIT {
         .allSatisfy(r -> assertThat(Http.json(r).getString("message"))
             .contains("exceeded quota: five, requested: pods=1, used: pods=5, limited: pods=5"));
     assertThat(podNames(namespace)).hasSize(5);
+    HttpResponse<String> dryRun = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/pods?dryRun=All"), """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"dry"},
+         "spec":{"containers":[{"name":"c","image":"capstan/busybox:1",
+          "resources":{"requests":{"cpu":"100m"}}}]}}""");
+    assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(403);
     assertThat(kubectl.run("describe", "quota", "five", "-n", namespace).out())
         .containsPattern("pods\\s+5\\s+5")
         .containsPattern("requests.cpu\\s+500m\\s+1");
@@ -151,6 +157,12 @@ class AdmissionIT {
         .getString("kubernetes.io/limit-ranger")).isEqualTo("LimitRanger plugin set:"
         + " cpu, memory request for container plain; cpu, memory limit for container plain");
     assertThat(plain.getJsonObject("status").getString("qosClass")).isEqualTo("Burstable");
+
+    Kubectl.Result dryRun = kubectl.run("run", "dry", "--image=capstan/busybox:1", "-n",
+        namespace, "--dry-run=server", "-o", "jsonpath={.spec.containers[0].resources.limits.cpu}");
+    assertThat(dryRun.out()).as(dryRun.toString()).isEqualTo("300m");
+    assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/dry")).statusCode())
+        .isEqualTo(404);
 
     Kubectl.Result big = kubectl.withInput("""
         apiVersion: v1

@@ -5,6 +5,8 @@ import dev.capstan.json.JsonFields;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -40,6 +42,9 @@ public class ObjectStore {
 
   @Inject
   private CreateAdmission admission;
+
+  @Resource
+  private SessionContext context;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -85,6 +90,16 @@ public class ObjectStore {
    */
   public StoredObject create(ObjectKey key, String apiVersion, JsonObject body)
       throws AlreadyExistsException {
+    return create(key, apiVersion, body, false);
+  }
+
+  /**
+   * Creates an object, or with {@code dryRun} does everything a create does (the name check,
+   * admission, stamping) and then rolls it all back: nothing is written, no one is told, and the
+   * object is returned as it would have been stored.
+   */
+  public StoredObject create(ObjectKey key, String apiVersion, JsonObject body, boolean dryRun)
+      throws AlreadyExistsException {
     long revision = nextRevision();
     if (get(key).isPresent()) {
       throw new AlreadyExistsException(key);
@@ -98,6 +113,9 @@ public class ObjectStore {
     object.write(revision, 1, ObjectMetadata.labels(stamped).toString(), stamped.toString());
     em.persist(object);
     record(revision, ObjectChange.Type.ADDED, object, apiVersion, now);
+    if (dryRun) {
+      context.setRollbackOnly();
+    }
     return object;
   }
 

@@ -53,7 +53,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -214,14 +213,10 @@ public class ObjectEndpoint {
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
     }
-    if (options.dryRun()) {
-      JsonObject preview = ObjectMetadata.created(target.namespaceOrEmpty(), UUID.randomUUID(),
-          store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
-      return withWarnings(respond(201, preview, target, options), warnings);
-    }
     try {
+      // a dry run is admitted (defaults, quota) and rolled back
       StoredObject stored = store.create(type.key(target.namespaceOrEmpty(), name),
-          type.apiVersion(), object);
+          type.apiVersion(), object, options.dryRun());
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
