@@ -96,7 +96,8 @@ public class ObjectStore {
   /**
    * Creates an object, or with {@code dryRun} does everything a create does (the name check,
    * admission, stamping) and then rolls it all back: nothing is written, no one is told, and the
-   * object is returned as it would have been stored.
+   * object is returned as it would have been stored. A dry run marks the whole transaction
+   * for rollback, so it is only for callers outside one (the REST API).
    */
   public StoredObject create(ObjectKey key, String apiVersion, JsonObject body, boolean dryRun)
       throws AlreadyExistsException {
