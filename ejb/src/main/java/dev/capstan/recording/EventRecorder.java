@@ -55,14 +55,14 @@ public class EventRecorder {
   }
 
   private void record(JsonObject object, String component, String type, String reason,
-      String message) {
+      String observed) {
     JsonObject metadata = object(object, "metadata");
     String namespace = metadata.getString("namespace", "default");
     String uid = metadata.getString("uid", "");
     EventCorrelator.Decision decision = correlator.correlate(
-        uid + "|" + component + "|" + type + "|" + reason, message, clock.instant());
+        uid + "|" + component + "|" + type + "|" + reason, observed, clock.instant());
     String key = decision.key();
-    message = decision.message();
+    String message = decision.message();
     String now = ObjectMetadata.timestamp(clock.instant());
     try {
       Recorded previous;
@@ -74,7 +74,8 @@ public class EventRecorder {
           store.update(ResourceTypes.EVENT.key(previous.namespace(), previous.name()), "v1",
               Preconditions.NONE, event -> Json.createObjectBuilder(event)
                   .add("count", event.getInt("count", 1) + 1)
-                  .add("lastTimestamp", now).build());
+                  .add("lastTimestamp", now)
+                  .add("message", message).build());
           return;
         } catch (NotFoundException | ConflictException e) {
           // compacted away or changed: record it anew
