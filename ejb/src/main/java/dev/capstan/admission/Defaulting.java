@@ -2,6 +2,7 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.admission.limits.LimitRanger;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -15,7 +16,7 @@ import jakarta.json.JsonValue;
  * restartPolicy, grace period, DNS policy, scheduler and per-container imagePullPolicy; a
  * service's type, affinity and port protocol/targetPort; replicas of the replicated kinds; the
  * update strategies and history limits of Deployments and DaemonSets; a Job's completions,
- * parallelism and back-off limit.
+ * parallelism and back-off limit; a LimitRange's Container defaults.
  * Values the client set are never changed.
  */
 public final class Defaulting {
@@ -37,6 +38,7 @@ public final class Defaulting {
           with(object, "spec", daemonSetSpec(replicated(object(object, "spec"), false)));
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
       case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
+      case "LimitRange" -> LimitRanger.defaulted(object);
       default -> object;
     };
   }

@@ -2,7 +2,7 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.capstan.resources.Quantity;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -69,8 +69,8 @@ public final class QosClass {
 
   private static BigDecimal amount(String text) {
     try {
-      return new Quantity(text).getNumericalAmount();
-    } catch (RuntimeException e) {
+      return Quantity.parse(text).amount();
+    } catch (IllegalArgumentException e) {
       return BigDecimal.ZERO;
     }
   }

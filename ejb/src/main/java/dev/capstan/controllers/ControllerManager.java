@@ -87,7 +87,9 @@ public class ControllerManager {
         new GarbageCollector(store),
         new NamespaceDeletion(store),
         new NodeLifecycleController(store, events),
-        new DisruptionController(store));
+        new DisruptionController(store),
+        new ResourceQuotaController(store),
+        new ServiceAccountController(store));
   }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)

@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
@@ -171,10 +172,14 @@ final class JobController implements Controller {
     JsonObject labels = Json.createObjectBuilder(object(object(template, "metadata"), "labels"))
         .add("batch.kubernetes.io/controller-uid", uid).add("controller-uid", uid)
         .add("batch.kubernetes.io/job-name", jobName).add("job-name", jobName).build();
-    OwnedPods.create(store, job, OwnedPods.controllerReference("batch/v1", "Job", job), template,
-            labels)
-        .ifPresent(name -> events.normal(job, COMPONENT, "SuccessfulCreate",
-            "Created pod: " + name));
+    try {
+      OwnedPods.create(store, job, OwnedPods.controllerReference("batch/v1", "Job", job), template,
+              labels)
+          .ifPresent(name -> events.normal(job, COMPONENT, "SuccessfulCreate",
+              "Created pod: " + name));
+    } catch (AdmissionDenied e) {
+      events.warning(job, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
+    }
   }
 
   private static JsonObject condition(String type, String reason, String message, Instant now) {

@@ -65,6 +65,12 @@ final class ReplicaController implements Controller {
         && change.key().apiGroup().equals(type.group())) {
       return Set.of(namespace + "/" + change.key().name());
     }
+    if (change.key().kind().equals("ResourceQuota") && change.key().apiGroup().isEmpty()) {
+      // a quota raised, freed or gone may let a refused create through: try again now
+      return store.list(type.all(Optional.of(namespace), "")).bodies().stream()
+          .map(o -> namespace + "/" + object(o, "metadata").getString("name", ""))
+          .collect(java.util.stream.Collectors.toSet());
+    }
     if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
       return Set.of();
     }
@@ -135,7 +141,9 @@ final class ReplicaController implements Controller {
         .map(namespace -> ObjectMetadata.isDeleting(namespace.json())).orElse(true);
     if (diff > 0 && !namespaceTerminating) {
       for (int i = 0; i < Math.min(diff, BURST); i++) {
-        create(owner);
+        if (!create(owner)) {
+          break; // as Kubernetes' slow start: a refused create (quota) ends this round
+        }
       }
     } else if (diff < 0) {
       active.stream().sorted(DELETION_ORDER).limit(-diff).forEach(pod -> delete(owner, pod));
@@ -143,17 +151,20 @@ final class ReplicaController implements Controller {
     updateStatus(owner, parts);
   }
 
-  private void create(JsonObject owner) {
+  /** Creates one pod; false when the create was refused or failed. */
+  private boolean create(JsonObject owner) {
     JsonObject template = object(object(owner, "spec"), "template");
     try {
       OwnedPods.create(store, owner, OwnedPods.controllerReference(type.apiVersion(), type.kind(),
               owner), template, object(object(template, "metadata"), "labels"))
           .ifPresent(name -> events.normal(owner, COMPONENT, "SuccessfulCreate",
               "Created pod: " + name));
+      return true;
     } catch (RuntimeException e) {
       events.warning(owner, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
       LOG.warning(() -> "Creating a pod for " + object(owner, "metadata").getString("namespace", "")
           + "/" + object(owner, "metadata").getString("name", "") + " failed: " + e);
+      return false;
     }
   }
 

@@ -9,7 +9,6 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -22,7 +21,8 @@ import java.util.logging.Logger;
 /**
  * Records core/v1 Events from the control plane's components (the scheduler, controllers),
  * aggregated as client-go's correlator does: the same reason and message about the same object
- * is one Event whose {@code count} and {@code lastTimestamp} grow. The aggregation cache is
+ * is one Event whose {@code count} and {@code lastTimestamp} grow, and many similar ones with
+ * different messages become one combined Event ({@link EventCorrelator}). The aggregation cache is
  * only an optimisation: after a restart or a leader change, the next occurrence starts a new
  * Event. Recording never fails the caller.
  */
@@ -38,6 +38,7 @@ public class EventRecorder {
   private ObjectStore store;
 
   private final Clock clock = Clock.systemUTC();
+  private final EventCorrelator correlator = new EventCorrelator();
   private final Map<String, Recorded> recorded = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
@@ -54,11 +55,14 @@ public class EventRecorder {
   }
 
   private void record(JsonObject object, String component, String type, String reason,
-      String message) {
+      String observed) {
     JsonObject metadata = object(object, "metadata");
     String namespace = metadata.getString("namespace", "default");
     String uid = metadata.getString("uid", "");
-    String key = uid + "|" + component + "|" + type + "|" + reason + "|" + message;
+    EventCorrelator.Decision decision = correlator.correlate(
+        uid + "|" + component + "|" + type + "|" + reason, observed, clock.instant());
+    String key = decision.key();
+    String message = decision.message();
     String now = ObjectMetadata.timestamp(clock.instant());
     try {
       Recorded previous;
@@ -70,7 +74,8 @@ public class EventRecorder {
           store.update(ResourceTypes.EVENT.key(previous.namespace(), previous.name()), "v1",
               Preconditions.NONE, event -> Json.createObjectBuilder(event)
                   .add("count", event.getInt("count", 1) + 1)
-                  .add("lastTimestamp", now).build());
+                  .add("lastTimestamp", now)
+                  .add("message", message).build());
           return;
         } catch (NotFoundException | ConflictException e) {
           // compacted away or changed: record it anew
@@ -101,7 +106,8 @@ public class EventRecorder {
       synchronized (recorded) {
         recorded.put(key, new Recorded(namespace, name));
       }
-    } catch (AlreadyExistsException | EJBException e) {
+    } catch (AlreadyExistsException | RuntimeException e) {
+      // EJBException, or admission refusing the Event (a quota on events)
       LOG.fine(() -> "Event " + reason + " not recorded: " + e);
     }
   }

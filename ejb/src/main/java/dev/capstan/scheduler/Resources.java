@@ -1,18 +1,14 @@
 package dev.capstan.scheduler;
 
-import static dev.capstan.json.JsonFields.object;
-
-import io.fabric8.kubernetes.api.model.Quantity;
-import jakarta.json.JsonArray;
+import dev.capstan.resources.PodResources;
+import dev.capstan.resources.Quantity;
+import dev.capstan.resources.ResourceList;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.math.BigDecimal;
 
 /**
  * Amounts the scheduler counts with: cpu in millicores and memory in bytes, read from
- * Kubernetes quantities (with fabric8's parser), and a pod's requests as Kubernetes sums them
- * (its containers together, or its largest init container if that asks for more).
+ * Kubernetes quantities, and a pod's requests as {@link PodResources} sums them.
  */
 record Resources(long milliCpu, long memory) {
 
@@ -28,28 +24,8 @@ record Resources(long milliCpu, long memory) {
 
   /** What a pod's spec requests. */
   static Resources requestedBy(JsonObject podSpec) {
-    Resources containers = sum(podSpec.get("containers"));
-    Resources largestInit = NONE;
-    if (podSpec.get("initContainers") instanceof JsonArray inits) {
-      for (JsonValue init : inits) {
-        if (init instanceof JsonObject container) {
-          largestInit = largestInit.max(of(object(object(container, "resources"), "requests")));
-        }
-      }
-    }
-    return containers.max(largestInit);
-  }
-
-  private static Resources sum(JsonValue containers) {
-    Resources total = NONE;
-    if (containers instanceof JsonArray list) {
-      for (JsonValue item : list) {
-        if (item instanceof JsonObject container) {
-          total = total.plus(of(object(object(container, "resources"), "requests")));
-        }
-      }
-    }
-    return total;
+    ResourceList requests = PodResources.requests(podSpec);
+    return new Resources(requests.get("cpu").milliValue(), requests.get("memory").value());
   }
 
   /** The cpu and memory of a resource list ({@code requests}, {@code allocatable}). */
@@ -62,21 +38,10 @@ record Resources(long milliCpu, long memory) {
   }
 
   private static long milli(JsonValue amount) {
-    return amount(amount).multiply(BigDecimal.valueOf(1000)).longValue();
+    return Quantity.of(amount).map(Quantity::milliValue).orElse(0L);
   }
 
   private static long whole(JsonValue amount) {
-    return amount(amount).longValue();
-  }
-
-  private static BigDecimal amount(JsonValue value) {
-    if (value instanceof JsonString text) {
-      try {
-        return new Quantity(text.getString()).getNumericalAmount();
-      } catch (RuntimeException e) {
-        return BigDecimal.ZERO;
-      }
-    }
-    return BigDecimal.ZERO;
+    return Quantity.of(amount).map(Quantity::value).orElse(0L);
   }
 }

@@ -5,6 +5,8 @@ import dev.capstan.json.JsonFields;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -37,6 +39,12 @@ public class ObjectStore {
 
   @Inject
   private Event<ClusterEvent> clusterEvents;
+
+  @Inject
+  private CreateAdmission admission;
+
+  @Resource
+  private SessionContext context;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -72,8 +80,9 @@ public class ObjectStore {
   }
 
   /**
-   * Creates an object from a client's body: assigns uid, creationTimestamp, generation 1 and
-   * the new revision as resourceVersion.
+   * Creates an object from a client's body: admits it ({@link CreateAdmission}: limit ranges,
+   * service accounts, quota), then assigns uid, creationTimestamp, generation 1 and the new
+   * revision as resourceVersion.
    *
    * @param apiVersion the apiVersion the object is stored and served as
    * @return the stored object, body as the API returns it
@@ -81,10 +90,22 @@ public class ObjectStore {
    */
   public StoredObject create(ObjectKey key, String apiVersion, JsonObject body)
       throws AlreadyExistsException {
+    return create(key, apiVersion, body, false);
+  }
+
+  /**
+   * Creates an object, or with {@code dryRun} does everything a create does (the name check,
+   * admission, stamping) and then rolls it all back: nothing is written, no one is told, and the
+   * object is returned as it would have been stored. A dry run marks the whole transaction
+   * for rollback, so it is only for callers outside one (the REST API).
+   */
+  public StoredObject create(ObjectKey key, String apiVersion, JsonObject body, boolean dryRun)
+      throws AlreadyExistsException {
     long revision = nextRevision();
     if (get(key).isPresent()) {
       throw new AlreadyExistsException(key);
     }
+    body = admission.admit(key, body);
     Instant now = clock.instant();
     UUID uid = UUID.randomUUID();
     JsonObject stamped = ObjectMetadata.created(key.namespace(), uid, revision, now)
@@ -93,6 +114,9 @@ public class ObjectStore {
     object.write(revision, 1, ObjectMetadata.labels(stamped).toString(), stamped.toString());
     em.persist(object);
     record(revision, ObjectChange.Type.ADDED, object, apiVersion, now);
+    if (dryRun) {
+      context.setRollbackOnly();
+    }
     return object;
   }
 

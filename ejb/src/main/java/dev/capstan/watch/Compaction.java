@@ -1,12 +1,15 @@
 package dev.capstan.watch;
 
+import dev.capstan.store.schema.SchemaMigration;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import java.util.logging.Logger;
  */
 @Singleton
 @Startup
+@DependsOn("SchemaMigration")
 public class Compaction {
 
   private static final Logger LOG = Logger.getLogger(Compaction.class.getName());
@@ -33,6 +37,9 @@ public class Compaction {
 
   @Resource
   private TimerService timers;
+
+  @Inject
+  private SchemaMigration schema;
 
   private Duration window;
 
@@ -45,6 +52,10 @@ public class Compaction {
 
   @Timeout
   void compactOnSchedule() {
+    if (!schema.isMigrated()) {
+      // its DELETE would wait on (or deadlock with) a migration creating the log's indexes
+      return;
+    }
     try {
       compact(window);
     } catch (RuntimeException e) {

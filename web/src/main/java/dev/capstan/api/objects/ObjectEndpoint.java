@@ -1,6 +1,7 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.admission.DefaultTolerationSeconds;
+import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
@@ -55,7 +56,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -222,18 +222,18 @@ public class ObjectEndpoint {
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
     }
-    if (options.dryRun()) {
-      JsonObject preview = ObjectMetadata.created(target.namespaceOrEmpty(), UUID.randomUUID(),
-          store.currentRevision(), clock.instant()).stamp(object, type.apiVersion(), type.kind());
-      return withWarnings(respond(201, preview, target, options), warnings);
-    }
     try {
-      StoredObject stored = type == ResourceTypes.SERVICE
+      // a dry run is admitted (defaults, quota) and rolled back; a real service create also
+      // takes its cluster IP and node ports in the same transaction
+      StoredObject stored = type == ResourceTypes.SERVICE && !options.dryRun()
           ? createService(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object)
-          : store.create(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object);
+          : store.create(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object,
+              options.dryRun());
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     }
   }
 

@@ -52,6 +52,11 @@ public final class Statuses {
     return new ApiException(failure(403, "Forbidden", message, null));
   }
 
+  /** 403 from an admission plugin: {@code pods "x" is forbidden: exceeded quota: ...}. */
+  public static ApiException forbidden(String resource, String name, String message) {
+    return new ApiException(failure(403, "Forbidden", message, details(name, resource)));
+  }
+
   /** 415 for a PATCH whose Content-Type is not a patch type. */
   public static ApiException unsupportedPatch(java.util.Optional<jakarta.ws.rs.core.MediaType> type) {
     return new ApiException(failure(415, "UnsupportedMediaType",

@@ -121,6 +121,13 @@ final class KindColumns {
           age());
       case "ServiceAccount" -> List.of(name(), integer("Secrets", "Secrets", 0,
           o -> objects(o, "secrets").size()), age());
+      case "ResourceQuota" -> List.of(name(), age(),
+          text("Request", "Request represents a minimum amount of cpu/memory that a container"
+              + " may consume.", 0, o -> quotaUsage(o, false)),
+          text("Limit", "Limits control the maximum amount of cpu/memory that a container may"
+              + " use independent of contention on the node.", 0, o -> quotaUsage(o, true)));
+      case "LimitRange" -> List.of(name(), text("Created At", "Time the limit range was created",
+          0, o -> string(o, "metadata.creationTimestamp")));
       case "Event" -> List.of(
           text("Last Seen", "When last seen", 0, o -> since(firstNonEmpty(
               string(o, "lastTimestamp"), string(o, "eventTime"), string(o, "metadata.creationTimestamp")))),
@@ -209,6 +216,20 @@ final class KindColumns {
       return p.get("port") + nodePort + "/" + p.getString("protocol", "TCP");
     }).collect(Collectors.joining(","));
     return orNone(ports);
+  }
+
+  /** {@code pods: 3/3, services: 0/1}: used/hard of the {@code limits.*} resources or the rest. */
+  private static String quotaUsage(JsonObject quota, boolean limits) {
+    JsonObject used = object(quota, "status.used");
+    JsonObject hard = object(quota, "status.hard");
+    return object(quota, "spec.hard").keySet().stream().sorted()
+        .filter(resource -> resource.startsWith("limits.") == limits)
+        .map(resource -> resource + ": " + quantity(used, resource) + "/" + quantity(hard, resource))
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String quantity(JsonObject amounts, String resource) {
+    return amounts.get(resource) instanceof JsonString amount ? amount.getString() : "0";
   }
 
   private static String endpoints(JsonObject endpoints) {

@@ -1,0 +1,80 @@
+package dev.capstan.controllers;
+
+import static dev.capstan.json.JsonFields.object;
+
+import dev.capstan.admission.ServiceAccountAdmission;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.store.AlreadyExistsException;
+import dev.capstan.store.ObjectMetadata;
+import dev.capstan.store.ObjectStore;
+import dev.capstan.store.entity.StoredObject;
+import dev.capstan.watch.Change;
+import jakarta.json.Json;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The service account controller: every active namespace has a {@code default} ServiceAccount,
+ * created when the namespace appears and again if it is deleted; namespaces being deleted are
+ * left to empty.
+ */
+final class ServiceAccountController implements Controller {
+
+  private static final Logger LOG = Logger.getLogger(ServiceAccountController.class.getName());
+
+  private final ObjectStore store;
+
+  ServiceAccountController(ObjectStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public String name() {
+    return "service account controller";
+  }
+
+  @Override
+  public Set<String> keysFor(Change change) {
+    boolean core = change.key().apiGroup().isEmpty();
+    if (core && change.key().kind().equals("Namespace")
+        && !change.type().name().equals("DELETED")) {
+      return Set.of(change.key().name());
+    }
+    if (core && change.key().kind().equals("ServiceAccount")
+        && change.type().name().equals("DELETED")
+        && change.key().name().equals(ServiceAccountAdmission.DEFAULT)) {
+      return Set.of(change.key().namespace());
+    }
+    return Set.of();
+  }
+
+  @Override
+  public Collection<String> allKeys() {
+    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
+        .map(namespace -> object(namespace, "metadata").getString("name", ""))
+        .toList();
+  }
+
+  @Override
+  public void reconcile(String namespace) {
+    Optional<StoredObject> stored = store.get(ResourceTypes.NAMESPACE.key("", namespace));
+    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())
+        || store.get(ResourceTypes.SERVICE_ACCOUNT.key(namespace,
+            ServiceAccountAdmission.DEFAULT)).isPresent()) {
+      return;
+    }
+    try {
+      store.create(ResourceTypes.SERVICE_ACCOUNT.key(namespace, ServiceAccountAdmission.DEFAULT),
+          ResourceTypes.SERVICE_ACCOUNT.apiVersion(), Json.createObjectBuilder()
+              .add("metadata", Json.createObjectBuilder()
+                  .add("name", ServiceAccountAdmission.DEFAULT).add("namespace", namespace))
+              .build());
+    } catch (AlreadyExistsException e) {
+      // created meanwhile
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "Could not create the default service account of " + namespace + ": " + e);
+    }
+  }
+}
