@@ -62,20 +62,14 @@ final class CronJobController implements Controller {
       return Set.of(namespace + "/" + change.key().name());
     }
     if (change.key().kind().equals("Job") && change.key().apiGroup().equals("batch")) {
-      return OwnedPods.controllerOf(change.object())
-          .filter(owner -> "CronJob".equals(owner.getString("kind", "")))
-          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
-          .orElse(Set.of());
+      return ControllerKeys.ownerOf(change, "CronJob");
     }
     return Set.of();
   }
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.CRON_JOB.all(Optional.empty(), "")).bodies().stream()
-        .map(cj -> object(cj, "metadata").getString("namespace", "") + "/"
-            + object(cj, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.CRON_JOB);
   }
 
   @Override

@@ -59,20 +59,14 @@ final class DaemonSetController implements Controller {
       return Set.copyOf(allKeys());
     }
     if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
-      return OwnedPods.controllerOf(change.object())
-          .filter(owner -> "DaemonSet".equals(owner.getString("kind", "")))
-          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
-          .orElse(Set.of());
+      return ControllerKeys.ownerOf(change, "DaemonSet");
     }
     return Set.of();
   }
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.DAEMON_SET.all(Optional.empty(), "")).bodies().stream()
-        .map(ds -> object(ds, "metadata").getString("namespace", "") + "/"
-            + object(ds, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.DAEMON_SET);
   }
 
   @Override

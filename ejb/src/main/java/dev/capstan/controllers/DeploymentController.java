@@ -66,20 +66,14 @@ final class DeploymentController implements Controller {
       return Set.of(namespace + "/" + change.key().name());
     }
     if (change.key().kind().equals("ReplicaSet") && change.key().apiGroup().equals("apps")) {
-      return OwnedPods.controllerOf(change.object())
-          .filter(owner -> "Deployment".equals(owner.getString("kind", "")))
-          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
-          .orElse(Set.of());
+      return ControllerKeys.ownerOf(change, "Deployment");
     }
     return Set.of();
   }
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.DEPLOYMENT.all(Optional.empty(), "")).bodies().stream()
-        .map(d -> object(d, "metadata").getString("namespace", "") + "/"
-            + object(d, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.DEPLOYMENT);
   }
 
   @Override

@@ -61,10 +61,7 @@ final class DisruptionController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(TYPE.all(Optional.empty(), "")).bodies().stream()
-        .map(o -> object(o, "metadata").getString("namespace", "") + "/"
-            + object(o, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, TYPE);
   }
 
   @Override

@@ -72,7 +72,7 @@ final class EndpointsController implements Controller {
       case "Pod" -> store.list(ResourceTypes.SERVICE.all(Optional.of(namespace), "")).bodies()
           .stream()
           .filter(service -> !object(object(service, "spec"), "selector").isEmpty())
-          .map(service -> namespace + "/" + object(service, "metadata").getString("name", ""))
+          .map(ControllerKeys::of)
           .collect(Collectors.toSet());
       default -> Set.of();
     };
@@ -80,10 +80,7 @@ final class EndpointsController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies().stream()
-        .map(service -> object(service, "metadata").getString("namespace", "") + "/"
-            + object(service, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.SERVICE);
   }
 
   @Override

@@ -56,20 +56,14 @@ final class JobController implements Controller {
       return Set.of(namespace + "/" + change.key().name());
     }
     if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
-      return OwnedPods.controllerOf(change.object())
-          .filter(owner -> "Job".equals(owner.getString("kind", "")))
-          .map(owner -> Set.of(namespace + "/" + owner.getString("name", "")))
-          .orElse(Set.of());
+      return ControllerKeys.ownerOf(change, "Job");
     }
     return Set.of();
   }
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.JOB.all(Optional.empty(), "")).bodies().stream()
-        .map(job -> object(job, "metadata").getString("namespace", "") + "/"
-            + object(job, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.JOB);
   }
 
   @Override

@@ -57,8 +57,7 @@ final class LoadBalancerController implements Controller {
     return store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies().stream()
         .filter(service -> "LoadBalancer".equals(object(service, "spec").getString("type", ""))
             || !ingress(service).isEmpty())
-        .map(service -> object(service, "metadata").getString("namespace", "") + "/"
-            + object(service, "metadata").getString("name", ""))
+        .map(ControllerKeys::of)
         .toList();
   }
 

@@ -93,10 +93,7 @@ final class ReplicaController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(type.all(Optional.empty(), "")).bodies().stream()
-        .map(o -> object(o, "metadata").getString("namespace", "") + "/"
-            + object(o, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, type);
   }
 
   @Override

@@ -78,10 +78,7 @@ final class ResourceQuotaController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.RESOURCE_QUOTA.all(Optional.empty(), "")).bodies().stream()
-        .map(quota -> object(quota, "metadata").getString("namespace", "") + "/"
-            + object(quota, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.all(store, ResourceTypes.RESOURCE_QUOTA);
   }
 
   @Override
