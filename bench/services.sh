@@ -28,18 +28,19 @@ cleanup() {
 trap cleanup EXIT
 bin/capstan up >/dev/null
 kubectl create namespace "$NS" >/dev/null
-kubectl apply -n "$NS" -f - >/dev/null <<EOF_MANIFEST
-{"apiVersion":"v1","kind":"List","items":[
- {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"web"},
-  "spec":{"replicas":3,"selector":{"app":"web"},"template":{"metadata":{"labels":{"app":"web"}},
-   "spec":{"terminationGracePeriodSeconds":0,"containers":[{"name":"web","image":"$IMAGE",
-    "command":["sh","-c","mkdir -p /www; echo \$POD_NAME > /www/index.html; exec httpd -f -p 8080 -h /www"],
-    "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
-    "ports":[{"containerPort":8080}],
-    "readinessProbe":{"tcpSocket":{"port":8080},"periodSeconds":1}}]}}}},
- {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
-  "spec":{"type":"NodePort","selector":{"app":"web"},
-   "ports":[{"port":80,"targetPort":8080,"nodePort":$NODE_PORT}]}}]}
+kubectl create -n "$NS" -f - >/dev/null <<EOF_MANIFEST
+{"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"web"},
+ "spec":{"replicas":3,"selector":{"app":"web"},"template":{"metadata":{"labels":{"app":"web"}},
+  "spec":{"terminationGracePeriodSeconds":0,"containers":[{"name":"web","image":"$IMAGE",
+   "command":["sh","-c","mkdir -p /www; echo \$POD_NAME > /www/index.html; exec httpd -f -p 8080 -h /www"],
+   "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
+   "ports":[{"containerPort":8080}],
+   "readinessProbe":{"tcpSocket":{"port":8080},"periodSeconds":1}}]}}}}
+EOF_MANIFEST
+kubectl create -n "$NS" -f - >/dev/null <<EOF_MANIFEST
+{"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
+ "spec":{"type":"NodePort","selector":{"app":"web"},
+  "ports":[{"port":80,"targetPort":8080,"nodePort":$NODE_PORT}]}}
 EOF_MANIFEST
 kubectl wait -n "$NS" --for=condition=Ready pod -l app=web --timeout=120s >/dev/null
 until [[ $(kubectl get endpoints web -n "$NS" -o jsonpath='{.subsets[0].addresses[*].ip}' | wc -w) -eq 3 ]]; do sleep 0.2; done
