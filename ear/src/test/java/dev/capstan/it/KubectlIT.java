@@ -159,6 +159,24 @@ class KubectlIT {
   }
 
   @Test
+  void applyTakesAListAsKubectlGetWritesIt() {
+    String namespace = namespace();
+    String list = """
+        {"apiVersion":"v1","kind":"List","items":[
+         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"first"},"data":{"x":"1"}},
+         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"second"},"data":{"x":"2"}}]}""";
+
+    Kubectl.Result applied = kubectl.withInput(list, "apply", "-n", namespace, "-f", "-");
+
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    assertThat(applied.out()).contains("configmap/first created", "configmap/second created");
+    Kubectl.Result bad = kubectl.withInput(list.replace("\"data\":{\"x\":\"2\"}",
+        "\"dta\":{\"x\":\"2\"}"), "apply", "-n", namespace, "-f", "-");
+    assertThat(bad.exitCode()).isNotZero();
+    assertThat(bad.err()).contains("dta");
+  }
+
+  @Test
   void annotateEditAndDescribeAsInTheWalkthroughs() throws Exception {
     String namespace = namespace();
     kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace, "-f", "-");
