@@ -135,6 +135,24 @@ class ServiceProxyIT {
         "application/merge-patch+json", "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(answers(client, "http://" + clusterIp + "/", 15)).hasSize(1));
+
+    // the reference's port 90 -> targetPort, named multi-ports, and kubectl expose of a pod
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"multi"},
+         "spec":{"selector":{"app":"web"},"ports":[
+          {"name":"http","port":90,"targetPort":8080},
+          {"name":"fake-admin-http","port":8888,"targetPort":"http"}]}}""");
+    // expose takes the pod's labels as the selector: every ready web pod answers
+    assertThat(kubectl.run("expose", "pod", pods.get(1), "-n", namespace, "--port=80",
+        "--target-port=8080", "--name=testing-vip", "--type=LoadBalancer").exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      assertThat(answers(client, "http://multi:90/", 3)).isNotEmpty()
+          .allMatch(name -> name.startsWith("web-"));
+      assertThat(answers(client, "http://multi." + namespace + ":8888/", 3)).isNotEmpty()
+          .allMatch(name -> name.startsWith("web-"));
+      assertThat(answers(client, "http://testing-vip/", 5)).isNotEmpty()
+          .allMatch(name -> name.startsWith("web-")).doesNotContain(unready);
+    });
   }
 
   @Test
