@@ -18,10 +18,9 @@ import java.util.List;
  * finds no schema for the items and leaves their validation to the server, which checks every
  * field of every object it is sent.
  *
- * <p>A pre-matching filter, because kubectl's Accept header
- * ({@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf}) is not a media type JAX-RS
- * can parse, and matching would answer 400. It runs after authentication ({@code
- * BearerTokenFilter}, at the default priority).
+ * <p>kubectl's Accept header is made parseable first ({@link OpenApiV2AcceptHeader}); this
+ * pre-matching filter runs after authentication ({@code BearerTokenFilter}, at the default
+ * priority).
  */
 @Provider
 @PreMatching
