@@ -75,6 +75,12 @@ class ServiceProxyIT {
         assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
             .containsPattern("node-js\\s+\\S+:8080,\\S+:8080,\\S+:8080"));
     String clusterIp = clusterIp(namespace, "node-js");
+    String podCidr = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + NODE)))
+        .getJsonObject("spec").getString("podCIDR");
+    assertThat(podCidr).as("the node's pod range").matches("10\\.244\\.\\d+\\.0/24");
+    assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
+        .as("pods get addresses from their node's range")
+        .contains(podCidr.substring(0, podCidr.lastIndexOf('.') + 1));
 
     create(namespace, "pods", client());
     await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));

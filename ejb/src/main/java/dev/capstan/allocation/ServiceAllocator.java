@@ -146,7 +146,8 @@ public class ServiceAllocator {
   public int releaseUnused(Set<String> inUse) {
     @SuppressWarnings("unchecked")
     List<Object[]> rows = em.createNativeQuery(
-            "SELECT range_name, value, namespace, service FROM service_allocation")
+            "SELECT range_name, value, namespace, service FROM service_allocation"
+                + " WHERE range_name IN ('" + CLUSTER_IP + "', '" + NODE_PORT + "')")
         .getResultList();
     int released = 0;
     for (Object[] row : rows) {

@@ -1,5 +1,6 @@
 package dev.capstan.controllers;
 
+import dev.capstan.allocation.PodCidrAllocator;
 import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.leader.LeaderElection;
 import dev.capstan.recording.EventRecorder;
@@ -67,6 +68,9 @@ public class ControllerManager {
   @Inject
   private ServiceAllocator allocator;
 
+  @Inject
+  private PodCidrAllocator podCidrs;
+
   private List<Controller> controllers;
   private final AtomicBoolean running = new AtomicBoolean();
   private long seen = -1;
@@ -82,6 +86,7 @@ public class ControllerManager {
         new EndpointsController(store),
         new ServiceAllocationRepair(store, allocator),
         new LoadBalancerController(store),
+        new NodeIpamController(store, podCidrs, events),
         new DaemonSetController(store, events),
         new CronJobController(store, events),
         new GarbageCollector(store),

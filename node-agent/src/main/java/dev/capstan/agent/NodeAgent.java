@@ -7,6 +7,10 @@ import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
+import dev.capstan.agent.network.PodNetwork;
+import dev.capstan.agent.network.PodRoutes;
+import dev.capstan.agent.pods.PodNetworking;
+import dev.capstan.agent.proxy.Iptables;
 import dev.capstan.agent.proxy.ServiceProxy;
 import dev.capstan.agent.services.ServiceCatalog;
 import dev.capstan.agent.pods.PodWorkers;
@@ -19,6 +23,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +47,9 @@ import java.util.logging.Logger;
 public final class NodeAgent implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+  /** The pod range of the whole cluster; each node's range is a part of it. */
+  private static final String CLUSTER_CIDR =
+      System.getenv().getOrDefault("CAPSTAN_CLUSTER_CIDR", "10.244.0.0/16");
 
   private final AgentConfig config;
   private final KubernetesClient api;
@@ -56,15 +64,16 @@ public final class NodeAgent implements AutoCloseable {
   private ServiceCatalog catalog;
   private ServiceProxy proxy;
   private ClusterDns dns;
+  private final PodNetworking networking = new PodNetworking();
+  private Optional<PodNetwork> podNetwork = Optional.empty();
+  private final Iptables iptables = new Iptables();
 
   private NodeAgent(AgentConfig config, boolean services) {
     this.config = config;
     this.services = services;
     this.api = ApiClients.create(config);
     this.docker = new DockerRuntime(config.dockerHost());
-    Optional<InetSocketAddress> dnsAddress = services
-        ? docker.bridgeGateway().map(gateway -> new InetSocketAddress(gateway, 53))
-        : Optional.empty();
+
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "capstan-node-heartbeat");
       thread.setDaemon(true);
@@ -78,10 +87,9 @@ public final class NodeAgent implements AutoCloseable {
         (namespace, name) -> queue[0].enqueue(namespace, name));
     if (services) {
       catalog = new ServiceCatalog(api);
-      dns = dnsAddress.map(address -> new ClusterDns(catalog, address)).orElse(null);
     }
     PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), events, probes,
-        hooks, clock, Optional.ofNullable(dns).map(d -> d.address().getHostAddress()));
+        hooks, clock, networking);
     this.workers = new PodWorkers(config, api, syncer, clock, 4);
     queue[0] = workers;
   }
@@ -147,20 +155,47 @@ public final class NodeAgent implements AutoCloseable {
         + config.dockerHost());
   }
 
-  private void startServices() {
+  /**
+   * The node's networking, once it is registered: its pod bridge from its pod range, the routes
+   * to other machines' pods, the service proxy and the cluster DNS (on the bridge's gateway).
+   */
+  private void startServices() throws InterruptedException {
+    podNetwork = PodNetwork.prepare(api, docker, config.nodeName(), CLUSTER_CIDR,
+        Duration.ofSeconds(10));
+    podNetwork.ifPresent(network -> {
+      try {
+        network.allowTraffic(iptables);
+      } catch (Iptables.IptablesException e) {
+        LOG.warning(() -> "Pods of other nodes may not reach this node's pods: " + e.getMessage());
+      }
+    });
+    PodRoutes routes = new PodRoutes(api, config.nodeName());
+    heartbeat.scheduleWithFixedDelay(() -> {
+      try {
+        routes.sync();
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "Pod routes not synced", e);
+      }
+    }, 0, 10, TimeUnit.SECONDS);
     catalog.start();
     proxy = new ServiceProxy(catalog, config.nodeName());
     proxy.start();
-    if (dns == null) {
-      LOG.warning("No Docker bridge gateway found: pods get Docker's DNS, not the cluster's");
-      return;
+    Optional<String> dnsAddress = podNetwork.map(PodNetwork::gateway)
+        .or(docker::bridgeGateway);
+    if (dnsAddress.isEmpty()) {
+      LOG.warning("No bridge gateway found: pods get Docker's DNS, not the cluster's");
+    } else {
+      dns = new ClusterDns(catalog, new InetSocketAddress(dnsAddress.get(), 53));
+      try {
+        dns.start();
+      } catch (IOException e) {
+        LOG.warning(() -> "The cluster DNS cannot listen on " + dnsAddress.get() + ":53 ("
+            + e.getMessage() + "); pods will not resolve service names");
+        dns = null;
+      }
     }
-    try {
-      dns.start();
-    } catch (IOException e) {
-      LOG.warning(() -> "The cluster DNS cannot listen on " + dns.address().getHostAddress()
-          + ":53 (" + e.getMessage() + "); pods will not resolve service names");
-    }
+    networking.use(podNetwork.map(PodNetwork::name),
+        Optional.ofNullable(dns).map(d -> d.address().getHostAddress()));
   }
 
   public String nodeName() {
@@ -175,6 +210,7 @@ public final class NodeAgent implements AutoCloseable {
     if (dns != null) {
       dns.close();
     }
+    podNetwork.ifPresent(network -> network.removeTraffic(iptables));
     if (catalog != null) {
       catalog.close();
     }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,7 +35,7 @@ final class ContainerSpecs {
   private ContainerSpecs() {}
 
   static UnaryOperator<CreateContainerCmd> sandbox(Pod pod, Map<String, String> labels,
-      String name, PodDns dns) {
+      String name, PodDns dns, Optional<String> network) {
     List<ExposedPort> exposed = new ArrayList<>();
     Ports bindings = new Ports();
     for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
@@ -58,10 +59,15 @@ final class ContainerSpecs {
         .withLabels(labels)
         .withHostName(hostname.length() > 63 ? hostname.substring(0, 63) : hostname)
         .withExposedPorts(exposed)
-        .withHostConfig(withDns(HostConfig.newHostConfig()
+        .withHostConfig(withDns(withNetwork(HostConfig.newHostConfig(), network)
             .withPortBindings(bindings)
             .withIpcMode("shareable")
             .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart()), dns));
+  }
+
+  /** The node's pod network, which gives the sandbox its address from the node's range. */
+  private static HostConfig withNetwork(HostConfig host, Optional<String> network) {
+    return network.map(host::withNetworkMode).orElse(host);
   }
 
   /** The sandbox's resolv.conf, which the pod's containers share with its network. */

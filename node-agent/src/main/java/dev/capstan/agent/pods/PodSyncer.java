@@ -54,16 +54,15 @@ public final class PodSyncer {
   private final ContainerProbes probes;
   private final LifecycleHooks hooks;
   private final Clock clock;
-  private final Optional<String> clusterDns;
+  private final PodNetworking networking;
 
   /**
-   * @param clusterDns the cluster DNS server's address, which ClusterFirst pods get as their
-   *     nameserver; empty to leave pods with Docker's default
+   * @param networking the pods' network and cluster DNS server, settled after registration
    */
   public PodSyncer(AgentConfig config, KubernetesClient api, DockerRuntime docker,
       java.nio.file.Path agentDir, EventRecorder events, ContainerProbes probes,
-      LifecycleHooks hooks, Clock clock, Optional<String> clusterDns) {
-    this.clusterDns = clusterDns;
+      LifecycleHooks hooks, Clock clock, PodNetworking networking) {
+    this.networking = networking;
     this.config = config;
     this.api = api;
     this.docker = docker;
@@ -317,7 +316,7 @@ public final class PodSyncer {
       labels.put(PodLabels.ATTEMPT, Integer.toString(attempt));
       String id = docker.create(config.sandboxImage(), ContainerSpecs.sandbox(pod, labels,
           PodLabels.containerName(pod, "POD", attempt),
-          PodDns.of(pod, clusterDns, ClusterDns.DOMAIN)));
+          PodDns.of(pod, networking.dns(), ClusterDns.DOMAIN), networking.network()));
       docker.start(id);
       if (runtime != null) {
         runtime.sandboxes().forEach(old -> docker.remove(old.getId()));

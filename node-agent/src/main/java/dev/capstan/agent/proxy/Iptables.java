@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The host's iptables, through its command-line tools (waiting for the xtables lock). */
-final class Iptables {
+public final class Iptables {
 
   /** A command that failed, with what it said. */
-  static final class IptablesException extends Exception {
+  public static final class IptablesException extends Exception {
     IptablesException(String message) {
       super(message);
     }
@@ -19,7 +19,7 @@ final class Iptables {
   private record Result(int exitCode, String output) {}
 
   /** Applies restore input without touching chains it does not name. */
-  void restore(String input) throws IptablesException {
+  public void restore(String input) throws IptablesException {
     Result result = run(List.of("iptables-restore", "-w", "5", "--noflush"), input);
     if (result.exitCode() != 0) {
       throw new IptablesException("iptables-restore failed: " + result.output().trim());
@@ -27,7 +27,7 @@ final class Iptables {
   }
 
   /** The names of the chains of {@code table} that start with {@code prefix}. */
-  List<String> chains(String table, String prefix) throws IptablesException {
+  public List<String> chains(String table, String prefix) throws IptablesException {
     Result result = run(List.of("iptables-save", "-t", table), "");
     if (result.exitCode() != 0) {
       throw new IptablesException("iptables-save failed: " + result.output().trim());
@@ -42,7 +42,7 @@ final class Iptables {
   }
 
   /** Adds the rule at the top of the chain unless it is there. */
-  void ensureFirst(String table, String chain, List<String> rule) throws IptablesException {
+  public void ensureFirst(String table, String chain, List<String> rule) throws IptablesException {
     if (run(command(table, "-C", chain, rule), "").exitCode() == 0) {
       return;
     }
@@ -53,7 +53,7 @@ final class Iptables {
   }
 
   /** Removes every copy of the rule from the chain. */
-  void deleteAll(String table, String chain, List<String> rule) {
+  public void deleteAll(String table, String chain, List<String> rule) {
     for (int i = 0; i < 10 && run(command(table, "-D", chain, rule), "").exitCode() == 0; i++) {
       // once per copy
     }

@@ -143,6 +143,41 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
+  /**
+   * Makes sure a bridge network {@code name} with this subnet and gateway exists (replacing one of
+   * that name with another subnet when nothing uses it), with Docker's masquerading off: the agent
+   * masquerades only what leaves the cluster's pod range.
+   *
+   * @return whether the network is there as asked
+   */
+  public boolean ensureBridgeNetwork(String name, String bridge, String subnet, String gateway) {
+    try {
+      var existing = docker.listNetworksCmd().withNameFilter(name).exec().stream()
+          .filter(network -> network.getName().equals(name)).findFirst();
+      if (existing.isPresent()) {
+        boolean same = existing.get().getIpam() != null
+            && existing.get().getIpam().getConfig() != null
+            && existing.get().getIpam().getConfig().stream()
+                .anyMatch(config -> subnet.equals(config.getSubnet()));
+        if (same) {
+          return true;
+        }
+        docker.removeNetworkCmd(existing.get().getId()).exec();
+      }
+      docker.createNetworkCmd().withName(name).withDriver("bridge")
+          .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(
+              new com.github.dockerjava.api.model.Network.Ipam.Config()
+                  .withSubnet(subnet).withGateway(gateway)))
+          .withOptions(Map.of("com.docker.network.bridge.name", bridge,
+              "com.docker.network.bridge.enable_ip_masquerade", "false"))
+          .withLabels(Map.of("io.capstan.network", "pods"))
+          .exec();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public String create(String image, UnaryOperator<CreateContainerCmd> spec) {
     return spec.apply(docker.createContainerCmd(image)).exec().getId();
   }
