@@ -162,6 +162,36 @@ class ServiceProxyIT {
   }
 
   @Test
+  void podsOfTwoAgentsOnOneMachineReachEachOtherFromTheirOwnRanges() throws Exception {
+    String other = "it-proxy2-" + UUID.randomUUID().toString().substring(0, 6);
+    NodeAgent second = NodeAgent.start(NodeAgentIT.config(other, Docker.host(),
+        NodeAgentIT.freeKubeletPort(), Files.createTempDirectory("capstan-proxy-agent2")));
+    try {
+      NodeAgentIT.keepOtherPodsAway(SERVER, other);
+      String namespace = namespace();
+      create(namespace, "replicationcontrollers", webServers(1));
+      create(namespace, "pods", client().replace(NODE, other));
+      await().atMost(Duration.ofSeconds(60)).until(() -> running(namespace, "client")
+          && podNames(namespace, "app=web").stream().anyMatch(pod -> running(namespace, pod)));
+      String server = podNames(namespace, "app=web").get(0);
+      String serverIp = podIp(namespace, server);
+      String clientIp = podIp(namespace, "client");
+      assertThat(List.of(serverIp, clientIp)).as("each pod from its own node's range")
+          .allMatch(ip -> ip.startsWith("10.244."));
+      assertThat(serverIp.substring(0, serverIp.lastIndexOf('.')))
+          .isNotEqualTo(clientIp.substring(0, clientIp.lastIndexOf('.')));
+
+      String client = Docker.containerOf(other, namespace, "client", "client");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(answers(client, "http://" + serverIp + ":8080/", 1))
+              .as("pod to pod across the two agents' bridges").containsExactly(server));
+    } finally {
+      second.close();
+      Docker.removeContainersOf(other);
+    }
+  }
+
+  @Test
   void aServiceWithoutEndpointsRefusesConnectionsAndItsRulesGoWithIt() {
     String namespace = namespace();
     create(namespace, "services", """
@@ -257,6 +287,11 @@ class ServiceProxyIT {
     JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
         + "/pods/" + pod))).getJsonObject("status");
     return status != null && "Running".equals(status.getString("phase", ""));
+  }
+
+  private static String podIp(String namespace, String pod) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + pod)))
+        .getJsonObject("status").getString("podIP", "");
   }
 
   private static List<String> podNames(String namespace, String selector) {
