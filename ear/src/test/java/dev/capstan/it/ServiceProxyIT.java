@@ -37,6 +37,7 @@ class ServiceProxyIT {
   private static final String NODE = "it-proxy-" + UUID.randomUUID().toString().substring(0, 6);
   private static final int NODE_PORT = 30081;
   private static NodeAgent agent;
+  private static dev.capstan.agent.AgentConfig agentConfig;
   private final Kubectl kubectl = Kubectl.against(SERVER);
 
   @Deployment(testable = false)
@@ -46,8 +47,9 @@ class ServiceProxyIT {
 
   @BeforeAll
   static void startAgent() throws Exception {
-    agent = NodeAgent.start(NodeAgentIT.config(NODE, Docker.host(),
-        NodeAgentIT.freeKubeletPort(), Files.createTempDirectory("capstan-proxy-agent")));
+    agentConfig = NodeAgentIT.config(NODE, Docker.host(), NodeAgentIT.freeKubeletPort(),
+        Files.createTempDirectory("capstan-proxy-agent"));
+    agent = NodeAgent.start(agentConfig);
     NodeAgentIT.keepOtherPodsAway(SERVER, NODE);
   }
 
@@ -94,7 +96,9 @@ class ServiceProxyIT {
         .contains("search " + namespace + ".svc.cluster.local svc.cluster.local cluster.local")
         .contains("options ndots:5");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(answers(client, "http://node-js/", 1)).singleElement()
+      assertThat(kubectl.run("exec", "client", "-n", namespace, "--", "wget", "-qO-",
+          "http://node-js/").out().trim()).as("kubectl exec, short name").startsWith("web-");
+      assertThat(answers(client, "http://node-js." + namespace + "/", 1)).singleElement()
           .asString().startsWith("web-");
       assertThat(answers(client, "http://node-js." + namespace + ".svc.cluster.local/", 1))
           .singleElement().asString().startsWith("web-");
@@ -125,6 +129,21 @@ class ServiceProxyIT {
     String pod = podNames(namespace, "app=web").get(0);
     assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/" + pod
         + ":8080/proxy/")).body().trim()).isEqualTo(pod);
+    Process proxy = kubectl.start("proxy", "--port=0");
+    try {
+      java.util.regex.Matcher port = java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)")
+          .matcher(Kubectl.readUntil(proxy, "Starting to serve on 127.0.0.1:",
+              Duration.ofSeconds(15)) + Kubectl.readUntil(proxy, "\n", Duration.ofSeconds(2)));
+      assertThat(port.find()).as("kubectl proxy's port").isTrue();
+      HttpResponse<String> viaKubectlProxy = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.group(1)
+              + "/api/v1/namespaces/" + namespace + "/services/node-js:http/proxy/"))
+              .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(viaKubectlProxy.body().trim()).as("kubectl proxy reaches the service")
+          .startsWith("web-");
+    } finally {
+      proxy.destroy();
+    }
 
     // one pod's readiness fails: it leaves the endpoints and gets no more traffic
     List<String> pods = podNames(namespace, "app=web");
@@ -189,6 +208,80 @@ class ServiceProxyIT {
       second.close();
       Docker.removeContainersOf(other);
     }
+  }
+
+  @Test
+  void aStoppedAgentTakesItsRulesAndARestartedOneRebuildsThemOnce() throws Exception {
+    String namespace = namespace();
+    create(namespace, "replicationcontrollers", webServers(1));
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
+         "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}""");
+    create(namespace, "pods", client());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "endpoints", "web", "-n", namespace).out())
+            .containsPattern("web\\s+\\S+:8080"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
+    String clusterIp = clusterIp(namespace, "web");
+    String client = Docker.containerOf(NODE, namespace, "client", "client");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(answers(client, "http://" + clusterIp + "/", 1)).hasSize(1));
+    String chains = "CAP-" + sha256(NODE).substring(0, 6);
+
+    agent.close();
+    assertThat(iptablesSave()).as("the stopped agent's chains are gone").doesNotContain(chains);
+
+    agent = NodeAgent.start(agentConfig);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(answers(client, "http://" + clusterIp + "/", 1)).hasSize(1));
+    assertThat(iptablesSave().lines()
+        .filter(line -> line.startsWith("-A PREROUTING") && line.contains(chains)))
+        .as("one jump into the rebuilt chains").hasSize(1);
+  }
+
+  @Test
+  void noRequestFailsWhileADeploymentRollsItsPodsBehindTheService() throws Exception {
+    String namespace = namespace();
+    assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace
+        + "/deployments"), """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
+         "spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},
+          "strategy":{"rollingUpdate":{"maxUnavailable":0,"maxSurge":1}},
+          "template":%s}}""".formatted(webTemplate(
+            ",\"lifecycle\":{\"preStop\":{\"exec\":{\"command\":[\"sleep\",\"3\"]}}}",
+            10))).statusCode()).isEqualTo(201);
+    create(namespace, "services", """
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
+         "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}""");
+    create(namespace, "pods", client());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "endpoints", "web", "-n", namespace).out())
+            .containsPattern("web\\s+\\S+:8080,\\S+:8080"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
+    String clusterIp = clusterIp(namespace, "web");
+    String client = Docker.containerOf(NODE, namespace, "client", "client");
+    List<String> before = podNames(namespace, "app=web");
+
+    // requests go on all through the rollout: each pod leaves the endpoints (and the rules)
+    // when it starts terminating, and serves out its preStop while the rules catch up
+    String loop = "ok=0; fail=0; for i in $(seq 150); do if timeout 3 wget -qO- http://"
+        + clusterIp + "/ >/dev/null 2>&1; then ok=$((ok+1)); else fail=$((fail+1)); fi;"
+        + " sleep 0.1; done; echo $ok $fail";
+    java.util.concurrent.CompletableFuture<String> traffic = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> Docker.exec(client, "sh", "-c", loop));
+    assertThat(kubectl.run("rollout", "restart", "deployment/web", "-n", namespace).exitCode())
+        .isZero();
+    assertThat(kubectl.run("rollout", "status", "deployment/web", "-n", namespace,
+        "--timeout=120s").exitCode()).isZero();
+    String[] counts = traffic.get(120, java.util.concurrent.TimeUnit.SECONDS).trim().split(" ");
+    assertThat(podNames(namespace, "app=web")).doesNotContainAnyElementsOf(before);
+    assertThat(Integer.parseInt(counts[1])).as("failed requests of " + (Integer.parseInt(
+        counts[0]) + Integer.parseInt(counts[1]))).isZero();
+  }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -263,16 +356,21 @@ class ServiceProxyIT {
   private static String webServers(int replicas) {
     return """
         {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"web"},
-         "spec":{"replicas":%d,"selector":{"app":"web"},
-          "template":{"metadata":{"labels":{"app":"web"}},
-           "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,
-            "containers":[{"name":"web","image":"%s",
-             "command":["sh","-c","mkdir -p /www; echo $POD_NAME > /www/index.html; exec httpd -f -p 8080 -h /www"],
-             "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
-             "ports":[{"name":"http","containerPort":8080}],
-             "readinessProbe":{"httpGet":{"path":"/index.html","port":8080},
-              "periodSeconds":1,"failureThreshold":1}}]}}}}"""
-        .formatted(replicas, NODE, NodeAgentIT.IMAGE);
+         "spec":{"replicas":%d,"selector":{"app":"web"},"template":%s}}"""
+        .formatted(replicas, webTemplate("", 0));
+  }
+
+  private static String webTemplate(String containerExtra, int gracePeriod) {
+    return """
+        {"metadata":{"labels":{"app":"web"}},
+         "spec":{"nodeName":"%s","terminationGracePeriodSeconds":%d,
+          "containers":[{"name":"web","image":"%s",
+           "command":["sh","-c","mkdir -p /www; echo $POD_NAME > /www/index.html; exec httpd -f -p 8080 -h /www"],
+           "env":[{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}],
+           "ports":[{"name":"http","containerPort":8080}],
+           "readinessProbe":{"httpGet":{"path":"/index.html","port":8080},
+            "periodSeconds":1,"failureThreshold":1}%s}]}}"""
+        .formatted(NODE, gracePeriod, NodeAgentIT.IMAGE, containerExtra);
   }
 
   private static String client() {
