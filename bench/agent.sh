@@ -88,6 +88,7 @@ if [[ $swarm_state == inactive ]] && docker swarm init --advertise-addr 127.0.0.
   printf 'docker service create --replicas 20:   %.2f s\n' "$(calc "$(now) - $start")"
   docker service rm capstan-bench-swarm >/dev/null
   docker swarm leave --force >/dev/null
+  docker network rm docker_gwbridge >/dev/null 2>&1 || true
 else
   echo "docker service create --replicas 20:   not measured (the engine is already in a swarm, or swarm init failed)"
 fi

@@ -70,6 +70,7 @@ final class Docker {
     return result.out();
   }
 
+  /** Removes a test node's containers, then its pod network (and so its bridge). */
   static void removeContainersOf(String node) {
     List<String> ids = run("ps", "-aq", "--filter", "label=io.capstan.node=" + node).out()
         .lines().filter(line -> !line.isBlank()).toList();
@@ -78,5 +79,6 @@ final class Docker {
       args.addAll(ids);
       run(args.toArray(String[]::new));
     }
+    run("network", "rm", "capstan-" + node);
   }
 }

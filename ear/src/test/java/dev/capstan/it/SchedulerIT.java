@@ -55,21 +55,24 @@ class SchedulerIT {
   @Test
   void podsOfOneControllerSpreadAcrossTheNodes() {
     String namespace = namespace();
-    String owner = UUID.randomUUID().toString();
-    for (int i = 0; i < 4; i++) {
-      create(namespace, "spread-" + i, "", """
-          ,"ownerReferences":[{"apiVersion":"v1","kind":"ReplicationController","name":"web",
-            "uid":"%s","controller":true}]""".formatted(owner));
-    }
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/replicationcontrollers"), """
+        {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"spread"},
+         "spec":{"replicas":4,"selector":{"app":"spread"},
+          "template":{"metadata":{"labels":{"app":"spread"}},
+           "spec":{"tolerations":[%s],"nodeSelector":{"group":"%s"},
+            "containers":[{"name":"main","image":"capstan/busybox:1"}]}}}}"""
+        .formatted(HollowNodes.TOLERATION, SUFFIX)).statusCode()).isEqualTo(201);
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(nodesOf(namespace)).hasSize(4));
     Map<String, Long> perNode = nodesOf(namespace).values().stream()
         .collect(Collectors.groupingBy(node -> node, Collectors.counting()));
     assertThat(perNode).containsOnlyKeys(A, B).containsEntry(A, 2L).containsEntry(B, 2L);
-    assertThat(kubectl.run("describe", "pod", "spread-0", "-n", namespace).out())
+    String pod = nodesOf(namespace).keySet().iterator().next();
+    assertThat(kubectl.run("describe", "pod", pod, "-n", namespace).out())
         .containsPattern("Normal\\s+Scheduled\\s+.*default-scheduler\\s+Successfully assigned "
-            + namespace + "/spread-0 to hollow-[ab]-" + SUFFIX);
+            + namespace + "/" + pod + " to hollow-[ab]-" + SUFFIX);
   }
 
   @Test

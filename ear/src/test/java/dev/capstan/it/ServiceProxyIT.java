@@ -79,7 +79,7 @@ class ServiceProxyIT {
     String clusterIp = clusterIp(namespace, "node-js");
     String podCidr = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + NODE)))
         .getJsonObject("spec").getString("podCIDR");
-    assertThat(podCidr).as("the node's pod range").matches("10\\.244\\.\\d+\\.0/24");
+    assertThat(podCidr).as("the node's pod range").matches("10\\.245\\.\\d+\\.0/24");
     assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
         .as("pods get addresses from their node's range")
         .contains(podCidr.substring(0, podCidr.lastIndexOf('.') + 1));
@@ -196,7 +196,7 @@ class ServiceProxyIT {
       String serverIp = podIp(namespace, server);
       String clientIp = podIp(namespace, "client");
       assertThat(List.of(serverIp, clientIp)).as("each pod from its own node's range")
-          .allMatch(ip -> ip.startsWith("10.244."));
+          .allMatch(ip -> ip.startsWith("10.245."));
       assertThat(serverIp.substring(0, serverIp.lastIndexOf('.')))
           .isNotEqualTo(clientIp.substring(0, clientIp.lastIndexOf('.')));
 

@@ -47,9 +47,12 @@ import java.util.logging.Logger;
 public final class NodeAgent implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
-  /** The pod range of the whole cluster; each node's range is a part of it. */
-  private static final String CLUSTER_CIDR =
-      System.getenv().getOrDefault("CAPSTAN_CLUSTER_CIDR", "10.244.0.0/16");
+  /**
+   * The pod range of the whole cluster, as the control plane's {@code capstan.cluster-cidr}; each
+   * node's range is a part of it.
+   */
+  private static final String CLUSTER_CIDR = System.getProperty("capstan.cluster-cidr",
+      System.getenv().getOrDefault("CAPSTAN_CLUSTER_CIDR", "10.244.0.0/16"));
 
   private final AgentConfig config;
   private final KubernetesClient api;

@@ -53,6 +53,7 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
       return Optional.empty();
     }
     PodNetwork network = new PodNetwork("capstan-" + nodeName, cidr, gateway(cidr), clusterCidr);
+    removeStaleBridges(network.gateway(), network.bridge(nodeName));
     if (!docker.ensureBridgeNetwork(network.name(), network.bridge(nodeName), network.cidr(),
         network.gateway())) {
       LOG.warning(() -> "Cannot make the pod bridge " + network.name() + " for "
@@ -62,6 +63,41 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
     LOG.info(() -> "Pods of node " + nodeName + " get addresses from " + network.cidr() + " on "
         + network.name());
     return Optional.of(network);
+  }
+
+  /**
+   * Deletes capstan pod bridges left on this machine by a Docker engine that is gone (its data
+   * removed, its networks forgotten) which still hold this node's gateway address: their route
+   * to the range would shadow the new bridge's. Only idle ones (state DOWN: no container is
+   * attached) named like ours are touched, so a live bridge of another cluster is left alone.
+   */
+  private static void removeStaleBridges(String gateway, String ours) {
+    for (String line : run("ip", "-o", "-4", "addr", "show").lines().toList()) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length < 4 || !fields[3].startsWith(gateway + "/")) {
+        continue;
+      }
+      String device = fields[1];
+      if (device.startsWith("cap") && !device.equals(ours)
+          && run("ip", "-o", "link", "show", device).contains("state DOWN")) {
+        run("ip", "link", "delete", device);
+        LOG.info(() -> "Deleted the idle stale pod bridge " + device + " that held " + gateway);
+      }
+    }
+  }
+
+  private static String run(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      return output;
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
   }
 
   /** Lets pods reach pods of other bridges, and masquerades what leaves the cluster. */
