@@ -273,8 +273,10 @@ class ServiceProxyIT {
         .isZero();
     assertThat(kubectl.run("rollout", "status", "deployment/web", "-n", namespace,
         "--timeout=120s").exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(podNames(namespace, "app=web")).as("the old pods finished terminating")
+            .hasSize(2).doesNotContainAnyElementsOf(before));
     String[] counts = traffic.get(120, java.util.concurrent.TimeUnit.SECONDS).trim().split(" ");
-    assertThat(podNames(namespace, "app=web")).doesNotContainAnyElementsOf(before);
     assertThat(Integer.parseInt(counts[1])).as("failed requests of " + (Integer.parseInt(
         counts[0]) + Integer.parseInt(counts[1]))).isZero();
   }
