@@ -58,10 +58,10 @@ final class CronJobController implements Controller {
   @Override
   public Set<String> keysFor(Change change) {
     String namespace = change.key().namespace();
-    if (change.key().kind().equals("CronJob") && change.key().apiGroup().equals("batch")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.CRON_JOB)) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (change.key().kind().equals("Job") && change.key().apiGroup().equals("batch")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.JOB)) {
       return ControllerKeys.ownerOf(change, "CronJob");
     }
     return Set.of();

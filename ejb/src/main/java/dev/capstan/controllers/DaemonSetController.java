@@ -52,13 +52,13 @@ final class DaemonSetController implements Controller {
   @Override
   public Set<String> keysFor(Change change) {
     String namespace = change.key().namespace();
-    if (change.key().kind().equals("DaemonSet") && change.key().apiGroup().equals("apps")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.DAEMON_SET)) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (change.key().kind().equals("Node") && change.key().apiGroup().isEmpty()) {
+    if (ControllerKeys.isOf(change, ResourceTypes.NODE)) {
       return Set.copyOf(allKeys());
     }
-    if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
+    if (ControllerKeys.isOf(change, ResourceTypes.POD)) {
       return ControllerKeys.ownerOf(change, "DaemonSet");
     }
     return Set.of();

@@ -62,10 +62,10 @@ final class DeploymentController implements Controller {
   @Override
   public Set<String> keysFor(Change change) {
     String namespace = change.key().namespace();
-    if (change.key().kind().equals("Deployment") && change.key().apiGroup().equals("apps")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.DEPLOYMENT)) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (change.key().kind().equals("ReplicaSet") && change.key().apiGroup().equals("apps")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.REPLICA_SET)) {
       return ControllerKeys.ownerOf(change, "Deployment");
     }
     return Set.of();

@@ -51,7 +51,7 @@ final class DisruptionController implements Controller {
     if (change.key().kind().equals(TYPE.kind()) && change.key().apiGroup().equals(TYPE.group())) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
+    if (!ControllerKeys.isOf(change, ResourceTypes.POD)) {
       return Set.of();
     }
     return store.list(TYPE.all(Optional.of(namespace), "")).bodies().stream()

@@ -56,8 +56,7 @@ final class EndpointsController implements Controller {
 
   @Override
   public Set<String> keysFor(Change change) {
-    if (change.key().kind().equals("EndpointSlice")
-        && change.key().apiGroup().equals(ResourceTypes.ENDPOINT_SLICE.group())) {
+    if (ControllerKeys.isOf(change, ResourceTypes.ENDPOINT_SLICE)) {
       String service = ObjectMetadata.labels(change.object()).getString(
           EndpointSlices.SERVICE_NAME, "");
       return service.isEmpty() ? Set.of() : Set.of(change.key().namespace() + "/" + service);

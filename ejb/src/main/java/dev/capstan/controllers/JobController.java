@@ -52,10 +52,10 @@ final class JobController implements Controller {
   @Override
   public Set<String> keysFor(Change change) {
     String namespace = change.key().namespace();
-    if (change.key().kind().equals("Job") && change.key().apiGroup().equals("batch")) {
+    if (ControllerKeys.isOf(change, ResourceTypes.JOB)) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (change.key().kind().equals("Pod") && change.key().apiGroup().isEmpty()) {
+    if (ControllerKeys.isOf(change, ResourceTypes.POD)) {
       return ControllerKeys.ownerOf(change, "Job");
     }
     return Set.of();

@@ -43,7 +43,7 @@ public final class NamespaceDeletion implements Controller {
 
   @Override
   public Set<String> keysFor(Change change) {
-    if (change.key().kind().equals("Namespace") && change.key().apiGroup().isEmpty()
+    if (ControllerKeys.isOf(change, ResourceTypes.NAMESPACE)
         && ObjectMetadata.isDeleting(change.object())
         && !change.type().name().equals("DELETED")) {
       return Set.of(change.key().name());

@@ -65,13 +65,13 @@ final class ReplicaController implements Controller {
         && change.key().apiGroup().equals(type.group())) {
       return Set.of(namespace + "/" + change.key().name());
     }
-    if (change.key().kind().equals("ResourceQuota") && change.key().apiGroup().isEmpty()) {
+    if (ControllerKeys.isOf(change, ResourceTypes.RESOURCE_QUOTA)) {
       // a quota raised, freed or gone may let a refused create through: try again now
       return store.list(type.all(Optional.of(namespace), "")).bodies().stream()
           .map(o -> namespace + "/" + object(o, "metadata").getString("name", ""))
           .collect(java.util.stream.Collectors.toSet());
     }
-    if (!change.key().kind().equals("Pod") || !change.key().apiGroup().isEmpty()) {
+    if (!ControllerKeys.isOf(change, ResourceTypes.POD)) {
       return Set.of();
     }
     Optional<JsonObject> owner = OwnedPods.controllerOf(change.object());

@@ -37,12 +37,11 @@ final class ServiceAccountController implements Controller {
 
   @Override
   public Set<String> keysFor(Change change) {
-    boolean core = change.key().apiGroup().isEmpty();
-    if (core && change.key().kind().equals("Namespace")
+    if (ControllerKeys.isOf(change, ResourceTypes.NAMESPACE)
         && !change.type().name().equals("DELETED")) {
       return Set.of(change.key().name());
     }
-    if (core && change.key().kind().equals("ServiceAccount")
+    if (ControllerKeys.isOf(change, ResourceTypes.SERVICE_ACCOUNT)
         && change.type().name().equals("DELETED")
         && change.key().name().equals(ServiceAccountAdmission.DEFAULT)) {
       return Set.of(change.key().namespace());

@@ -38,7 +38,7 @@ final class ServiceAllocationRepair implements Controller {
 
   @Override
   public Set<String> keysFor(Change change) {
-    return change.key().kind().equals("Service") && change.key().apiGroup().isEmpty()
+    return ControllerKeys.isOf(change, ResourceTypes.SERVICE)
         ? Set.of(KEY) : Set.of();
   }
 
