@@ -37,7 +37,7 @@ class AdmissionIT {
 
   @Test
   void aQuotaOfThreePodsHoldsAReplicationControllerOfFourAtThreeUntilItGoes() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result quota = kubectl.withInput(Fixtures.read("test-quotas.yaml", "namespace: test",
         "namespace: " + namespace), "create", "-n", namespace, "-f", "-");
     assertThat(quota.exitCode()).as(quota.toString()).isZero();
@@ -87,7 +87,7 @@ class AdmissionIT {
 
   @Test
   void concurrentCreatesNeverTakeMoreThanTheQuota() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/resourcequotas"), """
         {"apiVersion":"v1","kind":"ResourceQuota","metadata":{"name":"five"},
          "spec":{"hard":{"pods":"5","requests.cpu":"1"}}}""").statusCode()).isEqualTo(201);
@@ -129,7 +129,7 @@ class AdmissionIT {
 
   @Test
   void aLimitRangeGivesPodsItsDefaultsAndRefusesThoseOverItsMaximum() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result limits = kubectl.withInput("""
         apiVersion: v1
         kind: LimitRange
@@ -183,7 +183,7 @@ class AdmissionIT {
 
   @Test
   void everyNamespaceHasADefaultServiceAccountItsPodsRunAs() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(kubectl.run("get", "sa", "-n", namespace).out()).containsPattern("default\\s+0"));
 
@@ -222,12 +222,5 @@ class AdmissionIT {
         .filter(pod -> !pod.getJsonObject("metadata").containsKey("deletionTimestamp"))
         .map(pod -> pod.getJsonObject("metadata").getString("name"))
         .sorted().toList();
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -32,7 +32,7 @@ class ControllersIT {
 
   @Test
   void aReplicationControllerKeepsItsReplicasAndScales() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
 
@@ -63,7 +63,7 @@ class ControllersIT {
 
   @Test
   void aReplicaSetAdoptsAMatchingOrphanInsteadOfCreatingAnotherPod() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/pods"), """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"stray","labels":{"app":"web"}},
          "spec":{"containers":[{"name":"web","image":"capstan/busybox:1"}]}}""").statusCode())
@@ -87,7 +87,7 @@ class ControllersIT {
 
   @Test
   void deletingAnOwnerDeletesOrOrphansItsPodsAsTheCascadeSays() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     for (String name : List.of("background", "orphan", "foreground")) {
       assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml").replace("node-js", name),
           "create", "-n", namespace, "-f", "-").exitCode()).isZero();
@@ -112,7 +112,7 @@ class ControllersIT {
 
   @Test
   void deletingANamespaceEmptiesItThenRemovesIt() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
     assertThat(kubectl.run("create", "configmap", "settings", "--from-literal=a=b", "-n",
@@ -137,12 +137,5 @@ class ControllersIT {
         .filter(pod -> !pod.getJsonObject("metadata").containsKey("deletionTimestamp"))
         .map(pod -> pod.getJsonObject("metadata").getString("name"))
         .sorted().toList();
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -48,14 +48,14 @@ class EndpointsIT {
 
   @Test
   void endpointsListReadyPodsByTheirNamedTargetPortAndFollowReadinessAndDeletion() {
-    String namespace = namespace();
-    create(namespace, "services", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
          "spec":{"selector":{"app":"web"},
           "ports":[{"name":"http","port":80,"targetPort":"http"}]}}""");
-    create(namespace, "pods", pod("web-a", "web"));
-    create(namespace, "pods", pod("web-b", "web"));
-    create(namespace, "pods", pod("other", "other"));
+    SERVER.create(namespace, "pods", pod("web-a", "web"));
+    SERVER.create(namespace, "pods", pod("web-b", "web"));
+    SERVER.create(namespace, "pods", pod("other", "other"));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(kubectl.run("get", "endpoints", "web", "-n", namespace).out())
@@ -100,14 +100,14 @@ class EndpointsIT {
 
   @Test
   void aServiceWithoutSelectorKeepsTheEndpointsItsUserWrites() {
-    String namespace = namespace();
-    create(namespace, "endpoints", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "endpoints", """
         {"apiVersion":"v1","kind":"Endpoints","metadata":{"name":"external"},
          "subsets":[{"addresses":[{"ip":"192.0.2.10"}],"ports":[{"port":5432}]}]}""");
-    create(namespace, "services", """
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"external"},
          "spec":{"ports":[{"port":5432}]}}""");
-    create(namespace, "pods", pod("web-a", "web"));
+    SERVER.create(namespace, "pods", pod("web-a", "web"));
     report(namespace, "web-a", "10.244.0.21", true);
 
     // the controller ticks every second: give it a few chances to go wrong
@@ -145,18 +145,5 @@ class EndpointsIT {
         ? subset.getJsonArray(field).getValuesAs(JsonObject.class).stream()
             .map(address -> address.getString("ip")).toList()
         : List.of();
-  }
-
-  private static void create(String namespace, String plural, String json) {
-    var created = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/" + plural),
-        json);
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -30,7 +30,7 @@ class HistoryIT {
 
   @Test
   void everyRevisionOfAnObjectIsQueryableEvenAfterItIsDeleted() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     URI configMap = SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps/app");
     Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps"),
         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"app\"},\"data\":{\"v\":\"1\"}}");
@@ -49,7 +49,7 @@ class HistoryIT {
 
   @Test
   void compactedHistoryIsGoneAndAWatchFromBeforeItIsTold410() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     URI configMaps = SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps");
     JsonObject created = Http.json(Http.postJson(configMaps,
         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"old\"}}"));
@@ -78,12 +78,5 @@ class HistoryIT {
 
   private static long compactedRevision() throws Exception {
     return Long.parseLong(Database.queryString("select compacted::text from cluster_revision").orElse("0"));
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -51,7 +51,7 @@ class KubectlIT {
 
   @Test
   void replicationControllerFromTheReferenceIsCreatedListedScaledAndDeletedBySelector() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result created = kubectl.withInput(Fixtures.read("node-js-rc.yaml"),
         "create", "-n", namespace, "-f", "-");
     assertThat(created.exitCode()).as(created.toString()).isZero();
@@ -85,7 +85,7 @@ class KubectlIT {
 
   @Test
   void podsShowReadyStatusRestartsAndWideColumnsAcrossNamespaces() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(Fixtures.read("node-js-pod.yaml"), "create",
         "-n", namespace, "-f", "-").exitCode()).isZero();
 
@@ -103,7 +103,7 @@ class KubectlIT {
 
   @Test
   void outputAsYamlAndJsonCarriesServerFields() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     kubectl.withInput(Fixtures.read("node-js-service.yaml"), "create", "-n",
         namespace, "-f", "-");
 
@@ -134,7 +134,7 @@ class KubectlIT {
 
   @Test
   void invalidNameIsRefusedNamingTheField() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml",
         "metadata: {name: node-js-pod}", "metadata: {name: Node_JS}"),
         "create", "-n", namespace, "-f", "-");
@@ -145,7 +145,7 @@ class KubectlIT {
 
   @Test
   void applyTwiceIsANoOpThenAChange() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     String rc = Fixtures.read("node-js-rc.yaml");
     assertThat(kubectl.withInput(rc, "apply", "-n", namespace, "-f", "-").out())
         .contains("replicationcontroller/node-js created");
@@ -160,7 +160,7 @@ class KubectlIT {
 
   @Test
   void applyTakesAListAsKubectlGetWritesIt() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     String list = """
         {"apiVersion":"v1","kind":"List","items":[
          {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"first"},"data":{"x":"1"}},
@@ -178,7 +178,7 @@ class KubectlIT {
 
   @Test
   void annotateEditAndDescribeAsInTheWalkthroughs() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace, "-f", "-");
 
     Kubectl.Result annotated = kubectl.run("annotate", "rc", "node-js", "owner=team-a", "-n", namespace);
@@ -202,7 +202,7 @@ class KubectlIT {
 
   @Test
   void staleReplaceIsAConflict() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace, "-f", "-");
     String stale = kubectl.run("get", "rc", "node-js", "-n", namespace, "-o", "yaml").out();
     kubectl.run("scale", "--replicas=5", "rc/node-js", "-n", namespace);
@@ -215,7 +215,7 @@ class KubectlIT {
 
   @Test
   void unknownFieldIsRefusedByStrictValidation() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result result = kubectl.withInput(Fixtures.read("node-js-pod.yaml")
         .replace("ports:", "portz:"), "create", "-n", namespace, "-f", "-");
 
@@ -226,7 +226,7 @@ class KubectlIT {
 
   @Test
   void theBooksTyposAreRefusedWithTheFieldNamed() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result service = kubectl.withInput(Fixtures.read("node-js-service.yaml", "LoadBalancer",
         "nodeport"), "create", "-n", namespace, "-f", "-");
     assertThat(service.exitCode()).isNotZero();
@@ -300,12 +300,5 @@ class KubectlIT {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(kubectl.run("get", "endpoints", "kubernetes", "-n", "default").out())
             .containsPattern("(?m)^kubernetes\\s+" + Pattern.quote(apiServer)));
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

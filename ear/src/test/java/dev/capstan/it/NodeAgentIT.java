@@ -149,7 +149,7 @@ class NodeAgentIT {
 
   @Test
   void aPodRunsWithItsContainersSharingOneNetworkAndItsEnvironment() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web","labels":{"app":"web"}},
          "spec":{"nodeName":"%s","containers":[
@@ -185,7 +185,7 @@ class NodeAgentIT {
 
   @Test
   void initContainersRunInOrderToCompletionBeforeTheContainers() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"staged"},
          "spec":{"nodeName":"%s",
@@ -224,7 +224,7 @@ class NodeAgentIT {
 
   @Test
   void staticPodsRunFromTheManifestDirectoryAndAreMirroredIntoTheApi() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Path manifests = Files.createDirectories(agentDir.resolve("manifests"));
     Path manifest = manifests.resolve("static-web.yaml");
     Files.writeString(manifest, """
@@ -260,7 +260,7 @@ class NodeAgentIT {
 
   @Test
   void kubectlExecAndAttachReachTheContainerWithStdinOutputAndExitCode() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"shell"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
@@ -296,7 +296,7 @@ class NodeAgentIT {
 
   @Test
   void kubectlLogsShowsTheContainersOutputThroughTheApi() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"talker"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
@@ -327,7 +327,7 @@ class NodeAgentIT {
 
   @Test
   void aDeploymentRollsToANewImageAndBackWithKubectl() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace + "/deployments"), """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
          "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
@@ -364,7 +364,7 @@ class NodeAgentIT {
 
   @Test
   void jobsRunToTheirCompletionsOrGiveUpAfterTheirBackoffLimit() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     for (String[] job : List.of(new String[] {"counted", "2", "6", "echo done"},
         new String[] {"doomed", "1", "1", "exit 1"})) {
       assertThat(Http.postJson(SERVER.api("/apis/batch/v1/namespaces/" + namespace + "/jobs"), """
@@ -401,7 +401,7 @@ class NodeAgentIT {
 
   @Test
   void theContainerSpecReachesDocker() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"fast"}}""");
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/secrets"), """
@@ -447,7 +447,7 @@ class NodeAgentIT {
 
   @Test
   void aContainerRemovedBehindTheAgentsBackComesBackAndKeepsTheEmptyDir() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"keeper"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s",
@@ -468,7 +468,7 @@ class NodeAgentIT {
 
   @Test
   void restartPoliciesGiveCompletedErrorAndCrashLoopBackOff() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     for (String[] pod : List.of(new String[] {"done", "OnFailure", "exit 0"},
         new String[] {"failed", "Never", "exit 3"},
         new String[] {"crashing", "Always", "exit 1"})) {
@@ -506,7 +506,7 @@ class NodeAgentIT {
 
   @Test
   void readinessDecidesReadyAndALivenessProbeOnAMissingPathRestartsTheContainer() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"probed"},
          "spec":{"nodeName":"%s","terminationGracePeriodSeconds":1,
@@ -538,7 +538,7 @@ class NodeAgentIT {
 
   @Test
   void hooksRunAfterStartAndBeforeTheStopSignal() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Path out = Files.createDirectories(agentDir.resolve("hooks-" + namespace));
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"hooked"},
@@ -562,7 +562,7 @@ class NodeAgentIT {
 
   @Test
   void missingImagesAndConfigurationAreReportedAndTheAgentGoesOn() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"never"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"capstan/absent:1",
@@ -593,7 +593,7 @@ class NodeAgentIT {
 
   @Test
   void deletingAPodStopsItsContainersWithinTheGracePeriodThenRemovesIt() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"stubborn"},
          "spec":{"nodeName":"%s","terminationGracePeriodSeconds":2,
@@ -612,7 +612,7 @@ class NodeAgentIT {
 
   @Test
   void aRestartedAgentAdoptsItsRunningContainers() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"steady"},
          "spec":{"nodeName":"%s","containers":[{"name":"main","image":"%s","command":["sleep","3600"]}]}}"""
@@ -663,12 +663,5 @@ class NodeAgentIT {
     String kind = json.contains("\"ConfigMap\"") ? "configmaps" : "pods";
     var response = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/" + kind), json);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -79,7 +79,7 @@ class NodeLifecycleIT {
   @Test
   void aDeadNodesPodsAreEvictedAndRunOnTheOtherNodeUntilItComesBack() throws Exception {
     awaitReady(NODE_A, NODE_B);
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(replicationController("spread", 4), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -133,7 +133,7 @@ class NodeLifecycleIT {
   @Test
   void drainMovesPodsOffANodeAndCordonsIt() {
     awaitReady(NODE_A, NODE_B);
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(replicationController("drained", 1), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
     await().atMost(Duration.ofSeconds(45)).untilAsserted(() ->
@@ -182,7 +182,7 @@ class NodeLifecycleIT {
 
   @Test
   void theEvictionSubresourceAnswersAsKubernetesDoes() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     String pods = "/api/v1/namespaces/" + namespace + "/pods";
     assertThat(Http.postJson(SERVER.api(pods), """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"bound"},
@@ -223,7 +223,7 @@ class NodeLifecycleIT {
   @Test
   void aDisruptionBudgetHoldsBackEvictionsThatWouldBreakIt() {
     awaitReady(NODE_A, NODE_B);
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(replicationController("guarded", 2), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
     Kubectl.Result budget = kubectl.run("create", "poddisruptionbudget", "guarded", "-n",
@@ -310,12 +310,6 @@ class NodeLifecycleIT {
         """.formatted(name, replicas, name, name, TAINT, NODE_A, NODE_B);
   }
 
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
-  }
 
   private static AgentConfig config(String node) {
     try {

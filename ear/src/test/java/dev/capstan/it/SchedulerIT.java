@@ -54,7 +54,7 @@ class SchedulerIT {
 
   @Test
   void podsOfOneControllerSpreadAcrossTheNodes() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
         + "/replicationcontrollers"), """
         {"apiVersion":"v1","kind":"ReplicationController","metadata":{"name":"spread"},
@@ -77,7 +77,7 @@ class SchedulerIT {
 
   @Test
   void aPodThatFitsNowhereStaysPendingSayingWhyAndNodeSelectorsAndCordonsAreHonoured() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, "too-big", "\"resources\":{\"requests\":{\"cpu\":\"3\"}},", "");
     create(namespace, "on-ssd", "", "", "\"nodeSelector\":{\"disk\":\"ssd\"},");
 
@@ -107,7 +107,7 @@ class SchedulerIT {
 
   @Test
   void theBindingSubresourceAssignsAPodOnce() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     create(namespace, "manual", "", "", "\"schedulerName\":\"someone-else\",");
     String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"manual\"},"
         + "\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\"" + B + "\"}}";
@@ -123,7 +123,7 @@ class SchedulerIT {
 
   @Test
   void aDeploymentTooBigForAnyNodeSchedulesOnceItsRequestIsLowered() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace
         + "/deployments"), """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"big"},
@@ -167,12 +167,5 @@ class SchedulerIT {
           "containers":[{"name":"main","image":"capstan/busybox:1",%s"command":["sleep","3600"]}]}}"""
         .formatted(name, metadata, spec, HollowNodes.TOLERATION, SUFFIX, resources));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -63,14 +63,14 @@ class ServiceProxyIT {
 
   @Test
   void aServiceSpreadsRequestsOverItsReadyPodsByClusterIpAndNodePort() throws Exception {
-    String namespace = namespace();
-    create(namespace, "replicationcontrollers", webServers(3));
-    create(namespace, "services", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "replicationcontrollers", webServers(3));
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"node-js"},
          "spec":{"type":"NodePort","selector":{"app":"web"},
           "ports":[{"name":"http","port":80,"targetPort":"http","nodePort":%d}]}}"""
         .formatted(NODE_PORT));
-    create(namespace, "services", """
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"web-pods"},
          "spec":{"clusterIP":"None","selector":{"app":"web"},"ports":[{"port":8080}]}}""");
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -84,7 +84,7 @@ class ServiceProxyIT {
         .as("pods get addresses from their node's range")
         .contains(podCidr.substring(0, podCidr.lastIndexOf('.') + 1));
 
-    create(namespace, "pods", client());
+    SERVER.create(namespace, "pods", client());
     await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
     String client = Docker.containerOf(NODE, namespace, "client", "client");
     assertThat(Docker.exec(client, "sh", "-c", "echo $NODE_JS_SERVICE_HOST $NODE_JS_SERVICE_PORT"
@@ -162,7 +162,7 @@ class ServiceProxyIT {
         assertThat(answers(client, "http://" + clusterIp + "/", 15)).hasSize(1));
 
     // the reference's port 90 -> targetPort, named multi-ports, and kubectl expose of a pod
-    create(namespace, "services", """
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"multi"},
          "spec":{"selector":{"app":"web"},"ports":[
           {"name":"http","port":90,"targetPort":8080},
@@ -187,9 +187,9 @@ class ServiceProxyIT {
         NodeAgentIT.freeKubeletPort(), Files.createTempDirectory("capstan-proxy-agent2")));
     try {
       NodeAgentIT.keepOtherPodsAway(SERVER, other);
-      String namespace = namespace();
-      create(namespace, "replicationcontrollers", webServers(1));
-      create(namespace, "pods", client().replace(NODE, other));
+      String namespace = SERVER.newNamespace();
+      SERVER.create(namespace, "replicationcontrollers", webServers(1));
+      SERVER.create(namespace, "pods", client().replace(NODE, other));
       await().atMost(Duration.ofSeconds(60)).until(() -> running(namespace, "client")
           && podNames(namespace, "app=web").stream().anyMatch(pod -> running(namespace, pod)));
       String server = podNames(namespace, "app=web").get(0);
@@ -212,12 +212,12 @@ class ServiceProxyIT {
 
   @Test
   void aStoppedAgentTakesItsRulesAndARestartedOneRebuildsThemOnce() throws Exception {
-    String namespace = namespace();
-    create(namespace, "replicationcontrollers", webServers(1));
-    create(namespace, "services", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "replicationcontrollers", webServers(1));
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
          "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}""");
-    create(namespace, "pods", client());
+    SERVER.create(namespace, "pods", client());
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl.run("get", "endpoints", "web", "-n", namespace).out())
             .containsPattern("web\\s+\\S+:8080"));
@@ -241,7 +241,7 @@ class ServiceProxyIT {
 
   @Test
   void noRequestFailsWhileADeploymentRollsItsPodsBehindTheService() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace
         + "/deployments"), """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},
@@ -250,10 +250,10 @@ class ServiceProxyIT {
           "template":%s}}""".formatted(webTemplate(
             ",\"lifecycle\":{\"preStop\":{\"exec\":{\"command\":[\"sleep\",\"3\"]}}}",
             10))).statusCode()).isEqualTo(201);
-    create(namespace, "services", """
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"web"},
          "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}""");
-    create(namespace, "pods", client());
+    SERVER.create(namespace, "pods", client());
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
         assertThat(kubectl.run("get", "endpoints", "web", "-n", namespace).out())
             .containsPattern("web\\s+\\S+:8080,\\S+:8080"));
@@ -288,12 +288,12 @@ class ServiceProxyIT {
 
   @Test
   void aServiceWithoutEndpointsRefusesConnectionsAndItsRulesGoWithIt() {
-    String namespace = namespace();
-    create(namespace, "services", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"nobody"},
          "spec":{"selector":{"app":"nobody"},"ports":[{"port":80}]}}""");
     String clusterIp = clusterIp(namespace, "nobody");
-    create(namespace, "pods", client());
+    SERVER.create(namespace, "pods", client());
     await().atMost(Duration.ofSeconds(30)).until(() -> running(namespace, "client"));
     String client = Docker.containerOf(NODE, namespace, "client", "client");
 
@@ -315,9 +315,9 @@ class ServiceProxyIT {
 
   @Test
   void aLoadBalancerServiceAnswersOnTheNodesAddressesItReports() throws Exception {
-    String namespace = namespace();
-    create(namespace, "replicationcontrollers", webServers(1));
-    create(namespace, "services", """
+    String namespace = SERVER.newNamespace();
+    SERVER.create(namespace, "replicationcontrollers", webServers(1));
+    SERVER.create(namespace, "services", """
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"front"},
          "spec":{"type":"LoadBalancer","selector":{"app":"web"},
           "ports":[{"port":18089,"targetPort":8080}]}}""");
@@ -404,18 +404,5 @@ class ServiceProxyIT {
   private static String clusterIp(String namespace, String service) {
     return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/services/"
         + service))).getJsonObject("spec").getString("clusterIP");
-  }
-
-  private static void create(String namespace, String plural, String json) {
-    var created = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/" + plural),
-        json);
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

@@ -31,7 +31,7 @@ class ServicesIT {
 
   @Test
   void aServiceGetsAClusterIpFromTheServiceRangeAndKeepsItAcrossUpdates() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     JsonObject created = Http.json(create(namespace, service("web", "ClusterIP", "", "")));
     String ip = created.getJsonObject("spec").getString("clusterIP");
     assertThat(ip).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.\\d+\\.\\d+").isNotEqualTo("10.96.0.1");
@@ -54,7 +54,7 @@ class ServicesIT {
 
   @Test
   void aTakenOrOutOfRangeClusterIpIsRefusedNamingTheField() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     HttpResponse<String> taken = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
         + "/services"), service("taken", "ClusterIP", "\"clusterIP\":\"10.96.0.1\",", ""));
     assertThat(taken.statusCode()).isEqualTo(422);
@@ -81,7 +81,7 @@ class ServicesIT {
 
   @Test
   void nodePortsAreHandedOutOnceAndGivenBackWhenTheServiceGoes() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     JsonObject first = Http.json(create(namespace,
         service("first", "NodePort", "", ",\"nodePort\":30001")));
     assertThat(port(first).getInt("nodePort")).isEqualTo(30001);
@@ -114,7 +114,7 @@ class ServicesIT {
 
   @Test
   void kubectlExposeMakesAServiceForAReplicationController() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(kubectl.withInput(Fixtures.read("node-js-rc.yaml"), "create", "-n", namespace,
         "-f", "-").exitCode()).isZero();
 
@@ -148,12 +148,5 @@ class ServicesIT {
         + "/services"), json);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return created;
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }

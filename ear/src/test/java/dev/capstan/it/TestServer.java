@@ -1,5 +1,7 @@
 package dev.capstan.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.capstan.contract.Topics;
 import java.io.File;
 import java.net.URI;
@@ -20,6 +22,20 @@ record TestServer(int portOffset) {
   static final TestServer RESTART = new TestServer(1100);
   static final TestServer NO_DATABASE = new TestServer(1200);
   static final TestServer LEADER = new TestServer(1300);
+
+  /** A new namespace with a unique name, created on this server. */
+  String newNamespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+
+  /** Creates an object of a core kind ({@code plural}) in a namespace; it must be accepted. */
+  void create(String namespace, String plural, String json) {
+    var created = Http.postJson(api("/api/v1/namespaces/" + namespace + "/" + plural), json);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
 
   URI api(String path) {
     return URI.create("http://127.0.0.1:" + (8080 + portOffset) + path);

@@ -30,7 +30,7 @@ class WatchIT {
 
   @Test
   void watchFromAResourceVersionReplaysWhatHappenedSinceInOrder() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     String before = Http.json(Http.get(configMaps(namespace, ""))).getJsonObject("metadata")
         .getString("resourceVersion");
     assertThat(Http.postJson(configMaps(namespace, ""), configMap("app", "v1")).statusCode()).isEqualTo(201);
@@ -53,7 +53,7 @@ class WatchIT {
 
   @Test
   void liveWatchSeesANewObjectAndOnlyWhatItsSelectorSelects() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     try (WatchLines watch = new WatchLines(URI.create(configMaps(namespace, "")
         + "?watch=true&labelSelector=tier%3Dfront&timeoutSeconds=20"))) {
       assertThat(watch.status()).isEqualTo(200);
@@ -73,7 +73,7 @@ class WatchIT {
 
   @Test
   void watchWithoutAResourceVersionStartsWithTheCurrentObjects() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Http.postJson(configMaps(namespace, ""), configMap("existing", "v1"));
 
     try (WatchLines watch = new WatchLines(URI.create(configMaps(namespace, "") + "?watch=1&timeoutSeconds=5"))) {
@@ -86,7 +86,7 @@ class WatchIT {
 
   @Test
   void kubectlGetWatchPrintsChangesAsTheyHappen() throws Exception {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Process kubectl = Kubectl.against(SERVER).start("get", "configmaps", "-n", namespace, "-w");
     try {
       Thread.sleep(1_500);
@@ -102,12 +102,6 @@ class WatchIT {
     }
   }
 
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
-  }
 
   private static URI configMaps(String namespace, String suffix) {
     return SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps" + suffix);

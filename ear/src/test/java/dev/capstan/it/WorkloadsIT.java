@@ -56,7 +56,7 @@ class WorkloadsIT {
 
   @Test
   void aDaemonSetRunsOnePodPerEligibleNodeFollowsTheNodesAndRollsNodeByNode() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result created = kubectl.withInput("""
         apiVersion: apps/v1
         kind: DaemonSet
@@ -135,7 +135,7 @@ class WorkloadsIT {
 
   @Test
   void aCronJobStartsJobsOnScheduleAndByHand() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     Kubectl.Result bad = kubectl.withInput("""
         apiVersion: batch/v1
         kind: CronJob
@@ -186,7 +186,7 @@ class WorkloadsIT {
 
   @Test
   void aStuckRolloutExceedsItsProgressDeadlineAndPauseResumeAndRestartWork() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace + "/deployments"),
         """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"stuck"},
@@ -225,7 +225,7 @@ class WorkloadsIT {
 
   @Test
   void podsCountAsAvailableOnlyAfterMinReadySeconds() {
-    String namespace = namespace();
+    String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace + "/deployments"),
         """
         {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"slow"},
@@ -324,12 +324,5 @@ class WorkloadsIT {
         .map(pod -> pod.getJsonObject("spec").getJsonArray("containers").getJsonObject(0)
             .getString("image"))
         .toList();
-  }
-
-  private static String namespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
   }
 }
