@@ -1,5 +1,6 @@
 package dev.capstan.agent.network;
 
+import dev.capstan.agent.host.HostCommand;
 import dev.capstan.agent.proxy.Iptables;
 import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Node;
@@ -72,31 +73,18 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
    * attached) named like ours are touched, so a live bridge of another cluster is left alone.
    */
   private static void removeStaleBridges(String gateway, String ours) {
-    for (String line : run("ip", "-o", "-4", "addr", "show").lines().toList()) {
+    for (String line : HostCommand.run("ip", "-o", "-4", "addr", "show").output().lines().toList()) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length < 4 || !fields[3].startsWith(gateway + "/")) {
         continue;
       }
       String device = fields[1];
       if (device.startsWith("cap") && !device.equals(ours)
-          && run("ip", "-o", "link", "show", device).contains("state DOWN")) {
-        run("ip", "link", "delete", device);
+          && HostCommand.run("ip", "-o", "link", "show", device).output()
+              .contains("state DOWN")) {
+        HostCommand.run("ip", "link", "delete", device);
         LOG.info(() -> "Deleted the idle stale pod bridge " + device + " that held " + gateway);
       }
-    }
-  }
-
-  private static String run(String... command) {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-      return output;
-    } catch (java.io.IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
     }
   }
 

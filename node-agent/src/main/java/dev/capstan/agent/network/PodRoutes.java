@@ -1,9 +1,9 @@
 package dev.capstan.agent.network;
 
+import dev.capstan.agent.host.HostCommand;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -91,20 +90,10 @@ public final class PodRoutes {
     String[] command = new String[args.length + 1];
     command[0] = "ip";
     System.arraycopy(args, 0, command, 1, args.length);
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      boolean done = process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-      if (!done) {
-        LOG.warning(() -> String.join(" ", command) + " failed: " + output.trim());
-      }
-      return done;
-    } catch (IOException e) {
-      LOG.warning(() -> "Cannot run ip: " + e.getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    HostCommand result = HostCommand.run(command);
+    if (!result.succeeded()) {
+      LOG.warning(() -> String.join(" ", command) + " failed: " + result.output().trim());
     }
+    return result.succeeded();
   }
 }

@@ -90,15 +90,27 @@ public final class ServiceProxy implements AutoCloseable {
     }
   }
 
-  private void ensureHooks() throws Iptables.IptablesException {
+  /** A jump from one of the kernel's chains into one of this proxy's. */
+  private record Hook(String table, String chain, List<String> rule) {}
+
+  /** Where packets enter this proxy's chains. */
+  private List<Hook> hooks() {
+    List<Hook> hooks = new java.util.ArrayList<>();
     for (String chain : List.of("PREROUTING", "OUTPUT")) {
-      iptables.ensureFirst("nat", chain, jumpTo(rules.services(), "capstan service portals"));
+      hooks.add(new Hook("nat", chain, jumpTo(rules.services(), "capstan service portals")));
     }
-    iptables.ensureFirst("nat", "POSTROUTING",
-        jumpTo(rules.postrouting(), "capstan service masquerading"));
+    hooks.add(new Hook("nat", "POSTROUTING",
+        jumpTo(rules.postrouting(), "capstan service masquerading")));
     for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
-      iptables.ensureFirst("filter", chain,
-          jumpTo(rules.filter(), "capstan services without endpoints"));
+      hooks.add(new Hook("filter", chain,
+          jumpTo(rules.filter(), "capstan services without endpoints")));
+    }
+    return hooks;
+  }
+
+  private void ensureHooks() throws Iptables.IptablesException {
+    for (Hook hook : hooks()) {
+      iptables.ensureFirst(hook.table(), hook.chain(), hook.rule());
     }
   }
 
@@ -129,15 +141,7 @@ public final class ServiceProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (String chain : List.of("PREROUTING", "OUTPUT")) {
-      iptables.deleteAll("nat", chain, jumpTo(rules.services(), "capstan service portals"));
-    }
-    iptables.deleteAll("nat", "POSTROUTING",
-        jumpTo(rules.postrouting(), "capstan service masquerading"));
-    for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
-      iptables.deleteAll("filter", chain,
-          jumpTo(rules.filter(), "capstan services without endpoints"));
-    }
+    hooks().forEach(hook -> iptables.deleteAll(hook.table(), hook.chain(), hook.rule()));
     try {
       StringBuilder input = new StringBuilder("*nat\n");
       List<String> nat = iptables.chains("nat", rules.prefix());
