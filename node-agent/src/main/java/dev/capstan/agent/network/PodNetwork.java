@@ -90,18 +90,24 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
 
   /** Lets pods reach pods of other bridges, and masquerades what leaves the cluster. */
   public void allowTraffic(Iptables iptables) throws Iptables.IptablesException {
-    iptables.ensureFirst("filter", "DOCKER-USER", List.of("-s", clusterCidr, "-d", clusterCidr,
-        "-m", "comment", "--comment", comment(), "-j", "ACCEPT"));
-    iptables.ensureFirst("nat", "POSTROUTING", List.of("-s", cidr, "!", "-d", clusterCidr,
-        "-m", "comment", "--comment", comment(), "-j", "MASQUERADE"));
+    iptables.ensureFirst("filter", "DOCKER-USER", betweenPods());
+    iptables.ensureFirst("nat", "POSTROUTING", leavingTheCluster());
   }
 
   /** Removes what {@link #allowTraffic} added. */
   public void removeTraffic(Iptables iptables) {
-    iptables.deleteAll("filter", "DOCKER-USER", List.of("-s", clusterCidr, "-d", clusterCidr,
-        "-m", "comment", "--comment", comment(), "-j", "ACCEPT"));
-    iptables.deleteAll("nat", "POSTROUTING", List.of("-s", cidr, "!", "-d", clusterCidr,
-        "-m", "comment", "--comment", comment(), "-j", "MASQUERADE"));
+    iptables.deleteAll("filter", "DOCKER-USER", betweenPods());
+    iptables.deleteAll("nat", "POSTROUTING", leavingTheCluster());
+  }
+
+  private List<String> betweenPods() {
+    return List.of("-s", clusterCidr, "-d", clusterCidr, "-m", "comment", "--comment",
+        comment(), "-j", "ACCEPT");
+  }
+
+  private List<String> leavingTheCluster() {
+    return List.of("-s", cidr, "!", "-d", clusterCidr, "-m", "comment", "--comment", comment(),
+        "-j", "MASQUERADE");
   }
 
   private String comment() {
