@@ -38,11 +38,11 @@ public class PodCidrAllocator {
   private ObjectStore store;
 
   /** The cluster's pod range, as configured. */
-  public static ServiceRange clusterRange() {
+  private static ServiceRange clusterRange() {
     return ServiceRange.parse(System.getProperty("capstan.cluster-cidr", "10.244.0.0/16"));
   }
 
-  static int maskSize() {
+  private static int maskSize() {
     return Integer.parseInt(System.getProperty("capstan.node-cidr-mask-size", "24"));
   }
 
@@ -102,7 +102,7 @@ public class PodCidrAllocator {
   }
 
   /** Every node-sized range of the cluster's range, lowest first. */
-  static List<String> nodeRanges() {
+  private static List<String> nodeRanges() {
     ServiceRange cluster = clusterRange();
     int mask = maskSize();
     if (mask < cluster.prefixLength() || mask > 30) {

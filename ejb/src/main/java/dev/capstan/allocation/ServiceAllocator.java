@@ -138,12 +138,10 @@ public class ServiceAllocator {
     return store.create(key, apiVersion, assign(service, Optional.empty()));
   }
 
-  /**
-   * Releases the values no stored service uses any more.
-   *
-   * @param inUse every {@code range/value/namespace/name} the stored services use
-   */
-  public int releaseUnused(Set<String> inUse) {
+  /** Releases the values none of these services (all the stored ones) uses. */
+  public int releaseUnused(List<JsonObject> services) {
+    Set<String> inUse = new HashSet<>();
+    services.forEach(service -> inUse.addAll(usedBy(service)));
     @SuppressWarnings("unchecked")
     List<Object[]> rows = em.createNativeQuery(
             "SELECT range_name, value, namespace, service FROM service_allocation"
@@ -161,8 +159,8 @@ public class ServiceAllocator {
     return released;
   }
 
-  /** What a stored service uses, in the form {@link #releaseUnused} takes. */
-  public static Set<String> usedBy(JsonObject service) {
+  /** What a stored service uses, as {@code range/value/namespace/name}. */
+  private static Set<String> usedBy(JsonObject service) {
     JsonObject metadata = object(service, "metadata");
     String owner = "/" + metadata.getString("namespace", "") + "/" + metadata.getString("name", "");
     JsonObject spec = object(service, "spec");

@@ -5,7 +5,6 @@ import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.watch.Change;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,10 +48,8 @@ final class ServiceAllocationRepair implements Controller {
 
   @Override
   public void reconcile(String key) {
-    Set<String> inUse = new HashSet<>();
-    store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies()
-        .forEach(service -> inUse.addAll(ServiceAllocator.usedBy(service)));
-    int released = allocator.releaseUnused(inUse);
+    int released = allocator.releaseUnused(
+        store.list(ResourceTypes.SERVICE.all(Optional.empty(), "")).bodies());
     if (released > 0) {
       LOG.info(() -> "Released " + released + " cluster IPs and node ports no service uses");
     }
