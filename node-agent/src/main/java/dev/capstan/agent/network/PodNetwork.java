@@ -1,15 +1,12 @@
 package dev.capstan.agent.network;
 
 import dev.capstan.agent.host.HostCommand;
+import dev.capstan.agent.host.HostNames;
 import dev.capstan.agent.proxy.Iptables;
 import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -116,7 +113,7 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
 
   /** The bridge interface's name: at most 15 characters, unique per node name. */
   String bridge(String nodeName) {
-    return "cap" + hash(nodeName).substring(0, 10);
+    return "cap" + HostNames.hash(nodeName, 10);
   }
 
   /** The first address of the range. */
@@ -125,14 +122,5 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
     String[] octets = network.split("\\.");
     return octets[0] + "." + octets[1] + "." + octets[2] + "."
         + (Integer.parseInt(octets[3]) + 1);
-  }
-
-  private static String hash(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
   }
 }

@@ -1,10 +1,7 @@
 package dev.capstan.agent.proxy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.capstan.agent.host.HostNames;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +41,7 @@ final class ProxyRules {
 
   /** {@code CAP-} and six hex digits of the node name's hash. */
   static ProxyRules forNode(String nodeName) {
-    return new ProxyRules("CAP-" + hash(nodeName).substring(0, 6));
+    return new ProxyRules("CAP-" + HostNames.hash(nodeName, 6));
   }
 
   String prefix() {
@@ -106,7 +103,7 @@ final class ProxyRules {
         continue;
       }
       String key = target.displayName() + "/" + target.protocol();
-      String serviceChain = prefix + "-SVC-" + hash(key).substring(0, 10).toUpperCase(Locale.ROOT);
+      String serviceChain = prefix + "-SVC-" + HostNames.hash(key, 10).toUpperCase(Locale.ROOT);
       chains.add(serviceChain);
       rules.add("-A " + services() + " -d " + target.clusterIp() + "/32 " + match + " --dport "
           + target.port() + " " + comment + " -j " + serviceChain);
@@ -122,7 +119,7 @@ final class ProxyRules {
       List<String> endpointChains = new ArrayList<>();
       for (String endpoint : target.endpoints()) {
         endpointChains.add(prefix + "-SEP-"
-            + hash(key + "/" + endpoint).substring(0, 10).toUpperCase(Locale.ROOT));
+            + HostNames.hash(key + "/" + endpoint, 10).toUpperCase(Locale.ROOT));
       }
       chains.addAll(endpointChains);
       if (target.affinitySeconds() > 0) {
@@ -161,14 +158,5 @@ final class ProxyRules {
     rejects.forEach(rule -> out.append(rule).append('\n'));
     out.append("COMMIT\n");
     return out.toString();
-  }
-
-  private static String hash(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
   }
 }
