@@ -1,11 +1,13 @@
 package dev.capstan.it;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,30 +63,7 @@ final class Kubectl {
 
   /** Runs kubectl with the arguments and the manifest as its standard input. */
   Result withInput(String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command)
-          .redirectErrorStream(false)
-          .start();
-      if (stdin != null) {
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      process.getOutputStream().close();
-      byte[] out = process.getInputStream().readAllBytes();
-      byte[] err = process.getErrorStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + args[0] + " did not finish in 60 s");
-      }
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-          new String(err, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return execute(new ProcessBuilder(command(args)), stdin, args);
   }
 
   Result run(String... args) {
@@ -93,21 +72,35 @@ final class Kubectl {
 
   /** Runs kubectl with an extra environment variable (e.g. {@code KUBE_EDITOR} for edit). */
   Result withEnvironment(String name, String value, String... args) {
+    ProcessBuilder builder = new ProcessBuilder(command(args));
+    builder.environment().put(name, value);
+    return execute(builder, null, args);
+  }
+
+  private List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
+    return command;
+  }
+
+  private static Result execute(ProcessBuilder builder, String stdin, String... args) {
     try {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().put(name, value);
       Process process = builder.start();
-      process.getOutputStream().close();
-      byte[] out = process.getInputStream().readAllBytes();
-      byte[] err = process.getErrorStream().readAllBytes();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + args[0] + " did not finish in 60 s");
+      if (stdin != null) {
+        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       }
-      return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8),
-          new String(err, StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      // both streams are read aside, so a kubectl that never ends (a delete waiting for a
+      // finalizer) fails its test after the timeout instead of hanging the suite
+      CompletableFuture<byte[]> out = readAside(process.getInputStream());
+      CompletableFuture<byte[]> err = readAside(process.getErrorStream());
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kubectl " + String.join(" ", args)
+            + " did not finish in 120 s");
+      }
+      return new Result(process.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+          new String(err.join(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -116,12 +109,20 @@ final class Kubectl {
     }
   }
 
+  private static CompletableFuture<byte[]> readAside(InputStream stream) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (stream) {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    });
+  }
+
   /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
   Process start(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
-    command.addAll(List.of(args));
     try {
-      return new ProcessBuilder(command).redirectErrorStream(true).start();
+      return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
     }

@@ -31,12 +31,19 @@ import java.util.Set;
  * once no dependent refers to the owner any more, which lets the owner go.
  *
  * <p>Keys name objects as {@code kind|namespace|name}; dependents are looked for among the kinds
- * controllers create (Pods, ReplicaSets) and node Leases.
+ * controllers create (Pods, ReplicaSets, Jobs) and node Leases. Every change of a dependent also
+ * asks for a look at its owners, so an owner waiting in foreground or orphan deletion is let go as
+ * soon as its last dependent goes (not only when the owner itself changes again), and the resync
+ * looks at every owner kind's objects that wait on one of those finalizers.
  */
 final class GarbageCollector implements Controller {
 
   private static final List<ResourceType> DEPENDENT_KINDS = List.of(ResourceTypes.POD,
-      ResourceTypes.REPLICA_SET, ResourceTypes.LEASE);
+      ResourceTypes.REPLICA_SET, ResourceTypes.JOB, ResourceTypes.LEASE);
+  /** The kinds whose objects own others here, and so may wait on a deletion finalizer. */
+  private static final List<ResourceType> OWNER_KINDS = List.of(
+      ResourceTypes.REPLICATION_CONTROLLER, ResourceTypes.REPLICA_SET, ResourceTypes.DEPLOYMENT,
+      ResourceTypes.DAEMON_SET, ResourceTypes.JOB, ResourceTypes.CRON_JOB, ResourceTypes.NODE);
 
   private final ObjectStore store;
 
@@ -54,8 +61,10 @@ final class GarbageCollector implements Controller {
     Set<String> keys = new HashSet<>();
     JsonObject object = change.object();
     String namespace = change.key().namespace();
-    if (!objects(object(object, "metadata"), "ownerReferences").isEmpty()) {
+    List<JsonObject> references = objects(object(object, "metadata"), "ownerReferences");
+    if (!references.isEmpty()) {
       keys.add(key(change.key().kind(), namespace, change.key().name()));
+      references.forEach(reference -> keys.add(ownerKey(reference, namespace)));
     }
     boolean gone = change.type().name().equals("DELETED") || ObjectMetadata.isDeleting(object);
     if (gone) {
@@ -76,7 +85,18 @@ final class GarbageCollector implements Controller {
     List<String> keys = new ArrayList<>();
     for (ResourceType type : DEPENDENT_KINDS) {
       for (JsonObject object : store.list(type.all(Optional.empty(), "")).bodies()) {
-        if (!objects(object(object, "metadata"), "ownerReferences").isEmpty()) {
+        List<JsonObject> references = objects(object(object, "metadata"), "ownerReferences");
+        if (!references.isEmpty()) {
+          keys.add(key(type.kind(), namespaceOf(object),
+              object(object, "metadata").getString("name", "")));
+        }
+      }
+    }
+    for (ResourceType type : OWNER_KINDS) {
+      for (JsonObject object : store.list(type.all(Optional.empty(), "")).bodies()) {
+        List<String> finalizers = ObjectMetadata.finalizers(object);
+        if (ObjectMetadata.isDeleting(object) && (finalizers.contains(GarbageCollection.ORPHAN)
+            || finalizers.contains(GarbageCollection.FOREGROUND))) {
           keys.add(key(type.kind(), namespaceOf(object),
               object(object, "metadata").getString("name", "")));
         }
@@ -216,6 +236,13 @@ final class GarbageCollector implements Controller {
 
   private static String namespaceOf(JsonObject object) {
     return object(object, "metadata").getString("namespace", "");
+  }
+
+  /** The key of the owner a reference names (cluster-scoped owners have no namespace). */
+  private static String ownerKey(JsonObject reference, String dependentNamespace) {
+    String kind = reference.getString("kind", "");
+    boolean namespaced = byKind(kind).map(ResourceType::namespaced).orElse(true);
+    return key(kind, namespaced ? dependentNamespace : "", reference.getString("name", ""));
   }
 
   private static String key(String kind, String namespace, String name) {
