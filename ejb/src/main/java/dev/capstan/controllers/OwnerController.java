@@ -156,34 +156,14 @@ abstract class OwnerController implements Controller {
 
   /** The owned kind's objects this owner controls, after adopting and releasing. */
   final List<JsonObject> claim(JsonObject owner) {
-    String namespace = object(owner, "metadata").getString("namespace", "");
-    String uid = object(owner, "metadata").getString("uid", "");
-    Optional<LabelSelector> selector = selector(owner);
-    boolean mayAdopt = true;
-    boolean checkedOwner = false;
-    List<JsonObject> owned = new ArrayList<>();
-    for (JsonObject object : store.list(ownedType.all(Optional.of(namespace), "")).bodies()) {
-      Optional<JsonObject> controller = OwnedPods.controllerOf(object);
-      boolean matches = selector.map(s -> s.matches(labels(object))).orElse(false);
-      if (controller.isPresent()) {
-        if (!uid.equals(controller.get().getString("uid", ""))) {
-          continue; // someone else's
-        }
-        if (matches || !adoptsOrphans()) {
-          owned.add(object);
-        } else if (claimable(object)) {
-          release(object, uid);
-        }
-      } else if (adoptsOrphans() && matches && claimable(object)
-          && !ObjectMetadata.isDeleting(object)) {
-        if (!checkedOwner) {
-          mayAdopt = stillAdopting(owner);
-          checkedOwner = true;
-        }
-        if (mayAdopt) {
-          adopt(owner, object).ifPresent(owned::add);
-        }
-      }
+    JsonObject metadata = object(owner, "metadata");
+    ClaimPlan plan = ClaimPlan.of(metadata.getString("uid", ""), selector(owner),
+        adoptsOrphans(), this::claimable, store.list(ownedType.all(
+            Optional.of(metadata.getString("namespace", "")), "")).bodies());
+    plan.release().forEach(object -> release(object, metadata.getString("uid", "")));
+    List<JsonObject> owned = new ArrayList<>(plan.owned());
+    if (!plan.adopt().isEmpty() && stillAdopting(owner)) {
+      plan.adopt().forEach(object -> adopt(owner, object).ifPresent(owned::add));
     }
     return owned;
   }
