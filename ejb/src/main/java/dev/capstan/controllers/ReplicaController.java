@@ -70,6 +70,9 @@ final class ReplicaController extends OwnerController {
 
   @Override
   protected void sync(String key, JsonObject owner, List<JsonObject> owned) {
+    if (selector(owner).isEmpty()) {
+      return; // selects nothing: neither creates nor counts
+    }
     String[] parts = key.split("/", 2);
     List<JsonObject> active = owned.stream().filter(this::claimable).toList();
     int wanted = object(owner, "spec").getInt("replicas", 1);
