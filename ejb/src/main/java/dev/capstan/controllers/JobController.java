@@ -11,18 +11,14 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import dev.capstan.store.entity.StoredObject;
-import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The Job controller: runs a Job's pods to {@code completions} successes, {@code parallelism} at

@@ -1,7 +1,6 @@
 package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
-import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
 import dev.capstan.kinds.ResourceType;
@@ -13,14 +12,10 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
