@@ -9,7 +9,6 @@ import dev.capstan.store.schema.SchemaMigration;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.watch.Change;
 import dev.capstan.watch.ChangeLog;
-import dev.capstan.contract.ClusterEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -24,8 +23,6 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedExecutorDefinition;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +98,9 @@ public class ControllerManager {
   @Inject
   private PodCidrAllocator podCidrs;
 
+  @Inject
+  private CommitSignal commits;
+
   @Resource(lookup = WORKERS)
   private ManagedExecutorService workers;
 
@@ -142,10 +142,13 @@ public class ControllerManager {
         .toList();
     poll = timers.scheduleWithFixedDelay(this::wakeUp, POLL_MILLIS, POLL_MILLIS,
         TimeUnit.MILLISECONDS);
+    // a commit on this server: turn it into keys now rather than at the next poll
+    commits.listen(this::wakeUp);
   }
 
   @PreDestroy
   void stop() {
+    commits.listen(() -> { });
     leading = false;
     poll.cancel(false);
     loops.forEach(ControllerLoop::clear);
@@ -189,13 +192,6 @@ public class ControllerManager {
       LOG.log(Level.WARNING, "Controller manager tick failed; it runs again in a second", e);
     } finally {
       ticking.set(false);
-    }
-  }
-
-  /** A write on this server committed: turn it into keys now rather than at the next poll. */
-  public void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) ClusterEvent event) {
-    if (leading) {
-      wakeUp();
     }
   }
 
