@@ -13,17 +13,14 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
-import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -35,62 +32,26 @@ import java.util.logging.Logger;
  * history limits. It asks to be woken at the next scheduled time ({@link Requeue}). The decisions
  * are {@link CronJobPlan}'s; this class reads and writes the store.
  */
-final class CronJobController implements Controller {
+final class CronJobController extends OwnerController {
 
   static final String SCHEDULED_ANNOTATION = "batch.kubernetes.io/cronjob-scheduled-timestamp";
   private static final Logger LOG = Logger.getLogger(CronJobController.class.getName());
   private static final String COMPONENT = "cronjob-controller";
 
-  private final ObjectStore store;
-  private final EventRecorder events;
-  private final Requeue requeue = new Requeue();
-
   CronJobController(ObjectStore store, EventRecorder events) {
-    this.store = store;
-    this.events = events;
+    super(ResourceTypes.CRON_JOB, ResourceTypes.JOB, store, events);
+  }
+
+  /** As Kubernetes' CronJob controller: it has no selector, and never adopts Jobs. */
+  @Override
+  protected boolean adoptsOrphans() {
+    return false;
   }
 
   @Override
-  public String name() {
-    return "CronJob controller";
-  }
-
-  @Override
-  public Set<String> keysFor(Change change) {
-    String namespace = change.key().namespace();
-    if (ControllerKeys.isOf(change, ResourceTypes.CRON_JOB)) {
-      return Set.of(namespace + "/" + change.key().name());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.JOB)) {
-      return ControllerKeys.ownerOf(change, "CronJob");
-    }
-    return Set.of();
-  }
-
-  @Override
-  public Collection<String> allKeys() {
-    return ControllerKeys.all(store, ResourceTypes.CRON_JOB);
-  }
-
-  @Override
-  public Collection<String> dueKeys(Instant now) {
-    return requeue.due(now);
-  }
-
-  @Override
-  public void reconcile(String key) {
+  protected void sync(String key, JsonObject cronJob, List<JsonObject> owned) {
     String[] parts = key.split("/", 2);
-    Optional<StoredObject> stored = store.get(ResourceTypes.CRON_JOB.key(parts[0], parts[1]));
-    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
-      return;
-    }
-    JsonObject cronJob = stored.get().json();
-    String uid = object(cronJob, "metadata").getString("uid", "");
-    List<JsonObject> jobs = store.list(ResourceTypes.JOB.all(Optional.of(parts[0]), ""))
-        .bodies().stream()
-        .filter(job -> OwnedPods.controllerOf(job)
-            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
-        .filter(job -> !ObjectMetadata.isDeleting(job))
+    List<JsonObject> jobs = owned.stream().filter(job -> !ObjectMetadata.isDeleting(job))
         .toList();
     Instant now = Instant.now();
     CronJobPlan.Actions actions = CronJobPlan.plan(cronJob, jobs, ZoneId.systemDefault(), now);
@@ -119,7 +80,7 @@ final class CronJobController implements Controller {
             .add("lastScheduleTime", CronJobPlan.timestamp(scheduled)).build();
       }
     }
-    actions.requeueAt().ifPresent(at -> requeue.after(key, at));
+    actions.requeueAt().ifPresent(at -> requeueAt(key, at));
     if (!status.equals(object(cronJob, "status"))) {
       JsonObject written = status;
       try {

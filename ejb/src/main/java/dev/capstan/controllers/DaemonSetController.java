@@ -9,14 +9,12 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,65 +28,25 @@ import java.util.logging.Logger;
  * RollingUpdate ({@code maxUnavailable} nodes at a time) or, under OnDelete, only as users
  * delete them. The decisions are {@link DaemonSetPlan}'s; this class reads and writes the store.
  */
-final class DaemonSetController implements Controller {
+final class DaemonSetController extends OwnerController {
 
   private static final Logger LOG = Logger.getLogger(DaemonSetController.class.getName());
   private static final String COMPONENT = "daemonset-controller";
 
-  private final ObjectStore store;
-  private final EventRecorder events;
-  private final Requeue requeue = new Requeue();
-
   DaemonSetController(ObjectStore store, EventRecorder events) {
-    this.store = store;
-    this.events = events;
+    super(ResourceTypes.DAEMON_SET, ResourceTypes.POD, store, events);
+  }
+
+  /** A node that comes, goes or changes may need a daemon pod more or less. */
+  @Override
+  protected Set<String> otherKeysFor(Change change) {
+    return ControllerKeys.isOf(change, ResourceTypes.NODE) ? Set.copyOf(allKeys()) : Set.of();
   }
 
   @Override
-  public String name() {
-    return "DaemonSet controller";
-  }
-
-  @Override
-  public Set<String> keysFor(Change change) {
-    String namespace = change.key().namespace();
-    if (ControllerKeys.isOf(change, ResourceTypes.DAEMON_SET)) {
-      return Set.of(namespace + "/" + change.key().name());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.NODE)) {
-      return Set.copyOf(allKeys());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.POD)) {
-      return ControllerKeys.ownerOf(change, "DaemonSet");
-    }
-    return Set.of();
-  }
-
-  @Override
-  public Collection<String> allKeys() {
-    return ControllerKeys.all(store, ResourceTypes.DAEMON_SET);
-  }
-
-  @Override
-  public Collection<String> dueKeys(Instant now) {
-    return requeue.due(now);
-  }
-
-  @Override
-  public void reconcile(String key) {
+  protected void sync(String key, JsonObject daemonSet, List<JsonObject> pods) {
     String[] parts = key.split("/", 2);
-    Optional<StoredObject> stored = store.get(ResourceTypes.DAEMON_SET.key(parts[0], parts[1]));
-    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
-      return;
-    }
-    JsonObject daemonSet = stored.get().json();
-    String uid = object(daemonSet, "metadata").getString("uid", "");
     List<JsonObject> nodes = store.list(ResourceTypes.NODE.all(Optional.empty(), "")).bodies();
-    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(parts[0]), ""))
-        .bodies().stream()
-        .filter(pod -> OwnedPods.controllerOf(pod)
-            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
-        .toList();
     Instant now = Instant.now();
     DaemonSetPlan.Actions actions = DaemonSetPlan.plan(daemonSet, nodes, pods, now);
     boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
@@ -98,7 +56,7 @@ final class DaemonSetController implements Controller {
     }
     actions.delete().forEach(pod -> delete(daemonSet, pod, false));
     actions.forceDelete().forEach(pod -> delete(daemonSet, pod, true));
-    actions.recheckAt().ifPresent(at -> requeue.after(key, at));
+    actions.recheckAt().ifPresent(at -> requeueAt(key, at));
     updateStatus(daemonSet, actions.status(), parts);
   }
 

@@ -13,7 +13,6 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
-import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -24,11 +23,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The Deployment controller: one ReplicaSet per pod template ({@code <deployment>-<hash>},
@@ -39,63 +36,20 @@ import java.util.Set;
  * beyond {@code revisionHistoryLimit} are deleted; the status and the Available and Progressing
  * conditions are what {@code kubectl rollout status} reads.
  */
-final class DeploymentController implements Controller {
+final class DeploymentController extends OwnerController {
 
   static final String REVISION = "deployment.kubernetes.io/revision";
   static final String HASH_LABEL = "pod-template-hash";
   private static final String COMPONENT = "deployment-controller";
 
-  private final ObjectStore store;
-  private final EventRecorder events;
-  private final Requeue requeue = new Requeue();
-
   DeploymentController(ObjectStore store, EventRecorder events) {
-    this.store = store;
-    this.events = events;
+    super(ResourceTypes.DEPLOYMENT, ResourceTypes.REPLICA_SET, store, events);
   }
 
   @Override
-  public String name() {
-    return "Deployment controller";
-  }
-
-  @Override
-  public Set<String> keysFor(Change change) {
-    String namespace = change.key().namespace();
-    if (ControllerKeys.isOf(change, ResourceTypes.DEPLOYMENT)) {
-      return Set.of(namespace + "/" + change.key().name());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.REPLICA_SET)) {
-      return ControllerKeys.ownerOf(change, "Deployment");
-    }
-    return Set.of();
-  }
-
-  @Override
-  public Collection<String> allKeys() {
-    return ControllerKeys.all(store, ResourceTypes.DEPLOYMENT);
-  }
-
-  @Override
-  public Collection<String> dueKeys(Instant now) {
-    return requeue.due(now);
-  }
-
-  @Override
-  public void reconcile(String key) {
-    String[] parts = key.split("/", 2);
-    Optional<StoredObject> stored = store.get(ResourceTypes.DEPLOYMENT.key(parts[0], parts[1]));
-    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
-      return;
-    }
-    JsonObject deployment = stored.get().json();
+  protected void sync(String key, JsonObject deployment, List<JsonObject> claimed) {
     JsonObject spec = object(deployment, "spec");
-    String uid = object(deployment, "metadata").getString("uid", "");
-    List<JsonObject> owned = store.list(ResourceTypes.REPLICA_SET.all(Optional.of(parts[0]), ""))
-        .bodies().stream()
-        .filter(rs -> OwnedPods.controllerOf(rs)
-            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
-        .filter(rs -> !ObjectMetadata.isDeleting(rs))
+    List<JsonObject> owned = claimed.stream().filter(rs -> !ObjectMetadata.isDeleting(rs))
         .toList();
     String hash = templateHash(object(spec, "template"));
     Optional<JsonObject> found = owned.stream()
@@ -112,19 +66,18 @@ final class DeploymentController implements Controller {
         ? DeploymentConditions.NewReplicaSet.FOUND : DeploymentConditions.NewReplicaSet.NONE;
     if (!spec.getBoolean("paused", false)) {
       if (current.isEmpty()) {
-        current = createReplicaSet(deployment, hash, newest + 1, old.isEmpty() ? replicas : 0);
+        current = Optional.of(createReplicaSet(deployment, hash, newest + 1,
+            old.isEmpty() ? replicas : 0));
         newReplicaSet = DeploymentConditions.NewReplicaSet.CREATED;
       } else if (revision(current.get()) < newest) {
         // a rollback to an old template: it becomes the newest revision again
         annotateRevision(current.get(), newest + 1);
       }
-      if (current.isPresent()) {
-        String type = object(spec, "strategy").getString("type", "RollingUpdate");
-        if ("Recreate".equals(type)) {
-          recreate(deployment, current.get(), old, replicas);
-        } else {
-          rollingUpdate(deployment, current.get(), old, replicas);
-        }
+      String type = object(spec, "strategy").getString("type", "RollingUpdate");
+      if ("Recreate".equals(type)) {
+        recreate(deployment, current.get(), old, replicas);
+      } else {
+        rollingUpdate(deployment, current.get(), old, replicas);
       }
       cleanUp(old, spec.getInt("revisionHistoryLimit", 10));
       owned.forEach(rs -> syncMinReadySeconds(rs, spec.getInt("minReadySeconds", 0)));
@@ -208,7 +161,12 @@ final class DeploymentController implements Controller {
     }
   }
 
-  private Optional<JsonObject> createReplicaSet(JsonObject deployment, String hash, long revision,
+  /**
+   * Creates the ReplicaSet of the current template; one already there by that name is used only
+   * if this Deployment controls it (claiming adopted it if it was an orphan), else the sync fails
+   * and is retried, as Kubernetes does before it bumps {@code collisionCount}.
+   */
+  private JsonObject createReplicaSet(JsonObject deployment, String hash, long revision,
       int replicas) {
     JsonObject metadata = object(deployment, "metadata");
     JsonObject spec = object(deployment, "spec");
@@ -242,9 +200,14 @@ final class DeploymentController implements Controller {
           "apps/v1", replicaSet);
       events.normal(deployment, COMPONENT, "ScalingReplicaSet", "Scaled up replica set " + name
           + " from 0 to " + replicas);
-      return Optional.of(created.json());
+      return created.json();
     } catch (AlreadyExistsException e) {
-      return store.get(ResourceTypes.REPLICA_SET.key(namespace, name)).map(StoredObject::json);
+      String uid = metadata.getString("uid", "");
+      return store.get(ResourceTypes.REPLICA_SET.key(namespace, name)).map(StoredObject::json)
+          .filter(existing -> OwnedPods.controllerOf(existing)
+              .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
+          .orElseThrow(() -> new IllegalStateException("ReplicaSet " + namespace + "/" + name
+              + " exists and is not controlled by this Deployment"));
     }
   }
 
@@ -330,7 +293,7 @@ final class DeploymentController implements Controller {
     var conditions = Json.createArrayBuilder()
         .add(DeploymentConditions.available(previous, minimumAvailable, now));
     progressing.ifPresent(conditions::add);
-    DeploymentConditions.deadlineAt(spec, progressing).ifPresent(at -> requeue.after(key, at));
+    DeploymentConditions.deadlineAt(spec, progressing).ifPresent(at -> requeueAt(key, at));
     JsonObject status = Json.createObjectBuilder(counts).add("conditions", conditions).build();
     String currentRevision = current.map(rs -> Long.toString(revision(rs))).orElse("");
     if (withoutTimes(status).equals(withoutTimes(previous)) && currentRevision.equals(

@@ -11,18 +11,14 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import dev.capstan.store.entity.StoredObject;
-import dev.capstan.watch.Change;
 import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The Job controller: runs a Job's pods to {@code completions} successes, {@code parallelism} at
@@ -32,56 +28,24 @@ import java.util.Set;
  * Kubernetes gives them ({@code batch.kubernetes.io/controller-uid}, {@code job-name}) and a
  * controller reference; the status counts active, ready, succeeded and failed pods.
  */
-final class JobController implements Controller {
+final class JobController extends OwnerController {
 
   private static final String COMPONENT = "job-controller";
 
-  private final ObjectStore store;
-  private final EventRecorder events;
-
   JobController(ObjectStore store, EventRecorder events) {
-    this.store = store;
-    this.events = events;
+    super(ResourceTypes.JOB, ResourceTypes.POD, store, events);
   }
 
+  /**
+   * Claims pods as Kubernetes' Job controller does: by {@code spec.selector} when the Job has one
+   * (a manual selector; Capstan does not write the generated one, whose controller-uid label
+   * could only match the Job's own pods anyway), else only the pods it made.
+   */
   @Override
-  public String name() {
-    return "Job controller";
-  }
-
-  @Override
-  public Set<String> keysFor(Change change) {
-    String namespace = change.key().namespace();
-    if (ControllerKeys.isOf(change, ResourceTypes.JOB)) {
-      return Set.of(namespace + "/" + change.key().name());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.POD)) {
-      return ControllerKeys.ownerOf(change, "Job");
-    }
-    return Set.of();
-  }
-
-  @Override
-  public Collection<String> allKeys() {
-    return ControllerKeys.all(store, ResourceTypes.JOB);
-  }
-
-  @Override
-  public void reconcile(String key) {
+  protected void sync(String key, JsonObject job, List<JsonObject> pods) {
     String[] parts = key.split("/", 2);
-    Optional<StoredObject> stored = store.get(ResourceTypes.JOB.key(parts[0], parts[1]));
-    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
-      return;
-    }
-    JsonObject job = stored.get().json();
     JsonObject spec = object(job, "spec");
     JsonObject status = object(job, "status");
-    String uid = object(job, "metadata").getString("uid", "");
-    List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(parts[0]), ""))
-        .bodies().stream()
-        .filter(pod -> OwnedPods.controllerOf(pod)
-            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
-        .toList();
     int succeeded = (int) pods.stream()
         .filter(pod -> OwnedPods.phase(pod).equals("Succeeded")).count();
     int failed = (int) pods.stream().filter(pod -> OwnedPods.phase(pod).equals("Failed")).count();

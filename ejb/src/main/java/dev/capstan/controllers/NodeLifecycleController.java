@@ -64,8 +64,8 @@ final class NodeLifecycleController implements Controller {
   private static final Duration WATCH_GAP = Duration.ofSeconds(5);
 
   private final Clock clock = Clock.systemUTC();
-  private Instant lastWatched = Instant.EPOCH;
-  private Instant watchingSince = Instant.EPOCH;
+  private volatile Instant lastWatched = Instant.EPOCH;
+  private volatile Instant watchingSince = Instant.EPOCH;
 
   NodeLifecycleController(ObjectStore store, EventRecorder events) {
     this.store = store;

@@ -1,7 +1,6 @@
 package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
-import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
 import dev.capstan.kinds.ResourceType;
@@ -13,20 +12,17 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The replication controller and the ReplicaSet controller (one loop, two kinds): keeps
@@ -36,102 +32,44 @@ import java.util.logging.Logger;
  * yet on a node, then not running, then not ready, then the newest first), with
  * {@code SuccessfulCreate}/{@code SuccessfulDelete} events; the status counts what is there.
  */
-final class ReplicaController implements Controller {
+final class ReplicaController extends OwnerController {
 
   private static final Logger LOG = Logger.getLogger(ReplicaController.class.getName());
   private static final int BURST = 500;
   private static final String COMPONENT = "replication-controller";
 
   private final ResourceType type;
-  private final ObjectStore store;
-  private final EventRecorder events;
-  private final Requeue requeue = new Requeue();
 
   ReplicaController(ResourceType type, ObjectStore store, EventRecorder events) {
+    super(type, ResourceTypes.POD, store, events);
     this.type = type;
-    this.store = store;
-    this.events = events;
   }
 
   @Override
-  public String name() {
-    return type.kind() + " controller";
-  }
-
-  @Override
-  public Set<String> keysFor(Change change) {
-    String namespace = change.key().namespace();
-    if (change.key().kind().equals(type.kind())
-        && change.key().apiGroup().equals(type.group())) {
-      return Set.of(namespace + "/" + change.key().name());
-    }
-    if (ControllerKeys.isOf(change, ResourceTypes.RESOURCE_QUOTA)) {
-      // a quota raised, freed or gone may let a refused create through: try again now
-      return store.list(type.all(Optional.of(namespace), "")).bodies().stream()
-          .map(o -> namespace + "/" + object(o, "metadata").getString("name", ""))
-          .collect(java.util.stream.Collectors.toSet());
-    }
-    if (!ControllerKeys.isOf(change, ResourceTypes.POD)) {
+  protected Set<String> otherKeysFor(Change change) {
+    if (!ControllerKeys.isOf(change, ResourceTypes.RESOURCE_QUOTA)) {
       return Set.of();
     }
-    Optional<JsonObject> owner = OwnedPods.controllerOf(change.object());
-    if (owner.isPresent()) {
-      return owner.get().getString("kind", "").equals(type.kind())
-          ? Set.of(namespace + "/" + owner.get().getString("name", "")) : Set.of();
+    // a quota raised, freed or gone may let a refused create through: try again now
+    String namespace = change.key().namespace();
+    return store.list(type.all(Optional.of(namespace), "")).bodies().stream()
+        .map(ControllerKeys::of)
+        .collect(Collectors.toSet());
+  }
+
+  /** As Kubernetes' FilterActivePods: finished and deleting pods are neither adopted nor released. */
+  @Override
+  protected boolean claimable(JsonObject pod) {
+    return !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod);
+  }
+
+  @Override
+  protected void sync(String key, JsonObject owner, List<JsonObject> owned) {
+    if (selector(owner).isEmpty()) {
+      return; // selects nothing: neither creates nor counts
     }
-    // an orphan: the controllers of its namespace whose selector matches may adopt it
-    Map<String, String> labels = JsonFields.strings(object(object(change.object(), "metadata"),
-        "labels"));
-    Set<String> keys = new java.util.HashSet<>();
-    for (JsonObject controller : store.list(type.all(Optional.of(namespace), "")).bodies()) {
-      if (selector(controller).map(s -> s.matches(labels)).orElse(false)) {
-        keys.add(namespace + "/" + object(controller, "metadata").getString("name", ""));
-      }
-    }
-    return keys;
-  }
-
-  @Override
-  public Collection<String> allKeys() {
-    return ControllerKeys.all(store, type);
-  }
-
-  @Override
-  public Collection<String> dueKeys(java.time.Instant now) {
-    return requeue.due(now);
-  }
-
-  @Override
-  public void reconcile(String key) {
     String[] parts = key.split("/", 2);
-    Optional<StoredObject> stored = store.get(type.key(parts[0], parts[1]));
-    if (stored.isEmpty() || ObjectMetadata.isDeleting(stored.get().json())) {
-      return;
-    }
-    JsonObject owner = stored.get().json();
-    Optional<LabelSelector> selector = selector(owner);
-    if (selector.isEmpty()) {
-      return;
-    }
-    String uid = object(owner, "metadata").getString("uid", "");
-    List<JsonObject> owned = new ArrayList<>();
-    for (JsonObject pod : store.list(ResourceTypes.POD.all(Optional.of(parts[0]), "")).bodies()) {
-      Map<String, String> labels = JsonFields.strings(object(object(pod, "metadata"), "labels"));
-      boolean matches = selector.get().matches(labels);
-      Optional<JsonObject> controller = OwnedPods.controllerOf(pod);
-      if (controller.isPresent() && uid.equals(controller.get().getString("uid", ""))) {
-        if (matches) {
-          owned.add(pod);
-        } else {
-          setOwner(pod, Optional.empty());
-        }
-      } else if (controller.isEmpty() && matches && !ObjectMetadata.isDeleting(pod)
-          && !OwnedPods.terminal(pod)) {
-        setOwner(pod, Optional.of(owner)).ifPresent(owned::add);
-      }
-    }
-    List<JsonObject> active = owned.stream()
-        .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod)).toList();
+    List<JsonObject> active = owned.stream().filter(this::claimable).toList();
     int wanted = object(owner, "spec").getInt("replicas", 1);
     int diff = wanted - active.size();
     boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
@@ -173,31 +111,6 @@ final class ReplicaController implements Controller {
   }
 
 
-  /** Adopts ({@code owner} present) or releases a pod; empty when that did not happen. */
-  private Optional<JsonObject> setOwner(JsonObject pod, Optional<JsonObject> owner) {
-    JsonObject metadata = object(pod, "metadata");
-    try {
-      StoredObject updated = store.update(ResourceTypes.POD.key(metadata.getString("namespace", ""),
-              metadata.getString("name", "")), "v1",
-          new Preconditions(Optional.of(metadata.getString("uid", "")),
-              Optional.of(Long.parseLong(metadata.getString("resourceVersion", "0")))),
-          current -> {
-            JsonArrayBuilder references = Json.createArrayBuilder();
-            objects(object(current, "metadata"), "ownerReferences").stream()
-                .filter(reference -> !reference.getBoolean("controller", false))
-                .forEach(references::add);
-            owner.ifPresent(o -> references.add(
-                OwnedPods.controllerReference(type.apiVersion(), type.kind(), o)));
-            return Json.createObjectBuilder(current).add("metadata",
-                Json.createObjectBuilder(object(current, "metadata"))
-                    .add("ownerReferences", references)).build();
-          });
-      return Optional.of(updated.json());
-    } catch (NotFoundException | ConflictException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
   private void updateStatus(JsonObject owner, String[] key) {
     String uid = object(owner, "metadata").getString("uid", "");
     Map<String, String> templateLabels = JsonFields.strings(object(object(object(
@@ -216,7 +129,7 @@ final class ReplicaController implements Controller {
     pods.stream().filter(pod -> OwnedPods.ready(pod) && !OwnedPods.available(pod, minReady, now))
         .map(pod -> OwnedPods.readySince(pod).plusSeconds(minReady))
         .min(java.util.Comparator.naturalOrder())
-        .ifPresent(at -> requeue.after(key[0] + "/" + key[1], at));
+        .ifPresent(at -> requeueAt(key[0] + "/" + key[1], at));
     long fullyLabeled = pods.stream().filter(pod -> JsonFields.strings(object(object(pod,
         "metadata"), "labels")).entrySet().containsAll(templateLabels.entrySet())).count();
     JsonObject status = Json.createObjectBuilder()
@@ -256,14 +169,12 @@ final class ReplicaController implements Controller {
       .thenComparing(pod -> object(pod, "metadata").getString("creationTimestamp", ""),
           Comparator.reverseOrder());
 
-  private Optional<LabelSelector> selector(JsonObject owner) {
-    JsonObject spec = object(owner, "spec");
-    if (type == ResourceTypes.REPLICATION_CONTROLLER) {
-      Map<String, String> selector = JsonFields.strings(object(spec, "selector"));
-      return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromMap(selector));
+  @Override
+  protected Optional<LabelSelector> selector(JsonObject owner) {
+    if (type != ResourceTypes.REPLICATION_CONTROLLER) {
+      return super.selector(owner);
     }
-    JsonObject selector = object(spec, "selector");
-    return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromJson(selector));
+    Map<String, String> selector = JsonFields.strings(object(object(owner, "spec"), "selector"));
+    return selector.isEmpty() ? Optional.empty() : Optional.of(LabelSelector.fromMap(selector));
   }
-
 }

@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -71,8 +70,8 @@ public class Scheduler {
 
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean running = new AtomicBoolean();
-  private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
-  private final Map<String, Duration> backoff = new ConcurrentHashMap<>();
+  private final SchedulingBackoff backoff = new SchedulingBackoff(Duration.ofSeconds(1),
+      MAX_BACKOFF);
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
   void tick() {
@@ -93,11 +92,15 @@ public class Scheduler {
   /** One cycle: every pending pod whose back-off is over gets one decision. */
   void scheduleOnce() {
     Instant now = clock.instant();
-    List<JsonObject> pending = store.list(ResourceTypes.POD.all(Optional.empty(), "spec.nodeName="))
-        .bodies().stream()
+    List<JsonObject> unbound = store.list(ResourceTypes.POD.all(Optional.empty(),
+            "spec.nodeName=")).bodies().stream()
         .filter(pod -> NAME.equals(object(pod, "spec").getString("schedulerName", NAME)))
         .filter(pod -> !ObjectMetadata.isDeleting(pod))
-        .filter(pod -> !retryAt.getOrDefault(uid(pod), Instant.EPOCH).isAfter(now))
+        .toList();
+    // pods deleted (or bound by someone else) while backing off are forgotten here
+    backoff.retainOnly(unbound.stream().map(Scheduler::uid).toList());
+    List<JsonObject> pending = unbound.stream()
+        .filter(pod -> backoff.due(uid(pod), now))
         .sorted(Comparator.comparing(pod -> object(pod, "metadata")
             .getString("creationTimestamp", "")))
         .toList();
@@ -152,8 +155,7 @@ public class Scheduler {
       StoredObject bound = Bindings.bind(store, namespace, name, node.name,
           new Preconditions(Optional.of(metadata.getString("uid", "")), Optional.empty()), now);
       node.add(demand.spec, demand.owner);
-      retryAt.remove(uid(pod));
-      backoff.remove(uid(pod));
+      backoff.forget(uid(pod));
       events.normal(bound.json(), NAME, "Scheduled", "Successfully assigned " + namespace + "/"
           + name + " to " + node.name);
     } catch (NotFoundException | ConflictException | Bindings.AlreadyBound e) {
@@ -165,22 +167,25 @@ public class Scheduler {
 
   private void unschedulable(JsonObject pod, String reasons, Instant now) {
     String uid = uid(pod);
-    Duration delay = backoff.merge(uid, Duration.ofSeconds(1),
-        (previous, first) -> previous.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-            : previous.multipliedBy(2));
-    retryAt.put(uid, now.plus(delay));
+    backoff.failed(uid, now);
     JsonObject metadata = object(pod, "metadata");
-    if (PodConditions.unschedulable(pod, reasons, now) == pod) {
-      events.warning(pod, NAME, "FailedScheduling", reasons);
-      return;
-    }
-    try {
-      store.update(ResourceTypes.POD.key(metadata.getString("namespace", ""),
-              metadata.getString("name", "")), "v1",
-          new Preconditions(Optional.of(uid), Optional.empty()),
-          current -> PodConditions.unschedulable(current, reasons, now));
-    } catch (NotFoundException | ConflictException | EJBException e) {
-      return;
+    String namespace = metadata.getString("namespace", "");
+    String name = metadata.getString("name", "");
+    if (PodConditions.unschedulable(pod, reasons, now) != pod) {
+      try {
+        store.update(ResourceTypes.POD.key(namespace, name), "v1",
+            new Preconditions(Optional.of(uid), Optional.empty()),
+            current -> PodConditions.unschedulable(current, reasons, now));
+      } catch (NotFoundException | ConflictException e) {
+        // deleted, or replaced by a pod of the same name: nothing left to schedule or tell
+        backoff.forget(uid);
+        return;
+      } catch (EJBException e) {
+        // the condition could not be written (the database?); the pod is still unschedulable,
+        // which the event says, and the next try after the back-off writes the condition
+        LOG.log(Level.WARNING, "Recording that " + namespace + "/" + name
+            + " is unschedulable failed", e);
+      }
     }
     events.warning(pod, NAME, "FailedScheduling", reasons);
   }
