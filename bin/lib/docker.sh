@@ -97,7 +97,16 @@ ensure_docker() {
   use_docker_host "unix://$DOCKERD_SOCKET"
 }
 
-stop_dockerd() { stop_pid_file dockerd 30; }
+# dockerd makes its data root a mount point of its own, and unmounts it at exit only if it made
+# it: one started after a killed one finds it made and leaves it, which would keep the
+# installation's directory from being removed.
+stop_dockerd() {
+  stop_pid_file dockerd 30
+  if mountpoint -q "$DOCKERD_HOME/root" 2>/dev/null && [[ $(pid_state dockerd) == none ]] \
+      && ! docker_reachable "unix://$DOCKERD_SOCKET"; then
+    umount "$DOCKERD_HOME/root" 2>/dev/null || true
+  fi
+}
 
 # The engine the cluster uses: the one `up` recorded, else whatever `up` would choose now.
 cluster_docker_host() {
