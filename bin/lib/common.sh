@@ -2,7 +2,8 @@
 # bookkeeping that lets `down` stop exactly what `up` started.
 
 CAPSTAN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CAPSTAN_HOME=${CAPSTAN_HOME:-$CAPSTAN_ROOT/.capstan}
+# Absolute, as the parts' command lines name it and are recognized by it.
+CAPSTAN_HOME=$(realpath -s -m "${CAPSTAN_HOME:-$CAPSTAN_ROOT/.capstan}")
 CAPSTAN_PORT_OFFSET=${CAPSTAN_PORT_OFFSET:-0}
 RUN_DIR=$CAPSTAN_HOME/run
 LOG_DIR=$CAPSTAN_HOME/logs
@@ -55,10 +56,17 @@ process_has() {
   tr '\0' '\n' < "$file" 2>/dev/null | grep -qxF -- "$text"
 }
 
+# Whether process $1 exists and is not a zombie (one that died but was not reaped yet).
+process_running() {
+  local stat
+  [[ $1 =~ ^[0-9]+$ ]] && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ ${stat##*) } != Z* ]]
+}
+
 # Whether PID $2 runs and is this installation's part $1.
 is_part_pid() {
   local name=$1 pid=$2
-  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  process_running "$pid" || return 1
   declare -F "owns_pid_$name" >/dev/null || return 0
   "owns_pid_$name" "$pid"
 }
@@ -91,10 +99,10 @@ stop_pid_file() {
   kill -TERM "$pid" 2>/dev/null || true
   kill -CONT "$pid" 2>/dev/null || true # a stopped process would never see the TERM
   for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    process_running "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if process_running "$pid"; then
     warn "$name (pid $pid) did not stop within ${grace}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi

@@ -67,6 +67,12 @@ ensure_docker() {
       rm -f "$(pid_file dockerd)" ;;
     *) say "starting a Docker engine of its own (dockerd, data under $DOCKERD_HOME, log: $LOG_DIR/dockerd.log)" ;;
   esac
+  start_dockerd "$install"
+}
+
+# Starts our own dockerd and waits until it answers; exports DOCKER_HOST.
+start_dockerd() {
+  local install=${1:-} i
   if ! command -v dockerd >/dev/null 2>&1; then
     if [[ $install == install && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian's docker.io (log: $LOG_DIR/docker-install.log)"
@@ -80,8 +86,16 @@ ensure_docker() {
   [[ $(id -u) -eq 0 ]] \
     || die "no Docker engine is reachable and only root can start dockerd; start Docker or set DOCKER_HOST."
   mkdir -p "$DOCKERD_HOME/root" "$DOCKERD_HOME/exec"
-  # A dockerd that was killed leaves its socket and its own PID file behind.
+  # A dockerd that was killed leaves its socket and its own PID file behind, and its containerd
+  # dies with it but may linger as a zombie for a while: a new dockerd would take that for a
+  # running containerd and wait for it in vain.
   rm -f "$DOCKERD_SOCKET" "$DOCKERD_HOME/dockerd-own.pid"
+  local containerd_pid_file=$DOCKERD_HOME/exec/containerd/containerd.pid containerd
+  containerd=$(cat "$containerd_pid_file" 2>/dev/null || true)
+  if [[ -n $containerd ]] && ! { process_running "$containerd" \
+      && process_has "$containerd" "$DOCKERD_HOME/exec/containerd/containerd.toml"; }; then
+    rm -f "$containerd_pid_file"
+  fi
   # setsid: dockerd outlives this script and is stopped by `down` through its PID file.
   setsid dockerd --data-root "$DOCKERD_HOME/root" --exec-root "$DOCKERD_HOME/exec" \
     --host "unix://$DOCKERD_SOCKET" --pidfile "$DOCKERD_HOME/dockerd-own.pid" \
@@ -97,9 +111,6 @@ ensure_docker() {
   use_docker_host "unix://$DOCKERD_SOCKET"
 }
 
-# dockerd makes its data root a mount point of its own, and unmounts it at exit only if it made
-# it: one started after a killed one finds it made and leaves it, which would keep the
-# installation's directory from being removed.
 stop_dockerd() {
   stop_pid_file dockerd 30
   if mountpoint -q "$DOCKERD_HOME/root" 2>/dev/null && [[ $(pid_state dockerd) == none ]] \

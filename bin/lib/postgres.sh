@@ -79,7 +79,7 @@ postgres_state() {
   [[ -f $data/postmaster.pid ]] || { echo stopped; return 0; }
   pid=$(sed -n 1p "$data/postmaster.pid")
   port=$(sed -n 4p "$data/postmaster.pid")
-  if ! [[ $pid =~ ^[0-9]+$ ]] || ! kill -0 "$pid" 2>/dev/null || ! process_has "$pid" "$data"; then
+  if ! process_running "$pid" || ! process_has "$pid" "$data"; then
     echo "stale ${pid:-?}"
   elif postgres_answers "$home" "$port"; then
     echo "running $pid $port"

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,17 +332,47 @@ class LauncherIT {
       return;
     }
     if (Files.exists(HOME.resolve("run"))) {
-      Run down = capstan(Duration.ofMinutes(3), "down");
-      System.out.println("bin/capstan down: " + down.out());
+      capstan(Duration.ofMinutes(3), "down");
     }
     Run left = exec(Duration.ofSeconds(30), "ip", "netns", "pids", NETNS);
     left.out().lines().filter(line -> line.matches("\\d+")).map(Long::parseLong)
         .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     exec(Duration.ofSeconds(30), "ip", "netns", "delete", NETNS);
+    killOrphanedContainers();
     // what dockerd leaves mounted would keep `mvn clean` from removing target/
-    Path dataRoot = HOME.resolve("docker/root");
-    if (exec(Duration.ofSeconds(30), "mountpoint", "-q", dataRoot.toString()).exitCode() == 0) {
-      exec(Duration.ofSeconds(30), "umount", dataRoot.toString());
+    try (var mounts = Files.lines(Path.of("/proc/mounts"))) {
+      mounts.map(line -> line.split(" ")[1]).filter(path -> path.startsWith(HOME + "/"))
+          .sorted(Comparator.reverseOrder()).toList()
+          .forEach(path -> exec(Duration.ofSeconds(30), "umount", "-l", path));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Only when `down` could not stop this test's dockerd: the processes of its containers (their
+   * cgroups name the containers of its data root), which would otherwise outlive it.
+   */
+  private static void killOrphanedContainers() {
+    Path containers = HOME.resolve("docker/root/containers");
+    if (!Files.isDirectory(containers)) {
+      return;
+    }
+    try (var ids = Files.list(containers); var processes = Files.list(Path.of("/proc"))) {
+      List<String> ours = ids.map(path -> path.getFileName().toString()).toList();
+      processes.filter(path -> path.getFileName().toString().matches("\\d+")).forEach(path -> {
+        try {
+          String cgroup = Files.readString(path.resolve("cgroup"));
+          if (ours.stream().anyMatch(cgroup::contains)) {
+            ProcessHandle.of(Long.parseLong(path.getFileName().toString()))
+                .ifPresent(ProcessHandle::destroyForcibly);
+          }
+        } catch (IOException e) {
+          // the process is gone already
+        }
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 
