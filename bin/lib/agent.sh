@@ -29,12 +29,13 @@ start_agent() {
   CAPSTAN_KUBELET_PORT="$AGENT_PORT" \
   CAPSTAN_STATIC_POD_DIR="$CAPSTAN_HOME/manifests" \
     setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
-  echo $! > "$(pid_file agent)"
+  local pid=$! i
+  echo "$pid" > "$(pid_file agent)"
   remember_started agent
-  local i
   for ((i = 0; i < 60; i++)); do
     grep -q "runs pods on Docker" "$LOG_DIR/agent.log" 2>/dev/null && return 0
-    running_pid agent >/dev/null || die "the node agent exited at start; see $LOG_DIR/agent.log."
+    # by PID alone: until the shell has exec'd java, the process does not look like the agent yet
+    process_running "$pid" || die "the node agent exited at start; see $LOG_DIR/agent.log."
     sleep 0.5
   done
   die "the node agent did not register its node within 30 s; see $LOG_DIR/agent.log."

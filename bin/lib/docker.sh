@@ -100,11 +100,13 @@ start_dockerd() {
   setsid dockerd --data-root "$DOCKERD_HOME/root" --exec-root "$DOCKERD_HOME/exec" \
     --host "unix://$DOCKERD_SOCKET" --pidfile "$DOCKERD_HOME/dockerd-own.pid" \
     > "$LOG_DIR/dockerd.log" 2>&1 < /dev/null &
-  echo $! > "$(pid_file dockerd)"
+  local pid=$!
+  echo "$pid" > "$(pid_file dockerd)"
   remember_started dockerd
   for ((i = 0; i < 60; i++)); do
     docker_reachable "unix://$DOCKERD_SOCKET" && break
-    running_pid dockerd >/dev/null || die "dockerd exited at start (see $LOG_DIR/dockerd.log)."
+    # by PID alone: until the shell has exec'd dockerd, the process does not look like it yet
+    process_running "$pid" || die "dockerd exited at start (see $LOG_DIR/dockerd.log)."
     sleep 0.5
   done
   docker_reachable "unix://$DOCKERD_SOCKET" || die "dockerd did not answer within 30 s (see $LOG_DIR/dockerd.log)."
