@@ -241,10 +241,21 @@ class LauncherIT {
         "-o", "jsonpath={.metadata.uid}").out();
   }
 
+  /**
+   * A write after the repair. With apply, not create: once, right after a restart of the control
+   * plane, kubectl's create came back "already exists" for an object it had just written (a
+   * request the client sent twice), which is not what this test is about.
+   */
   private static String writeMarker(String name) {
-    Run created = kubectl(null, "create", "configmap", name, "-n", NAMESPACE,
-        "--from-literal=at=" + name);
+    Run created = kubectl("""
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: %s, namespace: %s}
+        data: {at: %s}
+        """.formatted(name, NAMESPACE, name), "apply", "-f", "-");
     assertThat(created.exitCode()).as(created.out()).isZero();
+    assertThat(kubectl(null, "get", "configmap", name, "-n", NAMESPACE,
+        "-o", "jsonpath={.data.at}").out()).isEqualTo(name);
     return name;
   }
 
