@@ -7,6 +7,10 @@ AGENT_JAR=$CAPSTAN_ROOT/node-agent/target/capstan-node-agent.jar
 agent_node_name() { echo "${CAPSTAN_AGENT_NAME:-$(hostname -s | tr '[:upper:]' '[:lower:]')}"; }
 AGENT_PORT=$((10250 + CAPSTAN_PORT_OFFSET))
 
+# The agent's command line is a plain `java -jar`, alike for every installation from one
+# checkout; its environment names this installation.
+owns_pid_agent() { process_has "$1" "CAPSTAN_AGENT_DIR=$CAPSTAN_HOME/agent" environ; }
+
 start_agent() {
   [[ -f $AGENT_JAR ]] || die "the node agent is not built ($AGENT_JAR is missing); run 'mvn -DskipTests package'."
   require_free_port "$AGENT_PORT" "the node agent's endpoint"
@@ -25,12 +29,13 @@ start_agent() {
   CAPSTAN_KUBELET_PORT="$AGENT_PORT" \
   CAPSTAN_STATIC_POD_DIR="$CAPSTAN_HOME/manifests" \
     setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
-  echo $! > "$(pid_file agent)"
+  local pid=$! i
+  echo "$pid" > "$(pid_file agent)"
   remember_started agent
-  local i
   for ((i = 0; i < 60; i++)); do
     grep -q "runs pods on Docker" "$LOG_DIR/agent.log" 2>/dev/null && return 0
-    running_pid agent >/dev/null || die "the node agent exited at start; see $LOG_DIR/agent.log."
+    # by PID alone: until the shell has exec'd java, the process does not look like the agent yet
+    process_running "$pid" || die "the node agent exited at start; see $LOG_DIR/agent.log."
     sleep 0.5
   done
   die "the node agent did not register its node within 30 s; see $LOG_DIR/agent.log."
@@ -38,12 +43,97 @@ start_agent() {
 
 stop_agent() { stop_pid_file agent 30; }
 
-agent_status() {
-  local pid
-  if pid=$(running_pid agent); then
-    echo "running (pid $pid, node $(agent_node_name))"
+# Whether the agent's endpoint answers (it opens once the node is registered).
+agent_answers() {
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$AGENT_PORT/healthz" 2>/dev/null) == 200 ]]
+}
+
+# "running PID" (its endpoint answers), "not-answering PID", "stale PID" or "none".
+agent_state() {
+  local state
+  state=$(pid_state agent)
+  if [[ $state == running* ]] && ! agent_answers; then
+    echo "not-answering ${state#running }"
   else
-    echo "stopped"
-    return 1
+    echo "$state"
   fi
+}
+
+# The agent's node as the API has it: Ready, NotReady, Unknown, "not registered", or why the API
+# cannot say.
+agent_node_ready() {
+  local answer code body condition
+  answer=$(curl -s --max-time 3 -w '\n%{http_code}' --cacert "$TLS_DIR/ca.crt" \
+    -H "Authorization: Bearer $(secret admin-token)" \
+    "https://127.0.0.1:$HTTPS_PORT/api/v1/nodes/$(agent_node_name)" 2>/dev/null)
+  code=${answer##*$'\n'}
+  body=${answer%$'\n'*}
+  case $code in
+    200) ;;
+    404) echo "not registered"; return 0 ;;
+    000 | '') echo "unknown, the API does not answer"; return 0 ;;
+    *) echo "unknown, the API answers $code"; return 0 ;;
+  esac
+  condition=$(grep -o '{[^{}]*"type" *: *"Ready"[^{}]*}' <<< "$body" | head -1)
+  case $condition in
+    *'"status":"True"'* | *'"status" : "True"'*) echo Ready ;;
+    *'"status":"False"'* | *'"status" : "False"'*) echo NotReady ;;
+    *) echo Unknown ;;
+  esac
+}
+
+# Converges this machine's agent: a running one is left alone (it rides out restarts of the
+# control plane, the database and Docker by itself); one whose endpoint does not answer for
+# 30 s is restarted (a new agent adopts the pods' containers); a stopped one is started.
+ensure_agent() {
+  local state pid since
+  state=$(agent_state)
+  if [[ $state == none ]] && adopt_port_owner agent "$AGENT_PORT"; then state=$(agent_state); fi
+  pid=${state#* }
+  case $state in
+    running*)
+      say "the node agent is running (pid $pid, node $(agent_node_name)); left as it is"
+      return 0 ;;
+    not-answering*)
+      since=$SECONDS
+      while ((SECONDS - since < 30)); do
+        state=$(agent_state)
+        [[ $state == not-answering* ]] || break
+        sleep 1
+      done
+      case $state in
+        running*) say "the node agent is running (pid $pid, node $(agent_node_name))"; return 0 ;;
+        not-answering*)
+          say "the node agent (pid $pid) runs but its endpoint on port $AGENT_PORT has not answered for 30 s; restarting it (the new one adopts the pods' containers)"
+          stop_agent ;;
+      esac ;;
+    stale*) say "the node agent is not running (pid ${state#stale } is gone)"; rm -f "$(pid_file agent)" ;;
+  esac
+  start_agent
+}
+
+agent_status() {
+  local state pid
+  state=$(agent_state)
+  pid=${state#* }
+  case $state in
+    running*)
+      local ready
+      ready=$(agent_node_ready)
+      if [[ $ready == Ready ]]; then
+        echo "running (pid $pid, node $(agent_node_name) Ready)"
+      else
+        echo "running, but its node is not Ready (pid $pid, node $(agent_node_name): $ready)"
+        return 1
+      fi ;;
+    not-answering*) echo "not answering (pid $pid runs, but port $AGENT_PORT does not answer)"; return 1 ;;
+    stale*) echo "stale (pid $pid is gone; 'bin/capstan up' starts it)"; return 1 ;;
+    *)
+      if pid=$(unrecorded_part_pid agent "$AGENT_PORT"); then
+        echo "running without its PID file (pid $pid; 'bin/capstan up' takes it back)"
+      else
+        echo "stopped"
+      fi
+      return 1 ;;
+  esac
 }

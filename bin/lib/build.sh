@@ -16,10 +16,27 @@ build_is_current() {
   done
 }
 
+build_is_present() {
+  [[ -f $SERVER_HOME/jboss-modules.jar && -f $SERVER_HOME/standalone/configuration/capstan.xml \
+    && -f $EAR_FILE && -f $CAPSTAN_ROOT/node-agent/target/capstan-node-agent.jar ]]
+}
+
+# Builds when the sources changed, unless CAPSTAN_BUILD=never, or a part runs from the build
+# (a clean build would pull the control plane's modules from under it): then the parts that must
+# start use the build as it is.
 build_if_needed() {
   require_java
+  if [[ ${CAPSTAN_BUILD:-auto} == never ]]; then
+    build_is_present \
+      || die "there is no build to start from (CAPSTAN_BUILD=never); build with 'mvn -DskipTests package' or unset CAPSTAN_BUILD."
+    return 0
+  fi
   require_maven
   if build_is_current; then
+    return 0
+  fi
+  if [[ $(pid_state wildfly) == running* || $(pid_state agent) == running* ]] && build_is_present; then
+    warn "the sources changed since the last build, but parts of the cluster run from that build; they keep it ('bin/capstan down' then 'bin/capstan up' rebuilds)"
     return 0
   fi
   say "building (log: $LOG_DIR/build.log) ..."

@@ -2,7 +2,8 @@
 # bookkeeping that lets `down` stop exactly what `up` started.
 
 CAPSTAN_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CAPSTAN_HOME=${CAPSTAN_HOME:-$CAPSTAN_ROOT/.capstan}
+# Absolute, as the parts' command lines name it and are recognized by it.
+CAPSTAN_HOME=$(realpath -s -m "${CAPSTAN_HOME:-$CAPSTAN_ROOT/.capstan}")
 CAPSTAN_PORT_OFFSET=${CAPSTAN_PORT_OFFSET:-0}
 RUN_DIR=$CAPSTAN_HOME/run
 LOG_DIR=$CAPSTAN_HOME/logs
@@ -34,20 +35,61 @@ undo_started() {
 }
 
 # --- PID files -----------------------------------------------------------------------------------
+# Each part `up` starts has a PID file under $RUN_DIR, and a way to tell its process from any
+# other (`owns_pid_<part> PID`, defined next to the part), so that a PID the kernel has handed
+# to an unrelated process after a crash is never taken for the part, nor stopped.
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
-# The PID recorded for a component, if that process still runs; removes a stale PID file.
-running_pid() {
+part_title() {
+  case $1 in
+    postgres) echo PostgreSQL ;;
+    wildfly) echo "the control plane" ;;
+    agent) echo "the node agent" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# Whether process $1's command line (or, with $3 = environ, its environment) contains $2.
+process_has() {
+  local pid=$1 text=$2 file=/proc/$1/${3:-cmdline}
+  [[ -r $file ]] || return 1
+  tr '\0' '\n' < "$file" 2>/dev/null | grep -qxF -- "$text"
+}
+
+# Whether process $1 exists and is not a zombie (one that died but was not reaped yet).
+process_running() {
+  local stat
+  [[ $1 =~ ^[0-9]+$ ]] && stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ ${stat##*) } != Z* ]]
+}
+
+# Whether PID $2 runs and is this installation's part $1.
+is_part_pid() {
+  local name=$1 pid=$2
+  process_running "$pid" || return 1
+  declare -F "owns_pid_$name" >/dev/null || return 0
+  "owns_pid_$name" "$pid"
+}
+
+# The state of a part's PID file, without changing it: "running PID", "stale PID" (the file names
+# a process that is gone or is not the part) or "none".
+pid_state() {
   local file pid
   file=$(pid_file "$1")
-  [[ -f $file ]] || return 1
+  [[ -f $file ]] || { echo none; return 0; }
   pid=$(<"$file")
-  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
-    echo "$pid"
-    return 0
-  fi
-  rm -f "$file"
-  return 1
+  if is_part_pid "$1" "$pid"; then echo "running $pid"; else echo "stale ${pid:-?}"; fi
+}
+
+# The PID recorded for a part, if that process still runs; removes a stale PID file.
+running_pid() {
+  local state
+  state=$(pid_state "$1")
+  case $state in
+    running*) echo "${state#running }" ;;
+    stale*) rm -f "$(pid_file "$1")"; return 1 ;;
+    *) return 1 ;;
+  esac
 }
 
 # Stops the process of a PID file: TERM, up to $2 seconds of grace, then KILL.
@@ -55,11 +97,12 @@ stop_pid_file() {
   local name=$1 grace=${2:-30} pid i
   pid=$(running_pid "$name") || return 0
   kill -TERM "$pid" 2>/dev/null || true
+  kill -CONT "$pid" 2>/dev/null || true # a stopped process would never see the TERM
   for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    process_running "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if process_running "$pid"; then
     warn "$name (pid $pid) did not stop within ${grace}s; killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -69,6 +112,11 @@ stop_pid_file() {
 # --- ports ---------------------------------------------------------------------------------------
 port_in_use() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
+# The PID of the process listening on TCP port $1 (needs root for other users' processes).
+port_owner_pid() {
+  ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
 require_free_port() {
   local port=$1 what=$2 owner
   if port_in_use "$port"; then
@@ -76,6 +124,23 @@ require_free_port() {
       | sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/\1, pid \2/')
     die "port $port ($what) is already in use${owner:+ by $owner}; stop that process or choose other ports with CAPSTAN_PORT_OFFSET=<n>."
   fi
+}
+
+# The PID of part $1 of this installation listening on port $2, when that is so.
+unrecorded_part_pid() {
+  local pid
+  pid=$(port_owner_pid "$2")
+  [[ -n $pid ]] && declare -F "owns_pid_$1" >/dev/null && "owns_pid_$1" "$pid" && echo "$pid"
+}
+
+# When part $1's port $2 is held by that very part of this installation (its PID file was lost),
+# takes the process back into the PID file and succeeds: a port held by one of our own running
+# parts is not a conflict.
+adopt_port_owner() {
+  local name=$1 port=$2 pid
+  pid=$(unrecorded_part_pid "$name" "$port") || return 1
+  echo "$pid" > "$(pid_file "$name")"
+  say "found $(part_title "$name") of this installation running without its PID file (pid $pid, port $port); keeping it"
 }
 
 wait_for_http() {

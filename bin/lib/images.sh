@@ -47,3 +47,72 @@ build_local_images() {
   rm -rf "$rootfs"
   say "built the local images $BUSYBOX_IMAGE and $SANDBOX_IMAGE"
 }
+
+# --- the user's own images -----------------------------------------------------------------------
+# There is no registry: an image built with `docker build` (in the engine the user's docker CLI
+# talks to) is copied into the cluster's engine with `docker save | docker load`, or loaded from a
+# `docker save` archive. Pods then use it with imagePullPolicy IfNotPresent (the default for any
+# tag but :latest) or Never.
+
+# What tells engines apart, to know whether two addresses reach one engine (the ID alone does not:
+# engines on one machine share /etc/docker/key.json, from which it is made).
+docker_engine_id() { docker ${1:+-H "$1"} info --format '{{.ID}} {{.Name}} {{.DockerRootDir}}' 2>/dev/null; }
+
+# bin/capstan image load [--from DOCKER_HOST] IMAGE... | -i FILE.tar
+load_images() {
+  local from=${DOCKER_HOST:-} archive='' images=() cluster
+  while (($#)); do
+    case $1 in
+      --from) [[ $# -ge 2 ]] || die "--from needs the address of a Docker engine (unix:///path/docker.sock or tcp://host:2375)."
+        from=$2; shift 2 ;;
+      --from=*) from=${1#--from=}; shift ;;
+      -i | --input) [[ $# -ge 2 ]] || die "-i needs a file written by 'docker save'."
+        archive=$2; shift 2 ;;
+      -*) die "unknown option '$1'; usage: bin/capstan image load [--from DOCKER_HOST] IMAGE... or bin/capstan image load -i FILE.tar" ;;
+      *) images+=("$1"); shift ;;
+    esac
+  done
+  [[ -n $archive || ${#images[@]} -gt 0 ]] \
+    || die "name the images to load (bin/capstan image load myapp:1) or an archive (bin/capstan image load -i myapp.tar)."
+  cluster=$(cluster_docker_host)
+  docker_reachable "$cluster" \
+    || die "the cluster's Docker engine ($cluster) does not answer; start the cluster with 'bin/capstan up'."
+  if [[ -n $archive ]]; then
+    [[ -r $archive ]] || die "cannot read $archive; write it with 'docker save -o $archive IMAGE'."
+    docker -H "$cluster" load -i "$archive" || die "docker load of $archive into $cluster failed."
+    say "loaded $archive into the cluster's Docker engine ($cluster)"
+  fi
+  ((${#images[@]})) || return 0
+  local source_name=$from image
+  [[ -n $from ]] || source_name="the engine your docker CLI uses"
+  docker_reachable "$from" \
+    || die "the Docker engine to copy from ($source_name) does not answer; name another with --from, or load a 'docker save' archive with -i."
+  for image in "${images[@]}"; do
+    docker ${from:+-H "$from"} image inspect "$image" >/dev/null 2>&1 \
+      || die "there is no image $image in $source_name; build it there first (docker build -t $image .) or name the engine with --from."
+  done
+  if [[ $(docker_engine_id "$from") == "$(docker_engine_id "$cluster")" ]]; then
+    say "the cluster runs pods on that very engine ($cluster): ${images[*]} already there"
+  else
+    say "copying ${images[*]} from $source_name into the cluster's Docker engine ($cluster)"
+    set -o pipefail
+    docker ${from:+-H "$from"} save "${images[@]}" | docker -H "$cluster" load >/dev/null \
+      || die "copying the images failed (docker save from $source_name, docker load into $cluster)."
+    say "loaded ${images[*]}"
+  fi
+  local last
+  for image in "${images[@]}"; do
+    last=${image##*/}
+    [[ $last == *@* || ($last == *:* && $last != *:latest) ]] \
+      || warn "$image has the tag latest, for which pods default to imagePullPolicy Always, and there is no registry to pull from: give it another tag, or the pod imagePullPolicy: IfNotPresent (kubectl run --image-pull-policy=IfNotPresent)."
+  done
+}
+
+# bin/capstan image ls: the images in the cluster's engine.
+list_images() {
+  local cluster
+  cluster=$(cluster_docker_host)
+  docker_reachable "$cluster" \
+    || die "the cluster's Docker engine ($cluster) does not answer; start the cluster with 'bin/capstan up'."
+  docker -H "$cluster" images "$@"
+}

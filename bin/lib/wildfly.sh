@@ -10,6 +10,8 @@ AGENT_USER=capstan-agent
 
 api_url() { echo "http://127.0.0.1:$HTTP_PORT"; }
 
+owns_pid_wildfly() { process_has "$1" "-Djboss.server.base.dir=$WILDFLY_BASE"; }
+
 # Lays out the base directory from the build: configuration refreshed every time (users kept),
 # the EAR replaced when it changed.
 prepare_wildfly_base() {
@@ -31,7 +33,8 @@ prepare_wildfly_base() {
   write_token_file
   secret kubelet-client-token > /dev/null
   ensure_tls
-  rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed}
+  # markers a killed server leaves behind would hold the deployment scanner back
+  rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed,isdeploying,pending}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
     || cp "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear"
 }
@@ -69,11 +72,13 @@ start_wildfly() {
     -Dcapstan.token.file="$TOKEN_FILE" \
     -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
+    ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
   remember_started wildfly
+  # A boot takes about 10 s on an idle machine, minutes on a busy one.
   local i
-  for ((i = 0; i < 240; i++)); do
+  for ((i = 0; i < 600; i++)); do
     [[ -f $WILDFLY_BASE/deployments/capstan.ear.failed ]] && break
     [[ -f $WILDFLY_BASE/deployments/capstan.ear.deployed ]] && wait_for_http "$(api_url)/readyz" 1 && return 0
     if [[ $i -gt 10 ]] && ! running_pid wildfly >/dev/null; then
@@ -84,17 +89,87 @@ start_wildfly() {
   if [[ -f $WILDFLY_BASE/deployments/capstan.ear.failed ]]; then
     die "the control plane failed to deploy: $(head -c 400 "$WILDFLY_BASE/deployments/capstan.ear.failed"); see $LOG_DIR/wildfly.log."
   fi
-  die "the control plane is not ready after 120 s: $(curl -s --max-time 3 "$(api_url)/readyz?verbose" | grep '^\[-\]' | head -2 | tr '\n' ' ')see $LOG_DIR/wildfly.log."
+  die "the control plane is not ready after 300 s: $(curl -s --max-time 3 "$(api_url)/readyz?verbose" | grep '^\[-\]' | head -2 | tr '\n' ' ')see $LOG_DIR/wildfly.log."
 }
 
 stop_wildfly() { stop_pid_file wildfly 60; }
 
+readyz_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$(api_url)/readyz" 2>/dev/null; }
+
+# The control plane's state: "running PID" (/readyz answers ok), "not-ready PID" (it answers,
+# but not ready: booting, or its database is down), "not-answering PID", "stale PID" or "stopped".
+wildfly_state() {
+  local state code
+  state=$(pid_state wildfly)
+  case $state in
+    running*)
+      code=$(readyz_code)
+      if [[ $code == 200 ]]; then echo "$state"
+      elif [[ $code == 000 ]]; then echo "not-answering ${state#running }"
+      else echo "not-ready ${state#running }"; fi ;;
+    *) echo "$state" ;;
+  esac
+}
+
+# The failing checks /readyz names, on one line.
+readyz_failures() {
+  curl -s --max-time 3 "$(api_url)/readyz?verbose" 2>/dev/null | grep '^\[-\]' | head -3 | tr '\n' ' '
+}
+
+# Converges the control plane: a ready one is left alone; one that runs but is not ready gets the
+# time a start gets (it may be booting, or waiting for the database `up` has just restarted: it
+# recovers by itself), and is restarted only when it has not answered at all for 90 s (it keeps
+# no state of its own); a stopped one is started.
+ensure_control_plane() {
+  local state pid
+  state=$(wildfly_state)
+  if [[ $state == none ]] && adopt_port_owner wildfly "$HTTP_PORT"; then state=$(wildfly_state); fi
+  pid=${state#* }
+  case $state in
+    running*)
+      say "the control plane is running (pid $pid, ready); left as it is"
+      return 0 ;;
+    not-ready* | not-answering*)
+      say "the control plane (pid $pid) runs but is not ready; waiting for it"
+      local since=$SECONDS
+      while ((SECONDS - since < 90)); do
+        state=$(wildfly_state)
+        case $state in
+          running*) say "the control plane is ready"; return 0 ;;
+          not-ready*) ;;
+          not-answering*) ((SECONDS - since < 60)) || break ;;
+          *) break ;;
+        esac
+        sleep 0.5
+      done
+      case $state in
+        not-ready*)
+          die "the control plane (pid $pid) runs but is not ready after 90 s: $(readyz_failures)see $LOG_DIR/wildfly.log. It is not restarted, as a restart would not mend that; fix what it names, or 'bin/capstan down' and 'bin/capstan up'." ;;
+        not-answering*)
+          say "the control plane (pid $pid) has not answered on $(api_url) for 60 s; restarting it (its state is in PostgreSQL)"
+          stop_wildfly ;;
+        *) say "the control plane (pid $pid) has exited; starting it again" ;;
+      esac ;;
+    stale*) say "the control plane is not running (pid ${state#stale } is gone)"; rm -f "$(pid_file wildfly)" ;;
+  esac
+  start_wildfly
+}
+
 wildfly_status() {
-  local pid
-  if pid=$(running_pid wildfly); then
-    echo "running (pid $pid, API https://127.0.0.1:$HTTPS_PORT, readyz: $(curl -s --max-time 3 "$(api_url)/readyz" || echo 'no answer'))"
-  else
-    echo "stopped"
-    return 1
-  fi
+  local state pid
+  state=$(wildfly_state)
+  pid=${state#* }
+  case $state in
+    running*) echo "running (pid $pid, API https://127.0.0.1:$HTTPS_PORT, ready)" ;;
+    not-ready*) echo "not ready (pid $pid runs; /readyz: $(readyz_failures))"; return 1 ;;
+    not-answering*) echo "not answering (pid $pid runs, but $(api_url) does not answer)"; return 1 ;;
+    stale*) echo "stale (pid $pid is gone; 'bin/capstan up' starts it)"; return 1 ;;
+    *)
+      if pid=$(unrecorded_part_pid wildfly "$HTTP_PORT"); then
+        echo "running without its PID file (pid $pid; 'bin/capstan up' takes it back)"
+      else
+        echo "stopped"
+      fi
+      return 1 ;;
+  esac
 }
