@@ -34,6 +34,13 @@ final class ContainerStarts {
   record Result(Map<String, PodStatuses.Waiting> waiting, Optional<Instant> wakeUp,
       boolean initializing) {}
 
+  /** A container's environment variables ({@link EnvResolver} reads them from the API). */
+  @FunctionalInterface
+  interface Environment {
+    Map<String, String> resolve(Pod pod, Container container, String podIp, String nodeIp)
+        throws EnvResolver.ConfigError;
+  }
+
   /** What a container start needs to know of the pod's sandbox and volumes. */
   record Sandbox(String id, String podIp, Map<String, String> podLabels,
       Map<String, PodVolumes.HostVolume> volumes) {}
@@ -43,7 +50,7 @@ final class ContainerStarts {
   private final ContainerStops stops;
   private final LifecycleHooks hooks;
   private final RestartBackoff backoff;
-  private final EnvResolver env;
+  private final Environment env;
   private final PodEvents events;
   private final String nodeIp;
   private final Clock clock;
@@ -52,7 +59,7 @@ final class ContainerStarts {
       new ConcurrentHashMap<>();
 
   ContainerStarts(ContainerRuntime runtime, ImagePuller images, ContainerStops stops,
-      LifecycleHooks hooks, RestartBackoff backoff, EnvResolver env, PodEvents events,
+      LifecycleHooks hooks, RestartBackoff backoff, Environment env, PodEvents events,
       String nodeIp, Clock clock) {
     this.runtime = runtime;
     this.images = images;

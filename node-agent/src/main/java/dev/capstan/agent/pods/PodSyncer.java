@@ -81,7 +81,7 @@ public final class PodSyncer {
     this.images = new ImagePuller(runtime, events, clock);
     this.sandboxes = new PodSandboxes(runtime, images, stops, config.sandboxImage(), networking,
         clock);
-    this.starts = new ContainerStarts(runtime, images, stops, hooks, backoff, env, events,
+    this.starts = new ContainerStarts(runtime, images, stops, hooks, backoff, env::resolve, events,
         config.nodeIp(), clock);
     this.termination = new PodTermination(runtime, stops, events, this::forget);
     this.status = new PodStatusReport(runtime, api, config.nodeIp(), clock);
