@@ -40,6 +40,11 @@ import java.util.logging.Logger;
 public final class PodSyncer {
 
   private static final Logger LOG = Logger.getLogger(PodSyncer.class.getName());
+  /**
+   * The grace period of containers whose pod the API no longer has (force-deleted, or deleted
+   * while the agent was away): the kubelet kills such orphans with 1 s.
+   */
+  private static final long ORPHAN_GRACE_SECONDS = 1;
 
   private final AgentConfig config;
   private final ContainerRuntime runtime;
@@ -102,7 +107,8 @@ public final class PodSyncer {
     Optional<Instant> wakeUp = Optional.empty();
     for (RuntimePod stale : running.values()) {
       if (!ours || !stale.uid().equals(pod.getMetadata().getUid())) {
-        wakeUp = earliest(wakeUp, termination.terminate(null, stale, stale.graceSeconds(), wake));
+        wakeUp = earliest(wakeUp, termination.terminate(null, stale, ORPHAN_GRACE_SECONDS,
+            wake));
       }
     }
     if (!ours) {
