@@ -220,7 +220,8 @@ public final class PodSyncer {
     return new PodStatuses.ProbeResults() {
       @Override
       public Optional<Boolean> ready(String containerId) {
-        if (starts.postStartPending(containerId)) {
+        // not ready while its postStart hook runs, nor once it is being stopped
+        if (starts.postStartPending(containerId) || stops.stopping(containerId)) {
           return Optional.of(false);
         }
         return probes.ready(containerId);
