@@ -3,7 +3,10 @@ package dev.capstan.agent.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -12,6 +15,7 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.capstan.agent.runtime.ContainerConfig;
 import dev.capstan.agent.runtime.ContainerInfo;
@@ -20,6 +24,9 @@ import dev.capstan.agent.runtime.ContainerSummary;
 import dev.capstan.agent.runtime.SandboxConfig;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +44,9 @@ import java.util.function.Consumer;
  * is already in the wanted state (stopped, gone) succeed.
  */
 public final class DockerRuntime implements ContainerRuntime, Closeable {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final DockerClient docker;
   private final ZerodepDockerHttpClient http;
@@ -92,10 +102,9 @@ public final class DockerRuntime implements ContainerRuntime, Closeable {
    */
   @Override
   public Optional<ContainerInfo> inspect(String id) {
-    var request = com.github.dockerjava.transport.DockerHttpClient.Request.builder()
-        .method(com.github.dockerjava.transport.DockerHttpClient.Request.Method.GET)
-        .path("/containers/" + java.net.URLEncoder.encode(id,
-            java.nio.charset.StandardCharsets.UTF_8) + "/json")
+    var request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET)
+        .path("/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/json")
         .build();
     try (var response = http.execute(request)) {
       if (response.getStatusCode() == 404) {
@@ -103,20 +112,16 @@ public final class DockerRuntime implements ContainerRuntime, Closeable {
       }
       var json = JSON.readTree(response.getBody());
       if (response.getStatusCode() != 200) {
-        throw new com.github.dockerjava.api.exception.DockerException(json.path("message")
+        throw new DockerException(json.path("message")
             .asText("inspecting " + id + " failed"), response.getStatusCode());
       }
       String stopSignal = json.path("Config").path("StopSignal").asText(null);
       return Optional.of(DockerSpecs.info(JSON.treeToValue(json, InspectContainerResponse.class),
           stopSignal));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("inspecting container " + id, e);
+      throw new UncheckedIOException("inspecting container " + id, e);
     }
   }
-
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper().configure(
-          com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** Docker's own description of a container. */
   public Optional<InspectContainerResponse> inspectContainer(String id) {
