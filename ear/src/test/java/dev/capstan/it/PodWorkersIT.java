@@ -96,7 +96,8 @@ class PodWorkersIT {
   void aLivenessKillOfSlowToDieContainersDoesNotDelayAnotherPodsReadiness() {
     String namespace = SERVER.newNamespace();
     String liveness = """
-        ,"livenessProbe":{"exec":{"command":["test","-f","/tmp/alive"]},"periodSeconds":1,
+        ,"livenessProbe":{"exec":{"command":["test","-f","/tmp/alive"]},"initialDelaySeconds":2,
+          "periodSeconds":1,
           "failureThreshold":1}""";
     for (int i = 0; i < 5; i++) {
       SERVER.create(namespace, "pods", stubbornPod("slow-" + i, 30, liveness));
