@@ -7,12 +7,12 @@
 #   - a 20-replica Deployment until rolled out while 3 namespaces (3 such pods each, grace 20 s)
 #     are being deleted
 # Usage: bench/agent-pods.sh. Run it on two checkouts (say main and agent-pods) for before and
-# after. Uses CAPSTAN_HOME=.capstan/bench-pods, port offset 3200 and node bench-pods, so it does
+# after. Uses CAPSTAN_HOME=.capstan/bench-pods, port offset 3400 (PostgreSQL 55446) and node bench-pods, so it does
 # not touch a cluster started with `bin/capstan up`; it shares that cluster's Docker engine when
 # DOCKER_HOST names it. Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CAPSTAN_HOME=$PWD/.capstan/bench-pods CAPSTAN_PORT_OFFSET=3200 CAPSTAN_PG_PORT=55436 \
+export CAPSTAN_HOME=$PWD/.capstan/bench-pods CAPSTAN_PORT_OFFSET=3400 CAPSTAN_PG_PORT=55446 \
   CAPSTAN_AGENT_NAME=bench-pods
 export KUBECONFIG=$CAPSTAN_HOME/kubeconfig
 NODE=bench-pods
