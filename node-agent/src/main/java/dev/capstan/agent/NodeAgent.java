@@ -7,6 +7,7 @@ import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
 import dev.capstan.agent.probes.ContainerProbes;
+import dev.capstan.agent.probes.ProbeRunner;
 import dev.capstan.agent.network.PodNetwork;
 import dev.capstan.agent.network.PodRoutes;
 import dev.capstan.agent.pods.PodNetworking;
@@ -14,7 +15,7 @@ import dev.capstan.agent.proxy.Iptables;
 import dev.capstan.agent.proxy.ServiceProxy;
 import dev.capstan.agent.services.ServiceCatalog;
 import dev.capstan.agent.pods.PodWorkers;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.runtime.docker.DockerRuntime;
 import dev.capstan.agent.server.AgentServer;
 import dev.capstan.agent.work.NodeWorkSubscriber;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,6 +55,12 @@ public final class NodeAgent implements AutoCloseable {
   private static final String CLUSTER_CIDR = System.getProperty("capstan.cluster-cidr",
       System.getenv().getOrDefault("CAPSTAN_CLUSTER_CIDR", "10.244.0.0/16"));
 
+  /**
+   * Threads that run pod syncs. A sync never waits (for a grace period, a back-off, a pull or a
+   * hook), so a few serve any number of pods.
+   */
+  private static final int WORKER_THREADS = 4;
+
   private final AgentConfig config;
   private final KubernetesClient api;
   private final DockerRuntime docker;
@@ -85,15 +92,22 @@ public final class NodeAgent implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     EventRecorder events = new EventRecorder(api, config.nodeName(), clock);
     PodWorkers[] queue = new PodWorkers[1];
-    LifecycleHooks hooks = new LifecycleHooks(docker, events);
-    this.probes = new ContainerProbes(docker, events, hooks,
+    PodSyncer[] pods = new PodSyncer[1];
+    ProbeRunner runner = new ProbeRunner(docker);
+    LifecycleHooks hooks = new LifecycleHooks(runner);
+    // A failed liveness probe only asks for the kill; the pod's worker stops the container.
+    this.probes = new ContainerProbes(runner, events,
+        (pod, container, containerId, podIp, grace, reason) -> {
+          pods[0].kill(pod, container, containerId, podIp, grace, reason);
+          queue[0].enqueue(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        },
         (namespace, name) -> queue[0].enqueue(namespace, name));
     if (services) {
       catalog = new ServiceCatalog(api);
     }
-    PodSyncer syncer = new PodSyncer(config, api, docker, config.agentDir(), events, probes,
-        hooks, clock, networking);
-    this.workers = new PodWorkers(config, api, syncer, clock, 4);
+    pods[0] = new PodSyncer(config, api, docker, config.agentDir(), events, probes, hooks, clock,
+        networking);
+    this.workers = new PodWorkers(config, api, pods[0], clock, WORKER_THREADS);
     queue[0] = workers;
   }
 

@@ -13,8 +13,13 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.xbill.DNS.Message;
@@ -32,22 +37,38 @@ import org.xbill.DNS.SimpleResolver;
  *
  * <p>Its sockets are bound with {@code SO_REUSEPORT}, so several agents on one machine share the
  * address; they answer alike, as they read the same API.
+ *
+ * <p>Threads: answers from the catalog are computed on a small pool, and forwarding is
+ * asynchronous (dnsjava's {@code sendAsync}), so a slow upstream holds no thread. A TCP
+ * connection (the fallback for answers too long for UDP: rare, short, one or two queries) is
+ * served on a thread of its own from a pool capped at {@value #MAX_TCP_CONNECTIONS}, and dropped
+ * after {@code 2 s} without a query, so idle clients cannot hold the pool; beyond the cap a new
+ * connection is closed and the client retries. That is simpler than a selector loop and bounds
+ * what a burst can cost.
  */
 public final class ClusterDns implements AutoCloseable {
 
   public static final String DOMAIN = "cluster.local";
   private static final Logger LOG = Logger.getLogger(ClusterDns.class.getName());
   private static final int MAX_UDP = 512;
+  private static final int MAX_TCP_CONNECTIONS = 64;
+  private static final int TCP_IDLE_MILLIS = 2_000;
 
   private final ServiceCatalog catalog;
   private final InetSocketAddress address;
   private final DnsAnswers answers = new DnsAnswers(DOMAIN);
   private final Optional<Resolver> upstream;
-  private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
+  private final ExecutorService workers = Executors.newFixedThreadPool(2, runnable -> {
     Thread thread = new Thread(runnable, "capstan-dns");
     thread.setDaemon(true);
     return thread;
   });
+  private final ExecutorService connections = new ThreadPoolExecutor(0, MAX_TCP_CONNECTIONS,
+      30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+        Thread thread = new Thread(runnable, "capstan-dns-tcp-connection");
+        thread.setDaemon(true);
+        return thread;
+      });
   private DatagramChannel udp;
   private ServerSocketChannel tcp;
   private volatile boolean open = true;
@@ -84,16 +105,17 @@ public final class ClusterDns implements AutoCloseable {
         SocketAddress client = udp.receive(buffer);
         byte[] query = new byte[buffer.position()];
         buffer.flip().get(query);
-        workers.execute(() -> {
-          byte[] reply = reply(query, MAX_UDP);
-          if (reply.length > 0) {
-            try {
-              udp.send(ByteBuffer.wrap(reply), client);
-            } catch (IOException e) {
-              LOG.log(Level.FINE, "DNS reply to " + client + " failed", e);
-            }
-          }
-        });
+        CompletableFuture.supplyAsync(() -> query, workers)
+            .thenCompose(q -> reply(q, MAX_UDP))
+            .thenAccept(reply -> {
+              if (reply.length > 0) {
+                try {
+                  udp.send(ByteBuffer.wrap(reply), client);
+                } catch (IOException e) {
+                  LOG.log(Level.FINE, "DNS reply to " + client + " failed", e);
+                }
+              }
+            });
       } catch (IOException e) {
         if (open) {
           LOG.log(Level.FINE, "DNS receive failed", e);
@@ -106,7 +128,12 @@ public final class ClusterDns implements AutoCloseable {
     while (open) {
       try {
         SocketChannel connection = tcp.accept();
-        workers.execute(() -> answerTcp(connection));
+        try {
+          connections.execute(() -> answerTcp(connection));
+        } catch (RejectedExecutionException e) {
+          LOG.fine("Too many DNS connections; closing a new one");
+          connection.close();
+        }
       } catch (IOException e) {
         if (open) {
           LOG.log(Level.FINE, "DNS accept failed", e);
@@ -117,41 +144,53 @@ public final class ClusterDns implements AutoCloseable {
 
   private void answerTcp(SocketChannel connection) {
     try (connection) {
-      connection.socket().setSoTimeout(5_000);
+      connection.socket().setSoTimeout(TCP_IDLE_MILLIS);
       var in = new java.io.DataInputStream(connection.socket().getInputStream());
       var out = new java.io.DataOutputStream(connection.socket().getOutputStream());
       while (true) {
         int length = in.readUnsignedShort();
         byte[] query = in.readNBytes(length);
-        byte[] reply = reply(query, 65535);
+        byte[] reply = reply(query, 65535).get(5, TimeUnit.SECONDS);
         out.writeShort(reply.length);
         out.write(reply);
         out.flush();
       }
-    } catch (IOException e) {
-      // the client closed the connection, or went quiet
+    } catch (IOException | java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException e) {
+      // the client closed the connection or went quiet, or no answer came in time
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   /** The wire-format reply to a wire-format query; empty for a query too broken to answer. */
-  byte[] reply(byte[] wire, int maxLength) {
+  CompletableFuture<byte[]> reply(byte[] wire, int maxLength) {
     Message query;
     try {
       query = new Message(wire);
     } catch (IOException e) {
-      return new byte[0];
+      return CompletableFuture.completedFuture(new byte[0]);
     }
     try {
       Optional<Message> answer = answers.answer(query, catalog.services(), catalog.endpoints());
       if (answer.isPresent()) {
-        return answer.get().toWire(maxLength);
+        return CompletableFuture.completedFuture(answer.get().toWire(maxLength));
       }
       if (upstream.isPresent()) {
-        return upstream.get().send(query).toWire(maxLength);
+        return upstream.get().sendAsync(query).toCompletableFuture()
+            .thenApply(reply -> reply.toWire(maxLength))
+            .exceptionally(failure -> {
+              LOG.log(Level.FINE, "Forwarding " + query.getQuestion() + " failed", failure);
+              return serverFailure(query, maxLength);
+            });
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       LOG.log(Level.FINE, "Answering " + query.getQuestion() + " failed", e);
     }
+    return CompletableFuture.completedFuture(serverFailure(query, maxLength));
+  }
+
+  private static byte[] serverFailure(Message query, int maxLength) {
     Message failure = DnsAnswers.responseTo(query);
     failure.getHeader().setRcode(Rcode.SERVFAIL);
     return failure.toWire(maxLength);
@@ -190,5 +229,6 @@ public final class ClusterDns implements AutoCloseable {
       LOG.log(Level.FINE, "Closing the DNS sockets", e);
     }
     workers.shutdownNow();
+    connections.shutdownNow();
   }
 }

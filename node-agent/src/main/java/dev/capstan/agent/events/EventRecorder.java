@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * {@code lastTimestamp} grow, not a new Event each time. Recording never fails the caller: an
  * Event that cannot be written is logged and dropped.
  */
-public final class EventRecorder {
+public final class EventRecorder implements PodEvents {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class.getName());
   private static final int CACHE_SIZE = 4096;
@@ -45,10 +45,12 @@ public final class EventRecorder {
     this.clock = clock;
   }
 
+  @Override
   public void normal(Pod pod, String container, String reason, String message) {
     record(pod, container, "Normal", reason, message);
   }
 
+  @Override
   public void warning(Pod pod, String container, String reason, String message) {
     record(pod, container, "Warning", reason, message);
   }

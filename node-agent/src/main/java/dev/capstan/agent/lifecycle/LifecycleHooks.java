@@ -1,95 +1,64 @@
 package dev.capstan.agent.lifecycle;
 
-import dev.capstan.agent.events.EventRecorder;
 import dev.capstan.agent.probes.ProbeRunner;
-import dev.capstan.agent.runtime.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Logger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A container's lifecycle hooks, and stopping it the way the kubelet does: {@code postStart}
- * right after the container starts (a failing hook kills it, event {@code FailedPostStartHook});
- * {@code preStop} before SIGTERM, within the grace period, which what is left of it then bounds
- * (at least 2 s) before SIGKILL. Hooks are exec, httpGet or tcpSocket handlers, or a sleep.
+ * A container's lifecycle hooks, as the kubelet runs them: {@code postStart} right after the
+ * container starts, {@code preStop} before its stop signal. Handlers are exec, httpGet or
+ * tcpSocket (run like probes) or a sleep. Each run is a future bounded by its timeout (the
+ * grace period for preStop), so no thread waits for a hook: a sleep is a timer, an exec the
+ * runtime's asynchronous exec. What a failure means (kill the container, record an event) is
+ * the caller's decision.
  */
 public final class LifecycleHooks {
 
-  private static final Logger LOG = Logger.getLogger(LifecycleHooks.class.getName());
-  private static final long MINIMUM_GRACE_AFTER_HOOK = 2;
+  /** How long a postStart hook may run, as the kubelet has no limit but the agent wants one. */
+  private static final long POST_START_TIMEOUT_SECONDS = 30;
 
-  private final DockerRuntime docker;
   private final ProbeRunner runner;
-  private final EventRecorder events;
 
-  public LifecycleHooks(DockerRuntime docker, EventRecorder events) {
-    this.docker = docker;
-    this.runner = new ProbeRunner(docker);
-    this.events = events;
+  public LifecycleHooks(ProbeRunner runner) {
+    this.runner = runner;
   }
 
-  /**
-   * Runs the postStart hook of a just started container.
-   *
-   * @return why it failed (the container has then been killed), if it did
-   */
-  public Optional<String> postStart(Pod pod, Container container, String containerId,
-      String podIp) throws InterruptedException {
-    LifecycleHandler handler = container.getLifecycle() == null ? null
-        : container.getLifecycle().getPostStart();
-    if (handler == null) {
-      return Optional.empty();
-    }
-    ProbeRunner.Outcome outcome = run(handler, container, containerId, podIp, 30);
-    if (outcome.success()) {
-      return Optional.empty();
-    }
-    String message = "PostStartHook failed: " + outcome.message();
-    events.warning(pod, container.getName(), "FailedPostStartHook", message);
-    docker.stop(containerId, 0);
-    return Optional.of(message);
+  /** The container's postStart handler, if it has one. */
+  public static Optional<LifecycleHandler> postStartOf(Container container) {
+    return Optional.ofNullable(container).map(Container::getLifecycle)
+        .map(lifecycle -> lifecycle.getPostStart());
   }
 
-  /**
-   * Stops a container: its preStop hook (when the pod's spec is known), SIGTERM, and SIGKILL
-   * once the grace period is over.
-   */
-  public void stop(Pod pod, Container container, String containerId, String podIp,
-      long graceSeconds) {
-    long remaining = graceSeconds;
-    LifecycleHandler handler = container == null || container.getLifecycle() == null ? null
-        : container.getLifecycle().getPreStop();
-    if (handler != null && graceSeconds > 0) {
-      Instant started = Instant.now();
-      try {
-        ProbeRunner.Outcome outcome = run(handler, container, containerId, podIp, graceSeconds);
-        if (!outcome.success()) {
-          events.warning(pod, container.getName(), "FailedPreStopHook", "PreStopHook failed: "
-              + outcome.message());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      long spent = Duration.between(started, Instant.now()).toSeconds();
-      remaining = Math.max(MINIMUM_GRACE_AFTER_HOOK, graceSeconds - spent);
-      long left = remaining;
-      LOG.fine(() -> "preStop of " + container.getName() + " took " + spent + " s; " + left
-          + " s left before SIGKILL");
-    }
-    docker.stop(containerId, remaining);
+  /** The container's preStop handler, if it has one. */
+  public static Optional<LifecycleHandler> preStopOf(Container container) {
+    return Optional.ofNullable(container).map(Container::getLifecycle)
+        .map(lifecycle -> lifecycle.getPreStop());
   }
 
-  private ProbeRunner.Outcome run(LifecycleHandler handler, Container container,
-      String containerId, String podIp, long timeoutSeconds) throws InterruptedException {
+  /** Runs the postStart hook of a just started container. */
+  public CompletableFuture<ProbeRunner.Outcome> postStart(LifecycleHandler handler,
+      Container container, String containerId, String podIp) {
+    return run(handler, container, containerId, podIp, POST_START_TIMEOUT_SECONDS);
+  }
+
+  /** Runs the preStop hook of a container about to be stopped, within the grace period. */
+  public CompletableFuture<ProbeRunner.Outcome> preStop(LifecycleHandler handler,
+      Container container, String containerId, String podIp, long graceSeconds) {
+    return run(handler, container, containerId, podIp, graceSeconds);
+  }
+
+  private CompletableFuture<ProbeRunner.Outcome> run(LifecycleHandler handler,
+      Container container, String containerId, String podIp, long timeoutSeconds) {
     if (handler.getSleep() != null && handler.getSleep().getSeconds() != null) {
-      Thread.sleep(Math.min(timeoutSeconds, handler.getSleep().getSeconds()) * 1000);
-      return new ProbeRunner.Outcome(true, "");
+      long seconds = Math.max(0, Math.min(timeoutSeconds, handler.getSleep().getSeconds()));
+      return CompletableFuture.supplyAsync(() -> new ProbeRunner.Outcome(true, ""),
+          CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS, Runnable::run));
     }
     Probe probe = new ProbeBuilder()
         .withExec(handler.getExec())
@@ -97,6 +66,9 @@ public final class LifecycleHooks {
         .withTcpSocket(handler.getTcpSocket())
         .withTimeoutSeconds((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutSeconds)))
         .build();
-    return runner.run(probe, container, containerId, podIp);
+    return runner.run(probe, container, containerId, podIp)
+        .completeOnTimeout(new ProbeRunner.Outcome(false, "timed out after "
+            + Duration.ofSeconds(timeoutSeconds).toSeconds() + "s"), Math.max(1, timeoutSeconds),
+            TimeUnit.SECONDS);
   }
 }

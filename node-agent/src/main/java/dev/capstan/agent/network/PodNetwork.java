@@ -3,7 +3,7 @@ package dev.capstan.agent.network;
 import dev.capstan.agent.host.HostCommand;
 import dev.capstan.agent.host.HostNames;
 import dev.capstan.agent.proxy.Iptables;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.runtime.docker.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

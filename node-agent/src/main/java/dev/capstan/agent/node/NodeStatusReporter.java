@@ -1,7 +1,7 @@
 package dev.capstan.agent.node;
 
 import dev.capstan.agent.AgentConfig;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.runtime.docker.DockerRuntime;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;

@@ -1,12 +1,7 @@
 package dev.capstan.agent.pods;
 
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.model.Bind;
-import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.InternetProtocol;
-import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.Volume;
+import dev.capstan.agent.runtime.ContainerConfig;
+import dev.capstan.agent.runtime.SandboxConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,10 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
- * Turns a pod's spec into Docker's create commands: the sandbox that holds the pod's network
+ * Turns a pod's spec into the runtime's configs: the sandbox that holds the pod's network
  * (and its host ports), and each container joined to it with its command, environment,
  * working directory, resources, security settings and volume mounts.
  */
@@ -34,102 +28,50 @@ final class ContainerSpecs {
 
   private ContainerSpecs() {}
 
-  static UnaryOperator<CreateContainerCmd> sandbox(Pod pod, Map<String, String> labels,
-      String name, PodDns dns, Optional<String> network) {
-    List<ExposedPort> exposed = new ArrayList<>();
-    Ports bindings = new Ports();
+  static SandboxConfig sandbox(Pod pod, String image, Map<String, String> labels, String name,
+      PodDns dns, Optional<String> network) {
+    List<SandboxConfig.PortMapping> ports = new ArrayList<>();
     for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
       for (ContainerPort port : EnvResolver.orEmpty(container.getPorts())) {
         if (port.getHostPort() == null || port.getHostPort() <= 0) {
           continue;
         }
-        ExposedPort exposedPort = new ExposedPort(port.getContainerPort(),
-            InternetProtocol.parse(port.getProtocol() == null ? "tcp"
-                : port.getProtocol().toLowerCase()));
-        exposed.add(exposedPort);
-        bindings.bind(exposedPort, port.getHostIP() == null || port.getHostIP().isEmpty()
-            ? Ports.Binding.bindPort(port.getHostPort())
-            : Ports.Binding.bindIpAndPort(port.getHostIP(), port.getHostPort()));
+        ports.add(new SandboxConfig.PortMapping(port.getContainerPort(),
+            port.getProtocol() == null ? "tcp" : port.getProtocol().toLowerCase(),
+            port.getHostPort(), port.getHostIP()));
       }
     }
     String hostname = pod.getSpec().getHostname() != null ? pod.getSpec().getHostname()
         : pod.getMetadata().getName();
-    return create -> create
-        .withName(name)
-        .withLabels(labels)
-        .withHostName(hostname.length() > 63 ? hostname.substring(0, 63) : hostname)
-        .withExposedPorts(exposed)
-        .withHostConfig(withDns(withNetwork(HostConfig.newHostConfig(), network)
-            .withPortBindings(bindings)
-            .withIpcMode("shareable")
-            .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart()), dns));
+    return new SandboxConfig(name, image, labels,
+        hostname.length() > 63 ? hostname.substring(0, 63) : hostname, ports, network,
+        dns.nameservers(), dns.searches(), dns.options());
   }
 
-  /** The node's pod network, which gives the sandbox its address from the node's range. */
-  private static HostConfig withNetwork(HostConfig host, Optional<String> network) {
-    return network.map(host::withNetworkMode).orElse(host);
-  }
-
-  /** The sandbox's resolv.conf, which the pod's containers share with its network. */
-  private static HostConfig withDns(HostConfig host, PodDns dns) {
-    if (!dns.nameservers().isEmpty()) {
-      host.withDns(dns.nameservers());
-    }
-    if (!dns.searches().isEmpty()) {
-      host.withDnsSearch(dns.searches());
-    }
-    if (!dns.options().isEmpty()) {
-      host.withDnsOptions(dns.options());
-    }
-    return host;
-  }
-
-  static UnaryOperator<CreateContainerCmd> container(Pod pod, Container container,
-      Map<String, String> labels, String name, String sandboxId, Map<String, String> env,
+  static ContainerConfig container(Pod pod, Container container, Map<String, String> labels,
+      String name, String sandboxId, Map<String, String> env,
       Map<String, PodVolumes.HostVolume> volumes) {
     List<String> envList = new ArrayList<>();
     env.forEach((key, value) -> envList.add(key + "=" + value));
+    // A command replaces the image's entrypoint and, as in Kubernetes, its default arguments.
     List<String> command = EnvResolver.expandAll(container.getCommand(), env);
     List<String> args = EnvResolver.expandAll(container.getArgs(), env);
-    HostConfig host = HostConfig.newHostConfig()
-        .withNetworkMode("container:" + sandboxId)
-        .withIpcMode("container:" + sandboxId)
-        .withRestartPolicy(com.github.dockerjava.api.model.RestartPolicy.noRestart())
-        .withBinds(binds(container, volumes));
-    resources(container, host);
     SecurityContext security = container.getSecurityContext();
     PodSecurityContext podSecurity = pod.getSpec().getSecurityContext();
-    if (security != null && Boolean.TRUE.equals(security.getPrivileged())) {
-      host.withPrivileged(true);
-    }
-    if (security != null && Boolean.TRUE.equals(security.getReadOnlyRootFilesystem())) {
-      host.withReadonlyRootfs(true);
-    }
-    String user = user(security, podSecurity);
-    return create -> {
-      create.withName(name).withLabels(labels).withEnv(envList).withHostConfig(host)
-          .withTty(Boolean.TRUE.equals(container.getTty()))
-          .withStdinOpen(Boolean.TRUE.equals(container.getStdin()))
-          .withStdInOnce(Boolean.TRUE.equals(container.getStdinOnce()));
-      if (!command.isEmpty()) {
-        // A command replaces the image's entrypoint and, as in Kubernetes, its default arguments.
-        create.withEntrypoint(command).withCmd(args);
-      } else if (!args.isEmpty()) {
-        create.withCmd(args);
-      }
-      if (container.getWorkingDir() != null && !container.getWorkingDir().isEmpty()) {
-        create.withWorkingDir(container.getWorkingDir());
-      }
-      if (user != null) {
-        create.withUser(user);
-      }
-      return create;
-    };
+    return new ContainerConfig(name, container.getImage(), labels, sandboxId, command, args,
+        envList,
+        Optional.ofNullable(container.getWorkingDir()).filter(dir -> !dir.isEmpty()),
+        Optional.ofNullable(user(security, podSecurity)),
+        Boolean.TRUE.equals(container.getTty()), Boolean.TRUE.equals(container.getStdin()),
+        Boolean.TRUE.equals(container.getStdinOnce()), mounts(container, volumes),
+        resources(container),
+        security != null && Boolean.TRUE.equals(security.getPrivileged()),
+        security != null && Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()));
   }
 
-  private static List<Bind> binds(Container container,
+  private static List<ContainerConfig.Mount> mounts(Container container,
       Map<String, PodVolumes.HostVolume> volumes) {
-    List<Bind> binds = new ArrayList<>();
+    List<ContainerConfig.Mount> mounts = new ArrayList<>();
     for (VolumeMount mount : EnvResolver.orEmpty(container.getVolumeMounts())) {
       PodVolumes.HostVolume volume = volumes.get(mount.getName());
       if (volume == null) {
@@ -140,33 +82,33 @@ final class ContainerSpecs {
         source = volume.path().resolve(mount.getSubPath()).toString();
       }
       boolean readOnly = volume.readOnly() || Boolean.TRUE.equals(mount.getReadOnly());
-      binds.add(new Bind(source, new Volume(mount.getMountPath()),
-          readOnly ? com.github.dockerjava.api.model.AccessMode.ro
-              : com.github.dockerjava.api.model.AccessMode.rw));
+      mounts.add(new ContainerConfig.Mount(source, mount.getMountPath(), readOnly));
     }
-    return binds;
+    return mounts;
   }
 
-  /** Limits become Docker's hard limits (CFS quota, memory); the cpu request its CPU shares. */
-  static void resources(Container container, HostConfig host) {
+  /** Limits become hard limits (CFS quota, memory); the cpu request the CPU shares. */
+  static ContainerConfig.Resources resources(Container container) {
     if (container.getResources() == null) {
-      return;
+      return ContainerConfig.Resources.NONE;
     }
     Map<String, Quantity> limits = orEmpty(container.getResources().getLimits());
     Map<String, Quantity> requests = orEmpty(container.getResources().getRequests());
-    if (limits.containsKey("memory")) {
-      host.withMemory(Quantity.getAmountInBytes(limits.get("memory")).longValue());
-    }
+    Optional<Long> memory = Optional.ofNullable(limits.get("memory"))
+        .map(quantity -> Quantity.getAmountInBytes(quantity).longValue());
+    Optional<Long> period = Optional.empty();
+    Optional<Long> quota = Optional.empty();
     if (limits.containsKey("cpu")) {
       BigDecimal cpus = limits.get("cpu").getNumericalAmount();
-      host.withCpuPeriod(CPU_PERIOD).withCpuQuota(cpus.multiply(BigDecimal.valueOf(CPU_PERIOD))
+      period = Optional.of(CPU_PERIOD);
+      quota = Optional.of(cpus.multiply(BigDecimal.valueOf(CPU_PERIOD))
           .setScale(0, RoundingMode.UP).longValue());
     }
     Quantity cpuRequest = requests.getOrDefault("cpu", limits.get("cpu"));
-    if (cpuRequest != null) {
-      host.withCpuShares(Math.max(2, cpuRequest.getNumericalAmount()
-          .multiply(BigDecimal.valueOf(1024)).setScale(0, RoundingMode.HALF_UP).intValue()));
-    }
+    Optional<Integer> shares = Optional.ofNullable(cpuRequest).map(cpu -> Math.max(2,
+        cpu.getNumericalAmount().multiply(BigDecimal.valueOf(1024))
+            .setScale(0, RoundingMode.HALF_UP).intValue()));
+    return new ContainerConfig.Resources(memory, period, quota, shares);
   }
 
   private static String user(SecurityContext container, PodSecurityContext pod) {

@@ -1,6 +1,6 @@
 package dev.capstan.agent.pods;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.capstan.agent.runtime.ContainerInfo;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A pod's status as the kubelet reports it, from what Docker says of its containers: each
+ * A pod's status as the kubelet reports it, from what the runtime says of its containers: each
  * container's state (running, terminated with exit code and reason, or waiting with the reason
  * the agent gave, such as {@code CrashLoopBackOff}), restart count and last state; the pod's
  * phase by Kubernetes' rules; its conditions; and its addresses.
@@ -51,13 +51,13 @@ final class PodStatuses {
     };
   }
 
-  /** The newest attempt of a container and the one before it, as Docker describes them. */
-  record Attempts(Optional<InspectContainerResponse> current,
-      Optional<InspectContainerResponse> previous, int restartCount) {}
+  /** The newest attempt of a container and the one before it, as the runtime describes them. */
+  record Attempts(Optional<ContainerInfo> current,
+      Optional<ContainerInfo> previous, int restartCount) {}
 
   private PodStatuses() {}
 
-  static PodStatus build(Pod pod, Optional<InspectContainerResponse> sandbox,
+  static PodStatus build(Pod pod, Optional<ContainerInfo> sandbox,
       Map<String, Attempts> attempts, Map<String, Waiting> waiting, ProbeResults probes,
       String hostIp, Instant now) {
     PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
@@ -118,8 +118,7 @@ final class PodStatuses {
     String phase = initFailed ? "Failed"
         : !initialized ? "Pending"
         : phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped, succeeded);
-    boolean sandboxReady = sandbox.map(s -> Boolean.TRUE.equals(s.getState().getRunning()))
-        .orElse(false);
+    boolean sandboxReady = sandbox.map(ContainerInfo::running).orElse(false);
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
     List<PodCondition> conditions = List.of(
         condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
@@ -131,8 +130,8 @@ final class PodStatuses {
         condition(previous, "ContainersReady", allReady && !terminal, timestamp,
             allReady ? null : "ContainersNotReady"),
         condition(previous, "PodScheduled", true, timestamp, null));
-    String podIp = sandbox.filter(s -> Boolean.TRUE.equals(s.getState().getRunning()))
-        .map(PodStatuses::ipOf).orElse(previous.getPodIP());
+    String podIp = sandbox.filter(ContainerInfo::running).flatMap(ContainerInfo::ip)
+        .orElse(previous.getPodIP());
     PodStatusBuilder status = new PodStatusBuilder()
         .withPhase(phase)
         .withConditions(conditions)
@@ -180,9 +179,9 @@ final class PodStatuses {
         .filter(state -> state.getTerminated() != null)
         .ifPresentOrElse(status::withLastState, () -> status.withLastState(new ContainerState()));
     if (attempts.current().isPresent()) {
-      InspectContainerResponse current = attempts.current().get();
-      status.withContainerID("docker://" + current.getId())
-          .withImageID("docker://" + current.getImageId());
+      ContainerInfo current = attempts.current().get();
+      status.withContainerID("docker://" + current.id())
+          .withImageID("docker://" + current.imageId());
       ContainerState state = state(current);
       if (waiting.isPresent() && state.getRunning() == null) {
         status.withLastState(state.getTerminated() != null ? state
@@ -191,9 +190,9 @@ final class PodStatuses {
       }
       status.withState(state);
       boolean running = state.getRunning() != null;
-      boolean started = running && probes.started(current.getId()).orElse(true);
+      boolean started = running && probes.started(current.id()).orElse(true);
       status.withStarted(started)
-          .withReady(started && probes.ready(current.getId()).orElse(true));
+          .withReady(started && probes.ready(current.id()).orElse(true));
     } else {
       status.withState(waitingState(waiting.orElse(new Waiting("ContainerCreating", null))));
     }
@@ -205,27 +204,24 @@ final class PodStatuses {
         .withReason(waiting.reason()).withMessage(waiting.message()).endWaiting().build();
   }
 
-  static ContainerState state(InspectContainerResponse container) {
-    InspectContainerResponse.ContainerState state = container.getState();
-    if (Boolean.TRUE.equals(state.getRunning())) {
+  static ContainerState state(ContainerInfo container) {
+    if (container.running()) {
       return new ContainerStateBuilder().withNewRunning()
-          .withStartedAt(dockerTime(state.getStartedAt())).endRunning().build();
+          .withStartedAt(container.startedAt().map(PodStatuses::timestamp).orElse(null))
+          .endRunning().build();
     }
-    Long exitCode = state.getExitCodeLong();
-    int code = exitCode == null ? 0 : exitCode.intValue();
-    String started = dockerTime(state.getStartedAt());
-    if (started == null) {
+    if (container.startedAt().isEmpty()) {
       return new ContainerStateBuilder().withNewWaiting().withReason("ContainerCreating")
           .endWaiting().build();
     }
-    String reason = Boolean.TRUE.equals(state.getOOMKilled()) ? "OOMKilled"
-        : code == 0 ? "Completed" : "Error";
+    int code = container.exitCode();
+    String reason = container.oomKilled() ? "OOMKilled" : code == 0 ? "Completed" : "Error";
     return new ContainerStateBuilder().withNewTerminated()
         .withExitCode(code)
         .withReason(reason)
-        .withStartedAt(started)
-        .withFinishedAt(dockerTime(state.getFinishedAt()))
-        .withContainerID("docker://" + container.getId())
+        .withStartedAt(timestamp(container.startedAt().get()))
+        .withFinishedAt(container.finishedAt().map(PodStatuses::timestamp).orElse(null))
+        .withContainerID("docker://" + container.id())
         .endTerminated().build();
   }
 
@@ -238,28 +234,6 @@ final class PodStatuses {
         .findFirst().orElse(now);
     return new PodConditionBuilder().withType(type).withStatus(status)
         .withLastTransitionTime(transition).withReason(reason).build();
-  }
-
-  static String ipOf(InspectContainerResponse sandbox) {
-    if (sandbox.getNetworkSettings() == null) {
-      return null;
-    }
-    String ip = sandbox.getNetworkSettings().getIpAddress();
-    if ((ip == null || ip.isEmpty()) && sandbox.getNetworkSettings().getNetworks() != null) {
-      ip = sandbox.getNetworkSettings().getNetworks().values().stream()
-          .map(network -> network.getIpAddress())
-          .filter(address -> address != null && !address.isEmpty())
-          .findFirst().orElse(null);
-    }
-    return ip == null || ip.isEmpty() ? null : ip;
-  }
-
-  /** Docker's RFC 3339 time with nanoseconds as Kubernetes writes it (seconds); null for never. */
-  static String dockerTime(String text) {
-    if (text == null || text.isEmpty() || text.startsWith("0001-01-01")) {
-      return null;
-    }
-    return timestamp(Instant.parse(text));
   }
 
   static String timestamp(Instant instant) {

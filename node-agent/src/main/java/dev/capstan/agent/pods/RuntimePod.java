@@ -1,6 +1,6 @@
 package dev.capstan.agent.pods;
 
-import com.github.dockerjava.api.model.Container;
+import dev.capstan.agent.runtime.ContainerSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -9,34 +9,34 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What Docker runs for one pod (one uid): its sandboxes and its containers, every attempt of
+ * What the runtime runs for one pod (one uid): its sandboxes and its containers, every attempt of
  * each, newest first.
  */
 record RuntimePod(String uid, String namespace, String name, long graceSeconds,
-    List<Container> sandboxes, Map<String, List<Container>> containers) {
+    List<ContainerSummary> sandboxes, Map<String, List<ContainerSummary>> containers) {
 
   /** Groups a node's containers by pod uid. */
-  static Map<String, RuntimePod> group(List<Container> all) {
-    Map<String, List<Container>> byUid = all.stream()
-        .filter(c -> c.getLabels() != null && c.getLabels().containsKey(PodLabels.POD_UID))
-        .collect(Collectors.groupingBy(c -> c.getLabels().get(PodLabels.POD_UID)));
+  static Map<String, RuntimePod> group(List<ContainerSummary> all) {
+    Map<String, List<ContainerSummary>> byUid = all.stream()
+        .filter(c -> c.labels().containsKey(PodLabels.POD_UID))
+        .collect(Collectors.groupingBy(c -> c.labels().get(PodLabels.POD_UID)));
     return byUid.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
         entry -> of(entry.getKey(), entry.getValue())));
   }
 
-  static RuntimePod of(String uid, List<Container> containers) {
-    Map<String, String> labels = containers.get(0).getLabels();
-    List<Container> sandboxes = new ArrayList<>();
-    Map<String, List<Container>> apps = new java.util.HashMap<>();
-    for (Container container : containers) {
-      if (PodLabels.SANDBOX.equals(container.getLabels().get(PodLabels.ROLE))) {
+  static RuntimePod of(String uid, List<ContainerSummary> containers) {
+    Map<String, String> labels = containers.get(0).labels();
+    List<ContainerSummary> sandboxes = new ArrayList<>();
+    Map<String, List<ContainerSummary>> apps = new java.util.HashMap<>();
+    for (ContainerSummary container : containers) {
+      if (PodLabels.SANDBOX.equals(container.labels().get(PodLabels.ROLE))) {
         sandboxes.add(container);
       } else {
-        apps.computeIfAbsent(container.getLabels().getOrDefault(PodLabels.CONTAINER, ""),
+        apps.computeIfAbsent(container.labels().getOrDefault(PodLabels.CONTAINER, ""),
             name -> new ArrayList<>()).add(container);
       }
     }
-    Comparator<Container> newestFirst = Comparator.comparingInt(RuntimePod::attempt).reversed();
+    Comparator<ContainerSummary> newestFirst = Comparator.comparingInt(RuntimePod::attempt).reversed();
     sandboxes.sort(newestFirst);
     apps.values().forEach(list -> list.sort(newestFirst));
     long grace = parseLong(labels.get(PodLabels.GRACE), 30);
@@ -44,27 +44,27 @@ record RuntimePod(String uid, String namespace, String name, long graceSeconds,
         labels.getOrDefault(PodLabels.POD_NAME, ""), grace, sandboxes, apps);
   }
 
-  Optional<Container> sandbox() {
+  Optional<ContainerSummary> sandbox() {
     return sandboxes.stream().findFirst();
   }
 
   /** Every attempt of a container, newest first. */
-  List<Container> attempts(String container) {
+  List<ContainerSummary> attempts(String container) {
     return containers.getOrDefault(container, List.of());
   }
 
-  List<Container> all() {
-    List<Container> all = new ArrayList<>(sandboxes);
+  List<ContainerSummary> all() {
+    List<ContainerSummary> all = new ArrayList<>(sandboxes);
     containers.values().forEach(all::addAll);
     return all;
   }
 
-  static int attempt(Container container) {
-    return (int) parseLong(container.getLabels().get(PodLabels.ATTEMPT), 0);
+  static int attempt(ContainerSummary container) {
+    return (int) parseLong(container.labels().get(PodLabels.ATTEMPT), 0);
   }
 
-  static boolean running(Container container) {
-    return "running".equals(container.getState());
+  static boolean running(ContainerSummary container) {
+    return container.running();
   }
 
   private static long parseLong(String text, long fallback) {

@@ -1,8 +1,6 @@
 package dev.capstan.agent.probes;
 
-import dev.capstan.agent.events.EventRecorder;
-import dev.capstan.agent.lifecycle.LifecycleHooks;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.events.PodEvents;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -26,10 +24,21 @@ import java.util.logging.Logger;
  * a failed startup or liveness probe kills the container (the restart policy then decides), a
  * readiness result decides whether the container is ready. Workers belong to one container
  * instance (by id), so a restarted container starts its probes afresh.
+ *
+ * <p>A probe holds no thread while it runs: the scheduler only starts it (the probe itself is a
+ * future, see {@link ProbeRunner}) and the next run is scheduled when its outcome arrives, so a
+ * slow exec or HTTP probe delays nobody else's. A kill is only asked for ({@link Killer}): the
+ * pod's own worker stops the container, without waiting on a probe thread.
  */
 public final class ContainerProbes implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ContainerProbes.class.getName());
+
+  /** Asks for a container to be stopped (preStop, stop signal, SIGKILL at the grace period). */
+  public interface Killer {
+    void kill(Pod pod, Container container, String containerId, String podIp,
+        long graceSeconds, String reason);
+  }
 
   enum Kind {
     LIVENESS("Liveness"), READINESS("Readiness"), STARTUP("Startup");
@@ -51,7 +60,7 @@ public final class ContainerProbes implements AutoCloseable {
     volatile Boolean result;
     int successes;
     int failures;
-    ScheduledFuture<?> schedule;
+    volatile ScheduledFuture<?> schedule;
 
     Worker(Pod pod, Container container, String containerId, String podIp, Kind kind,
         Probe probe) {
@@ -63,19 +72,37 @@ public final class ContainerProbes implements AutoCloseable {
       this.probe = probe;
     }
 
+    /** Runs the probe once; the next run is scheduled when this one's outcome is known. */
     void runOnce() {
-      if (kind != Kind.STARTUP && probes.containsKey(key(containerId, Kind.STARTUP))
-          && !Boolean.TRUE.equals(probes.get(key(containerId, Kind.STARTUP)).result)) {
+      if (schedule == null) {
         return;
       }
-      ProbeRunner.Outcome outcome;
-      try {
-        outcome = runner.run(probe, container, containerId, podIp);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      if (kind != Kind.STARTUP && probes.containsKey(key(containerId, Kind.STARTUP))
+          && !Boolean.TRUE.equals(probes.get(key(containerId, Kind.STARTUP)).result)) {
+        next();
         return;
-      } catch (RuntimeException e) {
-        outcome = new ProbeRunner.Outcome(false, e.getMessage());
+      }
+      runner.run(probe, container, containerId, podIp)
+          .exceptionally(failure -> new ProbeRunner.Outcome(false, failure.getMessage()))
+          .thenAcceptAsync(this::record, scheduler)
+          .whenComplete((done, failure) -> {
+            if (failure != null) {
+              LOG.log(Level.WARNING, "Probe of container " + container.getName()
+                  + " failed to run", failure);
+            }
+            next();
+          });
+    }
+
+    private void next() {
+      if (probes.get(key(containerId, kind)) == this && !scheduler.isShutdown()) {
+        schedule = scheduler.schedule(this::runOnce, period(probe), TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void record(ProbeRunner.Outcome outcome) {
+      if (probes.get(key(containerId, kind)) != this) {
+        return;
       }
       Boolean before = result;
       if (outcome.success()) {
@@ -96,6 +123,7 @@ public final class ContainerProbes implements AutoCloseable {
           result = false;
           if (kind != Kind.READINESS) {
             failed();
+            return;
           }
         }
       }
@@ -110,21 +138,22 @@ public final class ContainerProbes implements AutoCloseable {
           : "Container " + container.getName() + " failed startup probe, will be restarted";
       LOG.info(() -> message + " (pod " + pod.getMetadata().getNamespace() + "/"
           + pod.getMetadata().getName() + ")");
-      events.normal(pod, container.getName(), "Killing", message);
       forget(containerId);
-      long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+      // the probe's own terminationGracePeriodSeconds, else the pod's
+      Long grace = probe.getTerminationGracePeriodSeconds() != null
+          ? probe.getTerminationGracePeriodSeconds()
           : pod.getSpec().getTerminationGracePeriodSeconds();
-      hooks.stop(pod, container, containerId, podIp, grace);
-      onChange.accept(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+      killer.kill(pod, container, containerId, podIp, grace == null ? 30 : grace, message);
     }
   }
 
-  private final LifecycleHooks hooks;
+  private final Killer killer;
   private final ProbeRunner runner;
-  private final EventRecorder events;
+  private final PodEvents events;
   private final BiConsumer<String, String> onChange;
   private final Map<String, Worker> probes = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4,
+  /** Starts probes and records their outcomes; never waits for one. */
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(1,
       runnable -> {
         Thread thread = new Thread(runnable, "capstan-probe");
         thread.setDaemon(true);
@@ -134,10 +163,10 @@ public final class ContainerProbes implements AutoCloseable {
   /**
    * @param onChange told the namespace and name of a pod whose probe results changed
    */
-  public ContainerProbes(DockerRuntime docker, EventRecorder events, LifecycleHooks hooks,
+  public ContainerProbes(ProbeRunner runner, PodEvents events, Killer killer,
       BiConsumer<String, String> onChange) {
-    this.hooks = hooks;
-    this.runner = new ProbeRunner(docker);
+    this.killer = killer;
+    this.runner = runner;
     this.events = events;
     this.onChange = onChange;
   }
@@ -157,15 +186,8 @@ public final class ContainerProbes implements AutoCloseable {
     probes.computeIfAbsent(key(containerId, kind), key -> {
       Worker worker = new Worker(pod, container, containerId, podIp, kind, probe);
       long delay = probe.getInitialDelaySeconds() == null ? 0 : probe.getInitialDelaySeconds();
-      long period = probe.getPeriodSeconds() == null ? 10 : Math.max(1, probe.getPeriodSeconds());
-      worker.schedule = scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          worker.runOnce();
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "Probe of container " + container.getName() + " failed to run",
-              e);
-        }
-      }, delay * 1000 + 100, period * 1000, TimeUnit.MILLISECONDS);
+      worker.schedule = scheduler.schedule(worker::runOnce, delay * 1000 + 100,
+          TimeUnit.MILLISECONDS);
       return worker;
     });
   }
@@ -200,6 +222,10 @@ public final class ContainerProbes implements AutoCloseable {
         worker.schedule.cancel(false);
       }
     }
+  }
+
+  private static long period(Probe probe) {
+    return 1000L * (probe.getPeriodSeconds() == null ? 10 : Math.max(1, probe.getPeriodSeconds()));
   }
 
   private static String key(String containerId, Kind kind) {

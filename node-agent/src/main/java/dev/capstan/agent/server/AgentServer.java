@@ -7,7 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.capstan.agent.AgentConfig;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.runtime.docker.DockerRuntime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package dev.capstan.agent.server;
 import com.github.dockerjava.api.model.Container;
 import com.sun.net.httpserver.HttpExchange;
 import dev.capstan.agent.AgentConfig;
-import dev.capstan.agent.runtime.DockerRuntime;
+import dev.capstan.agent.runtime.docker.DockerRuntime;
 import dev.capstan.agent.runtime.HijackedExec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +64,7 @@ final class ExecHandler {
     // Kubernetes' stdinOnce: the end of this attach's input is the end of the container's;
     // otherwise the client only stops writing, and Docker must not see an EOF that would end
     // the attach before the output does.
-    boolean stdinOnce = docker.inspect(container.get())
+    boolean stdinOnce = docker.inspectContainer(container.get())
         .map(c -> Boolean.TRUE.equals(c.getConfig().getStdInOnce())).orElse(false);
     relay(exchange, session, stdin && stdinOnce, stdin, null);
     ExecFrames.write(exchange.getResponseBody(), ExecFrames.STATUS,

@@ -22,13 +22,4 @@ class PodStatusesTest {
       int succeeded, String phase) {
     assertThat(PodStatuses.phase(policy, running, waiting, stopped, succeeded)).isEqualTo(phase);
   }
-
-  @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "2023-11-14T22:13:20.123456789Z | 2023-11-14T22:13:20Z",
-      "0001-01-01T00:00:00Z | ",
-  })
-  void dockerTimesBecomeKubernetesSeconds(String docker, String kubernetes) {
-    assertThat(PodStatuses.dockerTime(docker)).isEqualTo(kubernetes);
-  }
 }

@@ -1,9 +1,12 @@
-package dev.capstan.agent.runtime;
+package dev.capstan.agent.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -12,31 +15,47 @@ import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.capstan.agent.runtime.ContainerConfig;
+import dev.capstan.agent.runtime.ContainerInfo;
+import dev.capstan.agent.runtime.ContainerRuntime;
+import dev.capstan.agent.runtime.ContainerSummary;
+import dev.capstan.agent.runtime.SandboxConfig;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
- * The Docker engine, through docker-java: the few operations the agent needs, each a single
- * call that succeeds or throws docker-java's unchecked exceptions. Operations on a container or
- * image that is already in the wanted state (stopped, gone) succeed.
+ * The Docker engine, through docker-java: the agent's one {@link ContainerRuntime}, plus what
+ * only Docker-specific parts use (node info, bridge networks, the streaming server's logs and
+ * interactive exec). Each call is a single request that succeeds or throws docker-java's
+ * unchecked exceptions; pulls and execs answer with futures completed by docker-java's own
+ * stream threads, so no caller's thread waits on them. Operations on a container or image that
+ * is already in the wanted state (stopped, gone) succeed.
  */
-public final class DockerRuntime implements Closeable {
+public final class DockerRuntime implements ContainerRuntime, Closeable {
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final DockerClient docker;
+  private final ZerodepDockerHttpClient http;
 
   public DockerRuntime(String dockerHost) {
     DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(dockerHost)
         .build();
-    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+    http = new ZerodepDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
         .maxConnections(32)
@@ -69,7 +88,43 @@ public final class DockerRuntime implements Closeable {
     return docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
   }
 
-  public Optional<InspectContainerResponse> inspect(String id) {
+  @Override
+  public List<ContainerSummary> list(Map<String, String> labels) {
+    return containers(labels).stream()
+        .map(c -> new ContainerSummary(c.getId(), c.getLabels(), "running".equals(c.getState()),
+            c.getCreated() == null ? 0 : c.getCreated()))
+        .toList();
+  }
+
+  /**
+   * Docker's inspection, read as JSON here because docker-java's model leaves out the
+   * container's {@code Config.StopSignal} (the image's {@code STOPSIGNAL}), which stopping needs.
+   */
+  @Override
+  public Optional<ContainerInfo> inspect(String id) {
+    var request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET)
+        .path("/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/json")
+        .build();
+    try (var response = http.execute(request)) {
+      if (response.getStatusCode() == 404) {
+        return Optional.empty();
+      }
+      var json = JSON.readTree(response.getBody());
+      if (response.getStatusCode() != 200) {
+        throw new DockerException(json.path("message")
+            .asText("inspecting " + id + " failed"), response.getStatusCode());
+      }
+      String stopSignal = json.path("Config").path("StopSignal").asText(null);
+      return Optional.of(DockerSpecs.info(JSON.treeToValue(json, InspectContainerResponse.class),
+          stopSignal));
+    } catch (IOException e) {
+      throw new UncheckedIOException("inspecting container " + id, e);
+    }
+  }
+
+  /** Docker's own description of a container. */
+  public Optional<InspectContainerResponse> inspectContainer(String id) {
     try {
       return Optional.of(docker.inspectContainerCmd(id).exec());
     } catch (NotFoundException e) {
@@ -77,6 +132,7 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
+  @Override
   public boolean hasImage(String image) {
     try {
       docker.inspectImageCmd(image).exec();
@@ -95,38 +151,32 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
-  /** Pulls an image, waiting at most {@code timeout}. */
-  public void pull(String image, Duration timeout) throws InterruptedException {
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-        new java.util.concurrent.atomic.AtomicReference<>();
+  @Override
+  public CompletableFuture<Void> pull(String image, Duration timeout) {
+    CompletableFuture<Void> pulled = new CompletableFuture<>();
     // onError is overridden so a failed pull is reported to the caller, not logged as SEVERE
     // with a stack trace by docker-java's callback.
-    com.github.dockerjava.api.command.PullImageResultCallback callback =
-        docker.pullImageCmd(image).exec(new com.github.dockerjava.api.command
-            .PullImageResultCallback() {
-          @Override
-          public void onError(Throwable throwable) {
-            failure.set(throwable);
-            try {
-              close();
-            } catch (IOException e) {
-              // already closing
-            }
-          }
-        });
-    boolean done = callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (failure.get() instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException(failure.get().getMessage(), failure.get());
-    }
-    if (!done) {
-      throw new IllegalStateException("pulling " + image + " took longer than " + timeout);
-    }
+    docker.pullImageCmd(image).exec(new com.github.dockerjava.api.command
+        .PullImageResultCallback() {
+      @Override
+      public void onError(Throwable throwable) {
+        pulled.completeExceptionally(throwable);
+        try {
+          close();
+        } catch (IOException e) {
+          // already closing
+        }
+      }
+
+      @Override
+      public void onComplete() {
+        super.onComplete();
+        pulled.complete(null);
+      }
+    });
+    return pulled.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Creates a container: {@code spec} fills in the create command for {@code image}. */
   /** The gateway address of Docker's default bridge, the host as the pods on it reach it. */
   public Optional<String> bridgeGateway() {
     try {
@@ -178,10 +228,19 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
-  public String create(String image, UnaryOperator<CreateContainerCmd> spec) {
-    return spec.apply(docker.createContainerCmd(image)).exec().getId();
+  @Override
+  public String createSandbox(SandboxConfig config) {
+    return DockerSpecs.sandbox(config).apply(docker.createContainerCmd(config.image())).exec()
+        .getId();
   }
 
+  @Override
+  public String create(ContainerConfig config) {
+    return DockerSpecs.container(config).apply(docker.createContainerCmd(config.image())).exec()
+        .getId();
+  }
+
+  @Override
   public void start(String id) {
     try {
       docker.startContainerCmd(id).exec();
@@ -190,16 +249,16 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
-  /** Stops a container: SIGTERM, then SIGKILL after {@code graceSeconds}. */
-  public void stop(String id, long graceSeconds) {
+  @Override
+  public void signal(String id, String signal) {
     try {
-      docker.stopContainerCmd(id).withTimeout((int) Math.min(Integer.MAX_VALUE, graceSeconds))
-          .exec();
-    } catch (NotModifiedException | NotFoundException e) {
-      // already stopped, or gone
+      docker.killContainerCmd(id).withSignal(signal).exec();
+    } catch (NotModifiedException | NotFoundException | ConflictException e) {
+      // not running, or gone: nothing left to signal
     }
   }
 
+  @Override
   public void remove(String id) {
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
@@ -291,19 +350,13 @@ public final class DockerRuntime implements Closeable {
     }
   }
 
-  /** What a command run in a container printed, and how it exited. */
-  public record ExecResult(long exitCode, String output) {}
-
-  /**
-   * Runs a command in a running container and waits at most {@code timeout} for it.
-   *
-   * @throws IllegalStateException if it did not finish in time
-   */
-  public ExecResult exec(String containerId, List<String> command, Duration timeout)
-      throws InterruptedException {
+  @Override
+  public CompletableFuture<ExecResult> exec(String containerId, List<String> command,
+      Duration timeout) {
     String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
         .withAttachStdout(true).withAttachStderr(true).exec().getId();
     StringBuilder output = new StringBuilder();
+    CompletableFuture<ExecResult> result = new CompletableFuture<>();
     ResultCallback.Adapter<com.github.dockerjava.api.model.Frame> callback =
         docker.execStartCmd(execId).exec(new ResultCallback.Adapter<>() {
           @Override
@@ -315,19 +368,35 @@ public final class DockerRuntime implements Closeable {
               }
             }
           }
+
+          @Override
+          public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+          }
+
+          @Override
+          public void onComplete() {
+            try {
+              Long exitCode = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+              synchronized (output) {
+                result.complete(new ExecResult(exitCode == null ? -1 : exitCode,
+                    output.toString()));
+              }
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
         });
-    if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      try {
-        callback.close();
-      } catch (IOException e) {
-        // closing a stream we gave up on
-      }
-      throw new IllegalStateException("command timed out after " + timeout.toSeconds() + "s");
-    }
-    Long exitCode = docker.inspectExecCmd(execId).exec().getExitCodeLong();
-    synchronized (output) {
-      return new ExecResult(exitCode == null ? -1 : exitCode, output.toString());
-    }
+    return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((done, failure) -> {
+          if (failure != null) {
+            try {
+              callback.close();
+            } catch (IOException e) {
+              // closing a stream we gave up on
+            }
+          }
+        });
   }
 
   public DockerClient client() {
