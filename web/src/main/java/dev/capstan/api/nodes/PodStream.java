@@ -38,7 +38,7 @@ import java.util.logging.Logger;
 final class PodStream {
 
   private static final Logger LOG = Logger.getLogger(PodStream.class.getName());
-  private static final String USER = "capstan.user";
+  static final String USER = "capstan.user";
 
   /** Authenticates the handshake's bearer token; the result travels in the user properties. */
   static final class Handshake extends ServerEndpointConfig.Configurator {
