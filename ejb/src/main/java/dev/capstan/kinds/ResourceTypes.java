@@ -21,7 +21,7 @@ public final class ResourceTypes {
       cluster("", "Node", "nodes", List.of("no"), List.of(), Set.of("status"));
   public static final ResourceType POD = namespaced("", "Pod", "pods", List.of("po"),
       List.of("all"), Set.of("status", "binding", "log", "eviction", "exec", "attach", "proxy",
-          "portforward"));
+          "portforward", "ephemeralcontainers"));
   public static final ResourceType SERVICE = namespaced("", "Service", "services",
       List.of("svc"), List.of("all"), Set.of("status", "proxy"));
   public static final ResourceType ENDPOINTS =

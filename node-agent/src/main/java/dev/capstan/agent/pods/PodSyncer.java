@@ -55,6 +55,7 @@ public final class PodSyncer {
   private final LifecycleHooks hooks;
   private final Clock clock;
   private final PodNetworking networking;
+  private final EphemeralContainers ephemeral;
 
   /**
    * @param networking the pods' network and cluster DNS server, settled after registration
@@ -73,6 +74,7 @@ public final class PodSyncer {
     this.probes = probes;
     this.hooks = hooks;
     this.clock = clock;
+    this.ephemeral = new EphemeralContainers(config, docker, env, events);
   }
 
   /**
@@ -221,6 +223,7 @@ public final class PodSyncer {
       }
       removeOldAttempts(attempts, 1);
     }
+    ephemeral.start(pod, runtime, sandboxId, podIp, podLabels, hostVolumes);
     Map<String, RuntimePod> after = RuntimePod.group(docker.containers(Map.of(
         PodLabels.NODE, config.nodeName(), PodLabels.POD_UID, uid)));
     java.util.Set<String> running = new java.util.HashSet<>();
@@ -562,6 +565,9 @@ public final class PodSyncer {
     };
     PodStatus status = PodStatuses.build(pod, sandbox, attempts, waiting, results,
         config.nodeIp(), clock.instant());
+    List<io.fabric8.kubernetes.api.model.ContainerStatus> debuggers =
+        ephemeral.statuses(pod, runtime);
+    status.setEphemeralContainerStatuses(debuggers.isEmpty() ? null : debuggers);
     var json = api.getKubernetesSerialization();
     if (pod.getStatus() != null && json.asJson(status).equals(json.asJson(pod.getStatus()))) {
       return;

@@ -28,6 +28,11 @@ class DiscoveryDocumentsTest {
     assertThat(verbs(resources.get("pods/exec"))).isEqualTo("create,get");
     assertThat(resources.get("pods/attach").getString("kind")).isEqualTo("PodAttachOptions");
     assertThat(resources.get("pods/log").getString("kind")).isEqualTo("Pod");
+    assertThat(resources.get("pods/portforward").getString("kind"))
+        .isEqualTo("PodPortForwardOptions");
+    assertThat(verbs(resources.get("pods/portforward"))).isEqualTo("create,get");
+    assertThat(resources.get("pods/ephemeralcontainers").getString("kind")).isEqualTo("Pod");
+    assertThat(verbs(resources.get("pods/ephemeralcontainers"))).isEqualTo("get,patch,update");
     assertThat(verbs(resources.get("pods/log"))).isEqualTo("get");
     assertThat(resources.get("pods/binding").getString("kind")).isEqualTo("Binding");
     assertThat(resources.get("pods/proxy").getString("kind")).isEqualTo("PodProxyOptions");
