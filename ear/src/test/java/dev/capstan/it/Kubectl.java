@@ -118,10 +118,17 @@ final class Kubectl {
 
   /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
   Process start(String... args) {
+    return startWithEnvironment(java.util.Map.of(), args);
+  }
+
+  /** Starts a long-running kubectl with extra environment variables. */
+  Process startWithEnvironment(java.util.Map<String, String> environment, String... args) {
     List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
-      return new ProcessBuilder(command).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      return builder.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
     }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code kubectl port-forward} as a user runs it, with the real kubectl (its WebSocket path: the
- * server refuses the SPDY upgrade kubectl would fall back to) and a real agent on Docker: to a
- * pod, a Service and a Deployment, two ports at once (one bound only to the pod's 127.0.0.1),
- * and 20 HTTP requests at the same time through one forward.
+ * {@code kubectl port-forward} as a user runs it, with the real kubectl and a real agent on
+ * Docker: to a pod, a Service and a Deployment, two ports at once (one bound only to the pod's
+ * 127.0.0.1), and 20 HTTP requests at the same time through one forward; over WebSocket (what
+ * kubectl 1.31+ tries first) and over a direct SPDY upgrade (its fallback, and older clients').
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -140,6 +140,19 @@ class PortForwardIT {
           .containsPattern("webs-\\S+\n$");
     } finally {
       deployment.destroy();
+    }
+  }
+
+  @Test
+  void clientsThatUpgradeToSpdyDirectlyAreServedToo() throws Exception {
+    // kubectl up to 1.30, and client-go programs that use the SPDY dialer
+    Process forward = kubectl.startWithEnvironment(
+        java.util.Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"),
+        "port-forward", "-n", namespace, "pod/web", ":80");
+    try {
+      assertThat(get(localPorts(forward, 1).get(0))).contains("200 OK").endsWith("web\n");
+    } finally {
+      forward.destroy();
     }
   }
 

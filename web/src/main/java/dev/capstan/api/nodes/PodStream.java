@@ -52,9 +52,14 @@ final class PodStream {
       List<String> authorization = request.getHeaders().entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase("Authorization"))
           .map(Map.Entry::getValue).findFirst().orElse(List.of());
-      Optional<User> user = authorization.stream().filter(h -> h.startsWith("Bearer "))
-          .findFirst().flatMap(h -> tokens().flatMap(t -> t.authenticate(h.substring(7).trim())));
-      user.ifPresent(u -> config.getUserProperties().put(USER, u));
+      authorization.stream().findFirst().flatMap(Handshake::authenticate)
+          .ifPresent(u -> config.getUserProperties().put(USER, u));
+    }
+
+    /** The user an {@code Authorization} header's bearer token names, if any. */
+    static Optional<User> authenticate(String authorization) {
+      return Optional.ofNullable(authorization).filter(h -> h.startsWith("Bearer "))
+          .flatMap(h -> tokens().flatMap(t -> t.authenticate(h.substring(7).trim())));
     }
 
     private static Optional<TokenFile> tokens() {

@@ -39,17 +39,7 @@ final class PortForwardTunnel {
     }
     session.setMaxBinaryMessageBufferSize(1 << 20);
     try {
-      ObjectStore store = CDI.current().select(ObjectStore.class).get();
-      JsonObject pod = store.get(ResourceTypes.POD.key(namespace, name))
-          .map(StoredObject::json)
-          .orElseThrow(() -> new IllegalArgumentException("pods \"" + name + "\" not found"));
-      String nodeName = NodeEndpoints.nodeName(pod);
-      JsonObject node = store.get(ResourceTypes.NODE.key("", nodeName)).map(StoredObject::json)
-          .orElseThrow(() -> new IllegalArgumentException("node " + nodeName
-              + " is not registered"));
-      DuplexExchange exchange = DuplexExchange.post(NodeEndpoints.agent(node, nodeName),
-          "/portForward/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name),
-          NodeEndpoints.clientToken());
+      DuplexExchange exchange = connect(namespace, name);
       if (exchange.status() != 200) {
         String message = new String(exchange.body().readNBytes(4096), StandardCharsets.UTF_8)
             .trim();
@@ -68,6 +58,26 @@ final class PortForwardTunnel {
     } catch (IllegalArgumentException | IOException e) {
       refuse(session, e.getMessage());
     }
+  }
+
+  /**
+   * Opens the tunnel to the agent of the pod's node; its status says whether the agent serves
+   * it.
+   *
+   * @throws IllegalArgumentException when the pod or its node is not there
+   */
+  static DuplexExchange connect(String namespace, String name) throws IOException {
+    ObjectStore store = CDI.current().select(ObjectStore.class).get();
+    JsonObject pod = store.get(ResourceTypes.POD.key(namespace, name))
+        .map(StoredObject::json)
+        .orElseThrow(() -> new IllegalArgumentException("pods \"" + name + "\" not found"));
+    String nodeName = NodeEndpoints.nodeName(pod);
+    JsonObject node = store.get(ResourceTypes.NODE.key("", nodeName)).map(StoredObject::json)
+        .orElseThrow(() -> new IllegalArgumentException("node " + nodeName
+            + " is not registered"));
+    return DuplexExchange.post(NodeEndpoints.agent(node, nodeName),
+        "/portForward/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name),
+        NodeEndpoints.clientToken());
   }
 
   void message(ByteBuffer data) {
