@@ -102,9 +102,12 @@ class PortForwardIT {
   @Test
   void twoPortsOfAPodCarryTwentyConcurrentRequestsIncludingAPortOnlyOnItsLoopback()
       throws Exception {
-    Process forward = kubectl.start("port-forward", "-n", namespace, "pod/web", ":80", ":8081");
+    Process forward = kubectl.start("port-forward", "-v=4", "-n", namespace, "pod/web", ":80",
+        ":8081");
     try {
       List<Integer> ports = localPorts(forward, 2);
+      assertThat(output.get(forward)).as("kubectl took the WebSocket path, without falling back")
+          .contains("Negotiation complete").doesNotContain("fallback to secondary dialer");
 
       assertThat(get(ports.get(0))).contains("200 OK").endsWith("web\n");
       assertThat(get(ports.get(1))).contains("200 OK").endsWith("web\n");
@@ -176,6 +179,9 @@ class PortForwardIT {
   }
 
   /** The local ports kubectl listens on, once it says it is forwarding. */
+  private static final java.util.Map<Process, String> output =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static List<Integer> localPorts(Process forward, int count) throws Exception {
     StringBuilder output = new StringBuilder();
     InputStream in = forward.getInputStream();
@@ -193,6 +199,7 @@ class PortForwardIT {
         Thread.sleep(50);
       }
     }
+    PortForwardIT.output.put(forward, output.toString());
     assertThat(ports).as("kubectl port-forward said: " + output).hasSize(count);
     return ports;
   }
