@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,17 +53,13 @@ import java.util.logging.Logger;
  * </pre>
  *
  * <p>Threads: the caller's thread reads the tunnel and feeds the SPDY codec; pod sockets live on
- * the shared event loop and never block; one writer thread per session drains encoded frames to
- * the tunnel. While more than {@link #HIGH_WATER} bytes wait for the tunnel, the session's pod
- * sockets stop reading. Go's spdystream (kubectl's side) has no flow control, so none is
+ * the shared event loop and never block; a {@link TunnelWriter} drains encoded frames to the
+ * tunnel and stops the session's pod sockets reading while too much waits. Go's spdystream (kubectl's side) has no flow control, so none is
  * announced or expected here.
  */
 public final class PortForwardSession {
 
   private static final Logger LOG = Logger.getLogger(PortForwardSession.class.getName());
-  private static final int HIGH_WATER = 1 << 20;
-  private static final int LOW_WATER = 256 << 10;
-  private static final byte[] END = new byte[0];
 
   /** Opens a TCP socket in the pod's network namespace. */
   @FunctionalInterface
@@ -79,8 +74,7 @@ public final class PortForwardSession {
       new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
   private final Map<Integer, Forward> byStream = new HashMap<>();
   private final Map<String, Forward> byRequest = new HashMap<>();
-  private final LinkedBlockingQueue<byte[]> outbound = new LinkedBlockingQueue<>();
-  private long waiting;
+  private TunnelWriter outbound;
   private boolean paused;
   private boolean ended;
 
@@ -97,9 +91,9 @@ public final class PortForwardSession {
 
   /** Serves the session until {@code in} ends; the calling thread reads, a new one writes. */
   public void run(InputStream in, OutputStream out) {
-    Thread writer = new Thread(() -> write(out), "capstan-port-forward-writer");
-    writer.setDaemon(true);
-    writer.start();
+    synchronized (this) {
+      outbound = new TunnelWriter(out, this::pause, this::end);
+    }
     byte[] buffer = new byte[32 * 1024];
     try {
       int read;
@@ -113,12 +107,13 @@ public final class PortForwardSession {
       LOG.log(Level.FINE, "port-forward session to " + pod + " ended", e);
     } finally {
       end();
-      try {
-        writer.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      outbound.awaitEnd();
     }
+  }
+
+  private synchronized void pause(boolean on) {
+    paused = on;
+    byStream.values().forEach(f -> f.autoRead(!on));
   }
 
   /** Decodes what arrived and acts on it; returns pod sockets that should drain before more. */
@@ -207,43 +202,7 @@ public final class PortForwardSession {
       byte[] bytes = new byte[buf.readableBytes()];
       buf.readBytes(bytes);
       buf.release();
-      waiting += bytes.length;
       outbound.add(bytes);
-    }
-    if (!paused && waiting > HIGH_WATER) {
-      paused = true;
-      byStream.values().forEach(f -> f.autoRead(false));
-    }
-  }
-
-  private void write(OutputStream out) {
-    try {
-      while (true) {
-        byte[] bytes = outbound.poll();
-        if (bytes == null) {
-          out.flush();
-          bytes = outbound.take();
-        }
-        if (bytes == END) {
-          out.flush();
-          return;
-        }
-        out.write(bytes);
-        written(bytes.length);
-      }
-    } catch (IOException e) {
-      LOG.log(Level.FINE, "the tunnel of the port-forward to " + pod + " closed", e);
-      end();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private synchronized void written(int bytes) {
-    waiting -= bytes;
-    if (paused && waiting < LOW_WATER) {
-      paused = false;
-      byStream.values().forEach(f -> f.autoRead(true));
     }
   }
 
@@ -253,7 +212,7 @@ public final class PortForwardSession {
     }
     ended = true;
     byStream.values().forEach(Forward::closePod);
-    outbound.add(END);
+    outbound.end();
     codec.finishAndReleaseAll();
   }
 
