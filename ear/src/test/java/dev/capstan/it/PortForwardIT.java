@@ -160,6 +160,57 @@ class PortForwardIT {
   }
 
   @Test
+  void clientLibrariesWebSocketChannelsCarryAPortsBytes() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<byte[]> messages =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + Http.token())
+        .subprotocols("v4.channel.k8s.io")
+        .buildAsync(java.net.URI.create(SERVER.api("/api/v1/namespaces/" + namespace
+            + "/pods/web/portforward?ports=80").toString().replace("http:", "ws:")),
+            new java.net.http.WebSocket.Listener() {
+              private final java.io.ByteArrayOutputStream message =
+                  new java.io.ByteArrayOutputStream();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onBinary(
+                  java.net.http.WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+                byte[] bytes = new byte[data.remaining()];
+                data.get(bytes);
+                message.writeBytes(bytes);
+                if (last) {
+                  messages.add(message.toByteArray());
+                  message.reset();
+                }
+                webSocket.request(1);
+                return null;
+              }
+            }).get(15, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      assertThat(socket.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
+      byte[] request = "\0GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      socket.sendBinary(java.nio.ByteBuffer.wrap(request), true).get(5,
+          java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(messages.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the data channel's first frame: the port").containsExactly(0, 80, 0);
+      assertThat(messages.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+          .as("the error channel's first frame: the port").containsExactly(1, 80, 0);
+      StringBuilder answer = new StringBuilder();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!answer.toString().endsWith("web\n") && System.nanoTime() < deadline) {
+        byte[] message = messages.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+        if (message != null && message[0] == 0) {
+          answer.append(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(answer.toString()).contains("200 OK").endsWith("web\n");
+    } finally {
+      socket.abort();
+    }
+  }
+
+  @Test
   void aPortNobodyListensOnEndsTheForwardWithKubernetesError() throws Exception {
     Process forward = kubectl.start("port-forward", "-n", namespace, "pod/web", ":9999");
     try {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.capstan.agent.AgentConfig;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.capstan.agent.portforward.ChannelPortForward;
 import dev.capstan.agent.portforward.NetworkNamespaces;
 import dev.capstan.agent.portforward.PortForwardSession;
 import dev.capstan.agent.runtime.DockerRuntime;
@@ -91,7 +92,7 @@ public final class AgentServer implements AutoCloseable {
   /**
    * {@code POST /portForward/<namespace>/<pod>}: a {@link PortForwardSession} over the exchange,
    * the request body carrying kubectl's SPDY frames and the response the agent's, as the API
-   * server tunnels them.
+   * server tunnels them; with {@code ?ports=80,8081}, a {@link ChannelPortForward} instead.
    */
   private void portForward(HttpExchange exchange) throws IOException {
     try (exchange) {
@@ -117,11 +118,34 @@ public final class AgentServer implements AutoCloseable {
         return;
       }
       String uid = sandbox.get().getConfig().getLabels().getOrDefault("io.capstan.pod.uid", "");
-      exchange.getResponseHeaders().set("Content-Type", "application/x-capstan-spdy");
+      String pod = path[0] + "/" + path[1] + ", uid " + uid;
+      List<String> portList = multiQuery(exchange.getRequestURI().getRawQuery())
+          .getOrDefault("ports", List.of());
+      List<Integer> ports = new java.util.ArrayList<>();
+      try {
+        for (String value : portList) {
+          for (String port : value.split(",")) {
+            int number = Integer.parseInt(port.trim());
+            if (number < 1 || number > 65535) {
+              throw new NumberFormatException("port \"" + port + "\" must be > 0");
+            }
+            ports.add(number);
+          }
+        }
+      } catch (NumberFormatException e) {
+        respond(exchange, 400, "invalid port: " + e.getMessage());
+        return;
+      }
       exchange.sendResponseHeaders(200, 0);
-      new PortForwardSession(path[0] + "/" + path[1] + ", uid " + uid,
-          () -> namespaces.openSocket(pid), portForwardLoop)
-          .run(exchange.getRequestBody(), exchange.getResponseBody());
+      if (ports.isEmpty()) {
+        // kubectl's SPDY session, tunnelled
+        new PortForwardSession(pod, () -> namespaces.openSocket(pid), portForwardLoop)
+            .run(exchange.getRequestBody(), exchange.getResponseBody());
+      } else {
+        // a client library's WebSocket channels, as ExecFrames
+        new ChannelPortForward(pod, ports, () -> namespaces.openSocket(pid), portForwardLoop)
+            .run(exchange.getRequestBody(), exchange.getResponseBody());
+      }
     }
   }
 

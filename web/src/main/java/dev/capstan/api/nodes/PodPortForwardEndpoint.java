@@ -15,10 +15,11 @@ import java.nio.ByteBuffer;
  * kube-apiserver's tunneling handler serves it: the subprotocol
  * {@code SPDY/3.1+portforward.k8s.io} carries kubectl's SPDY session in binary messages, and it
  * is tunnelled unchanged to the pod's node agent, which speaks the kubelet's port-forward
- * protocol (see {@link PortForwardTunnel}).
+ * protocol (see {@link PortForwardTunnel}). Client libraries' {@code v4.channel.k8s.io} (or no
+ * subprotocol), with {@code ?ports=}, is served too: a data and an error channel per port.
  */
 @ServerEndpoint(value = "/api/v1/namespaces/{namespace}/pods/{name}/portforward",
-    subprotocols = {"SPDY/3.1+portforward.k8s.io"},
+    subprotocols = {"SPDY/3.1+portforward.k8s.io", "v4.channel.k8s.io"},
     configurator = PodStream.Handshake.class)
 public class PodPortForwardEndpoint {
 

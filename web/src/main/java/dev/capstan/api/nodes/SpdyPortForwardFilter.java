@@ -62,7 +62,7 @@ public class SpdyPortForwardFilter extends HttpFilter {
     }
     DuplexExchange agent;
     try {
-      agent = PortForwardTunnel.connect(path.group(1), path.group(2));
+      agent = PortForwardTunnel.connect(path.group(1), path.group(2), "");
     } catch (ApiException e) {
       status(response, e.status().getInt("code", 400), e.status());
       return;
