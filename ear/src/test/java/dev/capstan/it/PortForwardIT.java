@@ -84,11 +84,12 @@ class PortForwardIT {
   }
 
   private static String podSpec() {
+    String script = "mkdir -p /www && hostname > /www/index.html"
+        + " && httpd -p 127.0.0.1:8081 -h /www && exec httpd -f -p 80 -h /www";
     return """
         {"nodeName":"%s","terminationGracePeriodSeconds":0,"containers":[{"name":"httpd",
-           "image":"%s","command":["sh","-c","mkdir -p /www && hostname > /www/index.html
-         && httpd -p 127.0.0.1:8081 -h /www && exec httpd -f -p 80 -h /www"]}]}"""
-        .formatted(NODE, NodeAgentIT.IMAGE).replace("\n         &&", " &&");
+           "image":"%s","command":["sh","-c","%s"]}]}"""
+        .formatted(NODE, NodeAgentIT.IMAGE, script);
   }
 
   @AfterAll
