@@ -20,16 +20,19 @@ import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -124,7 +127,7 @@ public final class PortForwardSession {
       try {
         handle((SpdyFrame) frame, full);
       } finally {
-        io.netty.util.ReferenceCountUtil.release(frame);
+        ReferenceCountUtil.release(frame);
       }
     }
     return full;
@@ -194,7 +197,7 @@ public final class PortForwardSession {
   /** Encodes a frame and queues it for the tunnel. */
   private synchronized void send(SpdyFrame frame) {
     if (ended) {
-      io.netty.util.ReferenceCountUtil.release(frame);
+      ReferenceCountUtil.release(frame);
       return;
     }
     codec.writeOutbound(frame);
@@ -317,7 +320,7 @@ public final class PortForwardSession {
     }
 
     /** Bytes kubectl sent; returns the socket if it should drain before more is read. */
-    java.util.Optional<Channel> fromClient(ByteBuf content, boolean last) {
+    Optional<Channel> fromClient(ByteBuf content, boolean last) {
       if (content.isReadable() && socket != null && socket.isOpen()) {
         if (connected) {
           socket.writeAndFlush(content.retain());
@@ -332,7 +335,7 @@ public final class PortForwardSession {
         }
       }
       return socket != null && connected && !socket.isWritable()
-          ? java.util.Optional.of(socket) : java.util.Optional.empty();
+          ? Optional.of(socket) : Optional.empty();
     }
 
     private void shutdownOutput() {
@@ -386,7 +389,7 @@ public final class PortForwardSession {
       }
       if (!errorClosed) {
         send(new DefaultSpdyDataFrame(errorStream,
-            Unpooled.copiedBuffer(message, java.nio.charset.StandardCharsets.UTF_8)));
+            Unpooled.copiedBuffer(message, StandardCharsets.UTF_8)));
       }
       closePod();
       finish();
