@@ -69,8 +69,12 @@ class DebugIT {
     Kubectl.Result debug = kubectl.run("debug", "app", "-n", namespace, "--image="
         + NodeAgentIT.IMAGE, "--target=app", "--", "sh", "-c", "ps; echo ok; sleep 30");
     assertThat(debug.exitCode()).as(debug.toString()).isZero();
-    String debugger = debug.err().replaceAll("(?s).*Defaulting debug container name to ([^.]+)"
-        + "\\..*", "$1").trim();
+    // kubectl names it debugger-xxxxx (it says so only when it attaches)
+    String debugger = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/pods/app/ephemeralcontainers"))).getJsonObject("spec")
+        .getJsonArray("ephemeralContainers").getValuesAs(JsonObject.class).stream()
+        .filter(c -> c.toString().contains("echo ok")).findFirst().orElseThrow()
+        .getString("name");
     assertThat(debugger).startsWith("debugger-");
 
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
@@ -79,7 +83,8 @@ class DebugIT {
     JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
         + "/pods/app"))).getJsonObject("status");
     JsonObject debuggerStatus = status.getJsonArray("ephemeralContainerStatuses")
-        .getJsonObject(0);
+        .getValuesAs(JsonObject.class).stream()
+        .filter(c -> c.getString("name").equals(debugger)).findFirst().orElseThrow();
     assertThat(debuggerStatus.getString("name")).isEqualTo(debugger);
     assertThat(debuggerStatus.getJsonObject("state").containsKey("running")).isTrue();
     assertThat(kubectl.run("get", "pod", "app", "-n", namespace, "-o", "yaml").out())

@@ -108,7 +108,8 @@ class PortForwardIT {
     try {
       List<Integer> ports = localPorts(forward, 2);
       assertThat(output.get(forward)).as("kubectl took the WebSocket path, without falling back")
-          .contains("Negotiation complete").doesNotContain("fallback to secondary dialer");
+          .contains("negotiated protocol: portforward.k8s.io")
+          .doesNotContain("fallback to secondary dialer");
 
       assertThat(get(ports.get(0))).contains("200 OK").endsWith("web\n");
       assertThat(get(ports.get(1))).contains("200 OK").endsWith("web\n");
