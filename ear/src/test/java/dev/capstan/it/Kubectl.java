@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -121,8 +122,15 @@ final class Kubectl {
 
   /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
   Process start(String... args) {
+    return startWithEnvironment(Map.of(), args);
+  }
+
+  /** Starts a long-running kubectl with extra environment variables. */
+  Process startWithEnvironment(Map<String, String> environment, String... args) {
     try {
-      return new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(command(args)).redirectErrorStream(true);
+      builder.environment().putAll(environment);
+      return builder.start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot run kubectl: " + e.getMessage(), e);
     }

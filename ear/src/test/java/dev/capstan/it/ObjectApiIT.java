@@ -208,7 +208,12 @@ class ObjectApiIT {
     JsonObject core = Http.json(Http.get(SERVER.api("/api/v1")));
     assertThat(core.getJsonArray("resources").getValuesAs(JsonObject.class))
         .extracting(resource -> resource.getString("name"))
-        .contains("pods", "services", "replicationcontrollers", "replicationcontrollers/scale");
+        .contains("pods", "services", "replicationcontrollers", "replicationcontrollers/scale",
+            "pods/exec", "pods/log", "pods/eviction", "services/proxy");
+    JsonObject api = Http.json(Http.get(SERVER.api("/api")));
+    URI base = SERVER.api("/api");
+    assertThat(api.getJsonArray("serverAddressByClientCIDRs").getJsonObject(0).getString(
+        "serverAddress")).isEqualTo(base.getHost() + ":" + base.getPort());
   }
 
   @Test

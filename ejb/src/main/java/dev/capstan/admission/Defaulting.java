@@ -162,7 +162,7 @@ public final class Defaulting {
     defaultTo(spec, result, "dnsPolicy", Json.createValue("ClusterFirst"));
     defaultTo(spec, result, "schedulerName", Json.createValue("default-scheduler"));
     defaultTo(spec, result, "securityContext", JsonValue.EMPTY_JSON_OBJECT);
-    for (String list : new String[] {"containers", "initContainers"}) {
+    for (String list : new String[] {"containers", "initContainers", "ephemeralContainers"}) {
       if (spec.get(list) instanceof JsonArray containers) {
         JsonArrayBuilder defaulted = Json.createArrayBuilder();
         for (JsonValue container : containers) {

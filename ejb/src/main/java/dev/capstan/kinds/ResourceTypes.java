@@ -20,7 +20,8 @@ public final class ResourceTypes {
   public static final ResourceType NODE =
       cluster("", "Node", "nodes", List.of("no"), List.of(), Set.of("status"));
   public static final ResourceType POD = namespaced("", "Pod", "pods", List.of("po"),
-      List.of("all"), Set.of("status", "binding", "log", "eviction", "exec"));
+      List.of("all"), Set.of("status", "binding", "log", "eviction", "exec", "attach", "proxy",
+          "portforward", "ephemeralcontainers"));
   public static final ResourceType SERVICE = namespaced("", "Service", "services",
       List.of("svc"), List.of("all"), Set.of("status", "proxy"));
   public static final ResourceType ENDPOINTS =

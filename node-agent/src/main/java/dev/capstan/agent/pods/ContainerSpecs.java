@@ -66,7 +66,8 @@ final class ContainerSpecs {
         Boolean.TRUE.equals(container.getStdinOnce()), mounts(container, volumes),
         resources(container),
         security != null && Boolean.TRUE.equals(security.getPrivileged()),
-        security != null && Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()));
+        security != null && Boolean.TRUE.equals(security.getReadOnlyRootFilesystem()),
+        Optional.empty());
   }
 
   private static List<ContainerConfig.Mount> mounts(Container container,

@@ -4,6 +4,7 @@ import dev.capstan.agent.runtime.ContainerInfo;
 import dev.capstan.agent.runtime.ContainerRuntime;
 import dev.capstan.agent.runtime.ContainerSummary;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * The status phase of a pod's sync: the pod's status from what the runtime says of its newest
@@ -27,12 +29,23 @@ final class PodStatusReport {
   private final PodApi api;
   private final String nodeIp;
   private final Clock clock;
+  private final BiFunction<Pod, RuntimePod, List<ContainerStatus>> ephemeralStatuses;
 
   PodStatusReport(ContainerRuntime runtime, PodApi api, String nodeIp, Clock clock) {
+    this(runtime, api, nodeIp, clock, (pod, current) -> List.of());
+  }
+
+  /**
+   * @param ephemeralStatuses the statuses of the pod's ephemeral containers ({@code kubectl
+   *     debug})
+   */
+  PodStatusReport(ContainerRuntime runtime, PodApi api, String nodeIp, Clock clock,
+      BiFunction<Pod, RuntimePod, List<ContainerStatus>> ephemeralStatuses) {
     this.runtime = runtime;
     this.api = api;
     this.nodeIp = nodeIp;
     this.clock = clock;
+    this.ephemeralStatuses = ephemeralStatuses;
   }
 
   /** The status this pod has now; written when it differs from the one the pod carries. */
@@ -55,6 +68,8 @@ final class PodStatusReport {
     }
     PodStatus status = PodStatuses.build(pod, sandbox, attempts, waiting, probes, nodeIp,
         clock.instant());
+    List<ContainerStatus> debuggers = ephemeralStatuses.apply(pod, current);
+    status.setEphemeralContainerStatuses(debuggers.isEmpty() ? null : debuggers);
     if (pod.getStatus() == null || !JSON.asJson(status).equals(JSON.asJson(pod.getStatus()))) {
       api.writeStatus(pod, status);
     }

@@ -59,6 +59,7 @@ public final class PodSyncer {
   private final PodTermination termination;
   private final PodStatusReport status;
   private final PodEvents events;
+  private final EphemeralContainers ephemeral;
   private final Clock clock;
 
   /**
@@ -89,7 +90,8 @@ public final class PodSyncer {
     this.starts = new ContainerStarts(runtime, images, stops, hooks, backoff, env::resolve, events,
         config.nodeIp(), clock);
     this.termination = new PodTermination(runtime, stops, events, this::forget);
-    this.status = new PodStatusReport(runtime, api, config.nodeIp(), clock);
+    this.ephemeral = new EphemeralContainers(config, runtime, images, env, events);
+    this.status = new PodStatusReport(runtime, api, config.nodeIp(), clock, ephemeral::statuses);
   }
 
   /**
@@ -169,6 +171,10 @@ public final class PodSyncer {
         sandbox.sandbox().get().id(), podIp, podLabels, hostVolumes), wake);
     RuntimePod now = RuntimePod.group(runtime.list(Map.of(PodLabels.NODE, config.nodeName(),
         PodLabels.POD_UID, uid))).get(uid);
+    if (!started.initializing()) {
+      ephemeral.start(pod, now, sandbox.sandbox().get().id(), podIp, podLabels, hostVolumes,
+          wake);
+    }
     Set<String> runningIds = new HashSet<>();
     if (now != null && !started.initializing()) {
       for (Container container : pod.getSpec().getContainers()) {

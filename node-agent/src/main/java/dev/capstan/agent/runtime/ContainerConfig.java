@@ -10,12 +10,21 @@ import java.util.Optional;
  *
  * @param entrypoint replaces the image's entrypoint when not empty (and then its arguments too)
  * @param env {@code NAME=value} entries
+ * @param pidNamespaceOf the container whose process namespace this one joins (an ephemeral
+ *     container's target), if any
  */
 public record ContainerConfig(String name, String image, Map<String, String> labels,
     String sandboxId, List<String> entrypoint, List<String> args, List<String> env,
     Optional<String> workingDir, Optional<String> user, boolean tty, boolean stdin,
     boolean stdinOnce, List<Mount> mounts, Resources resources, boolean privileged,
-    boolean readOnlyRootFilesystem) {
+    boolean readOnlyRootFilesystem, Optional<String> pidNamespaceOf) {
+
+  /** This container, in the process namespace of another one. */
+  public ContainerConfig inPidNamespaceOf(String containerId) {
+    return new ContainerConfig(name, image, labels, sandboxId, entrypoint, args, env, workingDir,
+        user, tty, stdin, stdinOnce, mounts, resources, privileged, readOnlyRootFilesystem,
+        Optional.of(containerId));
+  }
 
   /** A host path bound into the container. */
   public record Mount(String hostPath, String containerPath, boolean readOnly) {}

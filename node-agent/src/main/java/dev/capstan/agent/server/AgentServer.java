@@ -7,7 +7,13 @@ import com.github.dockerjava.api.model.Frame;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.capstan.agent.AgentConfig;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.capstan.agent.portforward.ChannelPortForward;
+import dev.capstan.agent.portforward.NetworkNamespaces;
+import dev.capstan.agent.portforward.PortForwardSession;
 import dev.capstan.agent.runtime.docker.DockerRuntime;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
@@ -26,7 +33,8 @@ import java.util.logging.Logger;
  * {@code /containerLogs/<namespace>/<pod>/<container>} with kubelet's query parameters
  * ({@code tailLines}, {@code sinceSeconds}, {@code timestamps}, {@code previous},
  * {@code follow}), which the API server proxies for {@code kubectl logs}, and
- * {@code /exec/<namespace>/<pod>/<container>} for {@code kubectl exec} (see {@link ExecHandler}).
+ * {@code /exec/<namespace>/<pod>/<container>} for {@code kubectl exec} (see {@link ExecHandler}),
+ * and {@code /portForward/<namespace>/<pod>} for {@code kubectl port-forward}.
  * Every request but {@code /healthz} needs the control plane's bearer token.
  */
 public final class AgentServer implements AutoCloseable {
@@ -36,6 +44,13 @@ public final class AgentServer implements AutoCloseable {
   private final AgentConfig config;
   private final DockerRuntime docker;
   private final HttpServer server;
+  private final NetworkNamespaces namespaces = new NetworkNamespaces();
+  /** Every pod socket of every port-forward: non-blocking, so one thread serves them all. */
+  private final EventLoopGroup portForwardLoop = new NioEventLoopGroup(1, runnable -> {
+    Thread thread = new Thread(runnable, "capstan-port-forward");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public AgentServer(AgentConfig config, DockerRuntime docker) throws IOException {
     this.config = config;
@@ -48,6 +63,7 @@ public final class AgentServer implements AutoCloseable {
     }));
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
     server.createContext("/containerLogs/", this::containerLogs);
+    server.createContext("/portForward/", this::portForward);
     ExecHandler exec = new ExecHandler(config, docker);
     for (String verb : new String[] {"exec", "attach"}) {
       server.createContext("/" + verb + "/", exchange -> {
@@ -70,6 +86,66 @@ public final class AgentServer implements AutoCloseable {
           }
         }
       });
+    }
+  }
+
+  /**
+   * {@code POST /portForward/<namespace>/<pod>}: a {@link PortForwardSession} over the exchange,
+   * the request body carrying kubectl's SPDY frames and the response the agent's, as the API
+   * server tunnels them; with {@code ?ports=80,8081}, a {@link ChannelPortForward} instead.
+   */
+  private void portForward(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!authorized(exchange)) {
+        respond(exchange, 401, "Unauthorized");
+        return;
+      }
+      String[] path = exchange.getRequestURI().getPath().substring("/portForward/".length())
+          .split("/");
+      if (path.length != 2) {
+        respond(exchange, 404, "expected /portForward/<namespace>/<pod>");
+        return;
+      }
+      Optional<InspectContainerResponse> sandbox = docker.containers(Map.of(
+              "io.capstan.node", config.nodeName(), "io.capstan.pod.namespace", path[0],
+              "io.capstan.pod.name", path[1], "io.capstan.role", "sandbox")).stream()
+          .filter(c -> "running".equals(c.getState())).findFirst()
+          .flatMap(c -> docker.inspectContainer(c.getId()));
+      Long pid = sandbox.map(c -> c.getState().getPidLong()).orElse(null);
+      if (pid == null || pid <= 0) {
+        respond(exchange, 404, "pod " + path[0] + "/" + path[1] + " has no running sandbox on"
+            + " node " + config.nodeName());
+        return;
+      }
+      String uid = sandbox.get().getConfig().getLabels().getOrDefault("io.capstan.pod.uid", "");
+      String pod = path[0] + "/" + path[1] + ", uid " + uid;
+      List<String> portList = multiQuery(exchange.getRequestURI().getRawQuery())
+          .getOrDefault("ports", List.of());
+      List<Integer> ports = new java.util.ArrayList<>();
+      try {
+        for (String value : portList) {
+          for (String port : value.split(",")) {
+            int number = Integer.parseInt(port.trim());
+            if (number < 1 || number > 65535) {
+              throw new NumberFormatException("port \"" + port + "\" must be > 0");
+            }
+            ports.add(number);
+          }
+        }
+      } catch (NumberFormatException e) {
+        respond(exchange, 400, "invalid port: " + e.getMessage());
+        return;
+      }
+      exchange.sendResponseHeaders(200, 0);
+      if (ports.isEmpty()) {
+        // kubectl's SPDY session, tunnelled
+        new PortForwardSession(pod, () -> namespaces.openSocket(pid), portForwardLoop)
+            .run(exchange.getRequestBody(), exchange.getResponseBody());
+      } else {
+        // a client library's WebSocket channels, as ExecFrames
+        new ChannelPortForward(pod, ports, () -> namespaces.openSocket(pid), portForwardLoop)
+            .run(exchange.getRequestBody(), exchange.getResponseBody());
+      }
     }
   }
 
@@ -201,5 +277,7 @@ public final class AgentServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    portForwardLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    namespaces.close();
   }
 }

@@ -24,17 +24,55 @@ import java.util.Set;
  */
 public final class DiscoveryDocuments {
 
-  /** Subresources this server serves today; discovery must not promise more. */
-  private static final Set<String> SERVED_SUBRESOURCES = Set.of("status", "scale", "eviction");
+  /**
+   * How Kubernetes describes each subresource this server serves, by its name after the slash:
+   * the kind its requests and answers carry (with group and version when not the parent's) and
+   * its verbs. A subresource a kind declares in the registry is listed only when it is here, so
+   * discovery never promises what is not served (e.g. {@code namespaces/finalize}).
+   */
+  private static final Map<String, Subresource> SERVED = Map.ofEntries(
+      Map.entry("status", new Subresource("", "", "", List.of("get", "patch", "update"))),
+      Map.entry("scale", new Subresource("autoscaling", "v1", "Scale",
+          List.of("get", "patch", "update"))),
+      // kubectl drain evicts only when discovery names the Eviction's group and version
+      Map.entry("eviction", new Subresource("policy", "v1", "Eviction", List.of("create"))),
+      Map.entry("binding", new Subresource("", "", "Binding", List.of("create"))),
+      Map.entry("log", new Subresource("", "", "", List.of("get"))),
+      Map.entry("exec", new Subresource("", "", "PodExecOptions", List.of("create", "get"))),
+      Map.entry("attach", new Subresource("", "", "PodAttachOptions", List.of("create", "get"))),
+      Map.entry("portforward", new Subresource("", "", "PodPortForwardOptions",
+          List.of("create", "get"))),
+      Map.entry("ephemeralcontainers", new Subresource("", "", "",
+          List.of("get", "patch", "update"))),
+      Map.entry("proxy", new Subresource("", "", "",
+          List.of("create", "delete", "get", "patch", "update"))));
+
+  /**
+   * One subresource's discovery entry; an empty kind means the parent's kind, except for
+   * {@code proxy}, whose kind is {@code <Kind>ProxyOptions}.
+   */
+  private record Subresource(String group, String version, String kind, List<String> verbs) {}
 
   private DiscoveryDocuments() {}
 
-  public static Response coreVersions() {
-    return json(Json.createObjectBuilder()
+  /**
+   * {@code /api}. Like kube-apiserver, it names one address for clients of every network
+   * ({@code 0.0.0.0/0}): here the host and port the client reached this server at.
+   *
+   * @param serverAddress {@code host:port} of this request
+   */
+  public static Response coreVersions(String serverAddress) {
+    return json(versions(serverAddress));
+  }
+
+  static JsonObject versions(String serverAddress) {
+    return Json.createObjectBuilder()
         .add("kind", "APIVersions")
         .add("versions", Json.createArrayBuilder().add("v1"))
-        .add("serverAddressByClientCIDRs", Json.createArrayBuilder())
-        .build());
+        .add("serverAddressByClientCIDRs", Json.createArrayBuilder()
+            .add(Json.createObjectBuilder().add("clientCIDR", "0.0.0.0/0")
+                .add("serverAddress", serverAddress)))
+        .build();
   }
 
   public static Response groups() {
@@ -73,6 +111,10 @@ public final class DiscoveryDocuments {
   }
 
   public static Response resources(String group, String version) {
+    return json(resourceList(group, version));
+  }
+
+  static JsonObject resourceList(String group, String version) {
     List<ResourceType> types = ResourceTypes.ofGroupVersion(group, version);
     if (types.isEmpty()) {
       throw Statuses.notFoundPath();
@@ -92,33 +134,29 @@ public final class DiscoveryDocuments {
         resource.add("categories", Json.createArrayBuilder(type.categories()));
       }
       resources.add(resource);
-      type.subresources().stream().filter(SERVED_SUBRESOURCES::contains).sorted()
+      type.subresources().stream().filter(SERVED::containsKey).sorted()
           .forEach(sub -> resources.add(subresource(type, sub)));
     }
-    return json(Json.createObjectBuilder()
+    return Json.createObjectBuilder()
         .add("kind", "APIResourceList")
         .add("apiVersion", "v1")
         .add("groupVersion", group.isEmpty() ? version : group + "/" + version)
         .add("resources", resources)
-        .build());
+        .build();
   }
 
-  private static JsonObjectBuilder subresource(ResourceType type, String sub) {
+  private static JsonObjectBuilder subresource(ResourceType type, String name) {
+    Subresource sub = SERVED.get(name);
     JsonObjectBuilder resource = Json.createObjectBuilder()
-        .add("name", type.plural() + "/" + sub)
+        .add("name", type.plural() + "/" + name)
         .add("singularName", "")
-        .add("namespaced", type.namespaced())
-        .add("verbs", Json.createArrayBuilder(sub.equals("eviction") ? List.of("create")
-            : List.of("get", "patch", "update")));
-    if (sub.equals("eviction")) {
-      // kubectl drain evicts only when discovery names the Eviction's group and version
-      resource.add("group", "policy").add("version", "v1").add("kind", "Eviction");
-    } else if (sub.equals("scale")) {
-      resource.add("group", "autoscaling").add("version", "v1").add("kind", "Scale");
-    } else {
-      resource.add("kind", type.kind());
+        .add("namespaced", type.namespaced());
+    if (!sub.group().isEmpty()) {
+      resource.add("group", sub.group()).add("version", sub.version());
     }
-    return resource;
+    String kind = !sub.kind().isEmpty() ? sub.kind()
+        : name.equals("proxy") ? type.kind() + "ProxyOptions" : type.kind();
+    return resource.add("kind", kind).add("verbs", Json.createArrayBuilder(sub.verbs()));
   }
 
   private static Response json(JsonObject body) {

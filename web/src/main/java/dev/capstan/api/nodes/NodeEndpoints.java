@@ -33,16 +33,12 @@ final class NodeEndpoints {
 
   static String container(JsonObject pod, Optional<String> requested) {
     String name = object(pod, "metadata").getString("name", "");
-    List<String> names = new ArrayList<>();
-    if (object(pod, "spec").get("containers") instanceof JsonArray containers) {
-      for (JsonValue container : containers) {
-        if (container instanceof JsonObject c) {
-          names.add(c.getString("name", ""));
-        }
-      }
-    }
+    List<String> names = names(pod, "containers");
     if (requested.isPresent() && !requested.get().isEmpty()) {
-      if (!names.contains(requested.get())) {
+      // init and ephemeral containers are named explicitly (kubectl debug attaches this way)
+      if (!names.contains(requested.get())
+          && !names(pod, "initContainers").contains(requested.get())
+          && !names(pod, "ephemeralContainers").contains(requested.get())) {
         throw Statuses.badRequest("container " + requested.get() + " is not valid for pod "
             + name);
       }
@@ -53,6 +49,18 @@ final class NodeEndpoints {
           + ", choose one of: " + names.toString().replace(",", ""));
     }
     return names.get(0);
+  }
+
+  private static List<String> names(JsonObject pod, String list) {
+    List<String> names = new ArrayList<>();
+    if (object(pod, "spec").get(list) instanceof JsonArray containers) {
+      for (JsonValue container : containers) {
+        if (container instanceof JsonObject c) {
+          names.add(c.getString("name", ""));
+        }
+      }
+    }
+    return names;
   }
 
   static String nodeName(JsonObject pod) {

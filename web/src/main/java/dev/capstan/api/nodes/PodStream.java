@@ -38,7 +38,7 @@ import java.util.logging.Logger;
 final class PodStream {
 
   private static final Logger LOG = Logger.getLogger(PodStream.class.getName());
-  private static final String USER = "capstan.user";
+  static final String USER = "capstan.user";
 
   /** Authenticates the handshake's bearer token; the result travels in the user properties. */
   static final class Handshake extends ServerEndpointConfig.Configurator {
@@ -52,9 +52,14 @@ final class PodStream {
       List<String> authorization = request.getHeaders().entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase("Authorization"))
           .map(Map.Entry::getValue).findFirst().orElse(List.of());
-      Optional<User> user = authorization.stream().filter(h -> h.startsWith("Bearer "))
-          .findFirst().flatMap(h -> tokens().flatMap(t -> t.authenticate(h.substring(7).trim())));
-      user.ifPresent(u -> config.getUserProperties().put(USER, u));
+      authorization.stream().findFirst().flatMap(Handshake::authenticate)
+          .ifPresent(u -> config.getUserProperties().put(USER, u));
+    }
+
+    /** The user an {@code Authorization} header's bearer token names, if any. */
+    static Optional<User> authenticate(String authorization) {
+      return Optional.ofNullable(authorization).filter(h -> h.startsWith("Bearer "))
+          .flatMap(h -> tokens().flatMap(t -> t.authenticate(h.substring(7).trim())));
     }
 
     private static Optional<TokenFile> tokens() {

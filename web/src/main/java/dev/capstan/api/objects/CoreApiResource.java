@@ -8,7 +8,10 @@ import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,8 +27,11 @@ public class CoreApiResource {
   private ObjectStore store;
 
   @GET
-  public Response versions() {
-    return DiscoveryDocuments.coreVersions();
+  public Response versions(@Context UriInfo uri) {
+    URI base = uri.getBaseUri();
+    int port = base.getPort() >= 0 ? base.getPort()
+        : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
+    return DiscoveryDocuments.coreVersions(base.getHost() + ":" + port);
   }
 
   @GET

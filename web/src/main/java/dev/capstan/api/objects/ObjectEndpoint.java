@@ -104,6 +104,12 @@ public class ObjectEndpoint {
     if (target.subresource().isPresent()) {
       return switch (target.subresource().get()) {
         case "status" -> respond(200, object.json(), target, options);
+        case "ephemeralcontainers" -> {
+          if (!target.type().subresources().contains("ephemeralcontainers")) {
+            throw Statuses.notFoundPath();
+          }
+          yield respond(200, object.json(), target, options);
+        }
         case "scale" -> respond(200, Scales.of(target.type(), object.json()), target, options);
         case "log" -> {
           if (target.type() != ResourceTypes.POD) {

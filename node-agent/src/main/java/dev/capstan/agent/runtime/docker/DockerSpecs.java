@@ -82,6 +82,7 @@ final class DockerSpecs {
     if (config.readOnlyRootFilesystem()) {
       host.withReadonlyRootfs(true);
     }
+    config.pidNamespaceOf().ifPresent(target -> host.withPidMode("container:" + target));
     return create -> {
       create.withName(config.name()).withLabels(config.labels()).withEnv(config.env())
           .withHostConfig(host)

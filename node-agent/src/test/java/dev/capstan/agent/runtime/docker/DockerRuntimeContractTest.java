@@ -58,7 +58,7 @@ class DockerRuntimeContractTest {
     String id = docker.create(new ContainerConfig("capstan-contract-" + UUID.randomUUID(),
         IMAGE, Map.of(LABEL, RUN), sandbox, List.of("sh", "-c", script), List.of(), List.of(),
         Optional.empty(), Optional.empty(), false, false, false, List.of(),
-        ContainerConfig.Resources.NONE, false, false));
+        ContainerConfig.Resources.NONE, false, false, Optional.empty()));
     docker.start(id);
     return id;
   }
