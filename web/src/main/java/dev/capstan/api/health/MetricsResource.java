@@ -1,0 +1,32 @@
+package dev.capstan.api.health;
+
+import dev.capstan.api.objects.Watchers;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+
+/**
+ * {@code /metrics} in Prometheus' text format, as kube-apiserver serves it (authenticated):
+ * for now the open watches, under kube-apiserver's own metric name, and the change-feed
+ * subscriptions behind them, so a watch that is never released shows.
+ */
+@Path("metrics")
+public class MetricsResource {
+
+  @Inject
+  private Watchers watchers;
+
+  @GET
+  @Produces("text/plain; version=0.0.4")
+  public String metrics() {
+    return """
+        # HELP apiserver_longrunning_requests Gauge of all active long-running apiserver requests broken out by verb.
+        # TYPE apiserver_longrunning_requests gauge
+        apiserver_longrunning_requests{component="apiserver",verb="WATCH"} %d
+        # HELP capstan_change_feed_subscriptions Subscriptions to this server's change feed.
+        # TYPE capstan_change_feed_subscriptions gauge
+        capstan_change_feed_subscriptions %d
+        """.formatted(watchers.openWatches(), watchers.subscriptions());
+  }
+}
