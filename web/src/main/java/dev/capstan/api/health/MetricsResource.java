@@ -5,11 +5,13 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import java.lang.management.ManagementFactory;
 
 /**
  * {@code /metrics} in Prometheus' text format, as kube-apiserver serves it (authenticated):
- * for now the open watches, under kube-apiserver's own metric name, and the change-feed
- * subscriptions behind them, so a watch that is never released shows.
+ * for now the open watches, under kube-apiserver's own metric name, the change-feed
+ * subscriptions behind them, so a watch that is never released shows, and the JVM's live
+ * threads and used heap (the JMX exporter's names): open watches must not raise the first.
  */
 @Path("metrics")
 public class MetricsResource {
@@ -27,6 +29,14 @@ public class MetricsResource {
         # HELP capstan_change_feed_subscriptions Subscriptions to this server's change feed.
         # TYPE capstan_change_feed_subscriptions gauge
         capstan_change_feed_subscriptions %d
-        """.formatted(watchers.openWatches(), watchers.subscriptions());
+        # HELP jvm_threads_current Current thread count of the JVM.
+        # TYPE jvm_threads_current gauge
+        jvm_threads_current %d
+        # HELP jvm_memory_bytes_used Used bytes of a given JVM memory area.
+        # TYPE jvm_memory_bytes_used gauge
+        jvm_memory_bytes_used{area="heap"} %d
+        """.formatted(watchers.openWatches(), watchers.subscriptions(),
+        ManagementFactory.getThreadMXBean().getThreadCount(),
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
   }
 }
