@@ -99,6 +99,9 @@ public class WatchBench {
           (System.nanoTime() - start) / 1e6,
           metric(send("GET", "/metrics", null), "apiserver_longrunning_requests"), ENDED.get());
     }
+    System.out.print(send("GET", "/metrics", null).lines()
+        .filter(line -> line.startsWith("capstan_watch_ends_total"))
+        .map(line -> line + "\n").reduce("", String::concat));
     open.forEach(Watch::close);
     send("DELETE", "/api/v1/namespaces/" + namespace, null);
     READERS.shutdownNow();

@@ -22,7 +22,13 @@ public class MetricsResource {
   @GET
   @Produces("text/plain; version=0.0.4")
   public String metrics() {
-    return """
+    StringBuilder ends = new StringBuilder("""
+        # HELP capstan_watch_ends_total Watches ended on this server, by reason.
+        # TYPE capstan_watch_ends_total counter
+        """);
+    watchers.endedWatches().forEach((reason, count) -> ends.append(
+        "capstan_watch_ends_total{reason=\"").append(reason).append("\"} ").append(count).append('\n'));
+    return ends + """
         # HELP apiserver_longrunning_requests Gauge of all active long-running apiserver requests broken out by verb.
         # TYPE apiserver_longrunning_requests gauge
         apiserver_longrunning_requests{component="apiserver",verb="WATCH"} %d

@@ -114,7 +114,7 @@ final class Watch implements WriteListener, AsyncListener {
         // As kube-apiserver: the watch starts, then says Gone; clients list and watch again.
         out.write(event("ERROR", Statuses.gone("too old resource version: "
             + resourceVersion.get() + " (" + compacted + ")")));
-        end();
+        end("gone");
         return;
       }
       sent = resourceVersion.isEmpty()
@@ -125,7 +125,7 @@ final class Watch implements WriteListener, AsyncListener {
       // thread has returned, which starts the live phase on a writer thread.
       out.setWriteListener(this);
     } catch (IOException e) {
-      end(); // the client went away during the list
+      end("client-gone"); // the client went away during the list
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Watch of " + type.qualifiedPlural() + " failed to start", e);
       try {
@@ -134,7 +134,7 @@ final class Watch implements WriteListener, AsyncListener {
       } catch (IOException | RuntimeException ignored) {
         // the client is gone too; ending the response is all that is left to do
       }
-      end();
+      end("error");
     }
   }
 
@@ -184,7 +184,8 @@ final class Watch implements WriteListener, AsyncListener {
     }
     try {
       if (timedOut || subscription.overflowed()) {
-        end(); // too slow, or its time is up: the client lists or watches again
+        // its time is up, or it fell too far behind: the client watches, or lists, again
+        end(timedOut ? "timeout" : "too-slow");
         return false;
       }
       int budget = EVENTS_PER_TURN;
@@ -210,7 +211,7 @@ final class Watch implements WriteListener, AsyncListener {
       }
       return budget == 0 && out.isReady();
     } catch (IOException | RuntimeException e) {
-      end(); // the client went away (or the container gave up on it)
+      end("write-failed"); // the client went away (or the container gave up on it)
       return false;
     }
   }
@@ -266,11 +267,12 @@ final class Watch implements WriteListener, AsyncListener {
   }
 
   /** Ends the response and releases everything the watch holds; safe to call more than once. */
-  private void end() {
+  private void end(String reason) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
     phase = Phase.ENDED;
+    hub.ended(reason);
     if (subscription != null) {
       subscription.close();
     }
@@ -294,24 +296,24 @@ final class Watch implements WriteListener, AsyncListener {
 
   @Override
   public void onError(Throwable failure) {
-    end();
+    end("write-error");
   }
 
   // --- AsyncListener --------------------------------------------------------------------------
 
   @Override
   public void onComplete(AsyncEvent event) {
-    end();
+    end("completed");
   }
 
   @Override
   public void onTimeout(AsyncEvent event) {
-    end();
+    end("container-timeout");
   }
 
   @Override
   public void onError(AsyncEvent event) {
-    end();
+    end("async-error");
   }
 
   @Override

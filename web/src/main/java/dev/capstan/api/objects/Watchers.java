@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -77,6 +78,7 @@ public class Watchers {
   private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
   private final Map<Watch, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
   private final AtomicInteger open = new AtomicInteger();
+  private final Map<String, AtomicLong> ends = new ConcurrentHashMap<>();
   private final List<Thread> writers = new ArrayList<>();
   private ScheduledThreadPoolExecutor scheduler;
   private int maxPerUser;
@@ -182,6 +184,17 @@ public class Watchers {
   /** Change-feed subscriptions open on this server (watches and any other subscriber). */
   public int subscriptions() {
     return feed.subscriptionCount();
+  }
+
+  /** How many watches ended, by reason (timeout, client-gone, too-slow, gone, ...). */
+  public Map<String, Long> endedWatches() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    ends.forEach((reason, count) -> counts.put(reason, count.get()));
+    return counts;
+  }
+
+  void ended(String reason) {
+    ends.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
   }
 
   long dispatchedRevision() {
