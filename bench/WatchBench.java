@@ -33,6 +33,7 @@ public class WatchBench {
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final AtomicInteger ENDED = new AtomicInteger();
+  private static final AtomicInteger REFUSED = new AtomicInteger();
   private static String api;
   private static String admin;
 
@@ -66,7 +67,19 @@ public class WatchBench {
         for (Watch watch : started) {
           watch.headers.await(60, TimeUnit.SECONDS);
         }
+        // as a client does: a watch refused for now (503, 429) is tried again a second later
+        for (int i = 0; i < open.size(); i++) {
+          if (open.get(i).status != 200) {
+            REFUSED.incrementAndGet();
+            Thread.sleep(1_000);
+            Watch again = new Watch(watchUrl, open.get(i).token, received);
+            again.headers.await(60, TimeUnit.SECONDS);
+            open.set(i, again);
+            i--;
+          }
+        }
       }
+      System.out.printf("(%d watch requests refused for now and retried so far)%n", REFUSED.get());
       for (Watch watch : open) {
         if (!watch.headers.await(60, TimeUnit.SECONDS) || watch.status != 200) {
           throw new IllegalStateException("a watch was not opened: HTTP " + watch.status);
@@ -142,11 +155,13 @@ public class WatchBench {
   private static final class Watch implements Flow.Subscriber<String> {
     final CountDownLatch headers = new CountDownLatch(1);
     private final AtomicInteger received;
+    private final String token;
     private volatile int status;
     private volatile Flow.Subscription subscription;
 
     Watch(String url, String token, AtomicInteger received) {
       this.received = received;
+      this.token = token;
       WATCH_CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url))
           .header("Authorization", "Bearer " + token).GET().build(), info -> {
             status = info.statusCode();

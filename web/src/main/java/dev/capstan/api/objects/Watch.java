@@ -99,6 +99,13 @@ final class Watch implements WriteListener, AsyncListener {
    */
   void start(Subscription subscription, AsyncContext async, HttpServletResponse response,
       ObjectStore store, ChangeLog changeLog, ListQuery query, Optional<Long> resourceVersion) {
+    // Read before answering: a store that does not answer (a burst of new watches can empty the
+    // connection pool) is then a Status the client retries, not a broken stream.
+    long compacted = resourceVersion.isPresent() ? changeLog.compactedRevision() : 0;
+    Optional<ObjectList> current = resourceVersion.isEmpty()
+        ? Optional.of(store.list(new ListQuery(query.apiGroup(), query.kind(), query.namespace(),
+            query.labels(), query.fields(), 0, Optional.empty())))
+        : Optional.empty();
     this.subscription = subscription;
     this.async = async;
     async.addListener(this);
@@ -109,7 +116,6 @@ final class Watch implements WriteListener, AsyncListener {
       // Commit "200 OK" and the headers now, as kube-apiserver does: a client waiting for the
       // response must not wait for the first event (an empty collection may have none for long).
       out.flush();
-      long compacted = changeLog.compactedRevision();
       if (resourceVersion.isPresent() && resourceVersion.get() < compacted) {
         // As kube-apiserver: the watch starts, then says Gone; clients list and watch again.
         out.write(event("ERROR", Statuses.gone("too old resource version: "
@@ -117,8 +123,8 @@ final class Watch implements WriteListener, AsyncListener {
         end("gone");
         return;
       }
-      sent = resourceVersion.isEmpty()
-          ? writeCurrentState(store, query)
+      sent = current.isPresent()
+          ? writeCurrentState(current.get())
           : replay(changeLog, resourceVersion.get());
       out.flush();
       // From here on writes never block: the container calls onWritePossible once this request
@@ -221,10 +227,7 @@ final class Watch implements WriteListener, AsyncListener {
     unflushed = true;
   }
 
-  private long writeCurrentState(ObjectStore store, ListQuery query) throws IOException {
-    ListQuery everything = new ListQuery(query.apiGroup(), query.kind(), query.namespace(),
-        query.labels(), query.fields(), 0, Optional.empty());
-    ObjectList list = store.list(everything);
+  private long writeCurrentState(ObjectList list) throws IOException {
     for (StoredObject object : list.items()) {
       out.write(event("ADDED", object.json()));
       if (object.resourceVersion() > list.resourceVersion()) {

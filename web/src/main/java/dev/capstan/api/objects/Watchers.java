@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
 import dev.capstan.kinds.ResourceTypes;
@@ -172,7 +173,11 @@ public class Watchers {
         subscription.close();
       }
       released(watch);
-      throw e;
+      if (e instanceof ApiException) {
+        throw e;
+      }
+      LOG.log(Level.FINE, "A watch could not read its starting point", e);
+      throw Statuses.serviceUnavailable("the cluster state store did not answer in time; retry");
     }
   }
 
