@@ -139,12 +139,12 @@ class ManyWatchesIT {
     } finally {
       watches.forEach(OpenWatch::close);
     }
-    // The server notices a closed connection when it next writes to it: two more events.
-    SERVER.create(namespace, "configmaps", configMap("after-close-1"));
-    SERVER.create(namespace, "configmaps", configMap("after-close-2"));
+    // The server notices a closed connection when it next writes to it: an event every 500 ms.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (metric("apiserver_longrunning_requests") > watchesBefore && System.nanoTime() < deadline) {
-      Thread.sleep(200);
+    for (int i = 0; metric("apiserver_longrunning_requests") > watchesBefore
+        && System.nanoTime() < deadline; i++) {
+      SERVER.create(namespace, "configmaps", configMap("after-close-" + i));
+      Thread.sleep(500);
     }
     assertThat(metric("apiserver_longrunning_requests")).as("open watches after closing")
         .isEqualTo(watchesBefore);
