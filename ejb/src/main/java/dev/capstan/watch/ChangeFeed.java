@@ -25,11 +25,13 @@ import java.util.logging.Logger;
  *   writers (any server) ──commit──▶ api_change (PostgreSQL, revision order)
  *                                        │ read "after last", woken by this server's commits,
  *                                        ▼ and every 250 ms for the other servers'
- *                                   ChangeFeed ──offer──▶ Subscription ──▶ one HTTP watch
+ *                                   ChangeFeed ──offer──▶ Subscription ──wake-up──▶ its watcher
  * </pre>
  *
  * <p>The feed keeps nothing but the last revision it dispatched; the log in PostgreSQL is the
- * truth, so any server can serve any watch. One thread per server.
+ * truth, so any server can serve any watch. One thread per server, which never waits for a
+ * watcher: it appends each change to the bounded buffers of the subscriptions it matches, then
+ * wakes each subscription it appended to once per batch; the watcher writes on its own schedule.
  */
 @Singleton
 @Startup
@@ -74,10 +76,23 @@ public class ChangeFeed {
    * fixed later, the changes between a watcher's list and that start would reach nobody.
    */
   public Subscription subscribe(WatchFilter filter) {
+    return subscribe(filter, () -> { });
+  }
+
+  /**
+   * As {@link #subscribe(WatchFilter)}, and {@code onChange} is called (on the feed's thread; it
+   * must return at once) after each batch that appended to the subscription.
+   */
+  public Subscription subscribe(WatchFilter filter, Runnable onChange) {
     startingPoint();
-    Subscription subscription = new Subscription(filter, subscriptions::remove);
+    Subscription subscription = new Subscription(filter, onChange, subscriptions::remove);
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** How many subscriptions are open on this server. */
+  public int subscriptionCount() {
+    return subscriptions.size();
   }
 
   /** The last revision handed to subscribers (-1 before the feed has started). */
@@ -108,6 +123,7 @@ public class ChangeFeed {
           subscriptions.forEach(subscription -> subscription.offer(change));
           dispatched = change.revision();
         }
+        subscriptions.forEach(Subscription::signal);
         if (changes.size() < BATCH) {
           synchronized (wakeUp) {
             wakeUp.wait(POLL_MILLIS);

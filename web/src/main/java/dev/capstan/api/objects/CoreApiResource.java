@@ -8,6 +8,7 @@ import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -16,7 +17,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** {@code /api}: the core group's discovery documents and every core object URL. */
+/** {@code /api}: the core group's discovery documents and every core object URL (watches: {@link WatchRequest}). */
 @Path("api")
 public class CoreApiResource {
 
@@ -25,6 +26,9 @@ public class CoreApiResource {
 
   @Inject
   private ObjectStore store;
+
+  @Inject
+  private Watchers watchers;
 
   @GET
   public Response versions(@Context UriInfo uri) {
@@ -43,7 +47,7 @@ public class CoreApiResource {
   /** An object URL, or the proxy subresource of a service or pod. */
   @Path("{version}/{path: .+}")
   public Object object(@PathParam("version") String version,
-      @Encoded @PathParam("path") String rawPath) {
+      @Encoded @PathParam("path") String rawPath, @QueryParam("watch") String watch) {
     List<String> segments = Target.segments(rawPath).stream()
         .map(segment -> URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8))
         .toList();
@@ -53,6 +57,8 @@ public class CoreApiResource {
       String rest = parts.length == 6 ? "/" + parts[5] : rawPath.endsWith("/") ? "/" : "";
       return new ProxyRequest(store, segments.get(2), segments.get(1), segments.get(3), rest);
     }
-    return new ObjectRequest(endpoint, Target.parse("", version, segments));
+    Target target = Target.parse("", version, segments);
+    return Watchers.isWatch(target, watch)
+        ? new WatchRequest(watchers, target) : new ObjectRequest(endpoint, target);
   }
 }

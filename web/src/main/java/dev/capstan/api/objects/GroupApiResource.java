@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
 /** {@code /apis}: the named groups' discovery documents and every object URL in them. */
@@ -13,6 +14,9 @@ public class GroupApiResource {
 
   @Inject
   private ObjectEndpoint endpoint;
+
+  @Inject
+  private Watchers watchers;
 
   @GET
   public Response groups() {
@@ -32,8 +36,11 @@ public class GroupApiResource {
   }
 
   @Path("{group}/{version}/{path: .+}")
-  public ObjectRequest object(@PathParam("group") String group,
-      @PathParam("version") String version, @PathParam("path") String path) {
-    return new ObjectRequest(endpoint, Target.parse(group, version, Target.segments(path)));
+  public Object object(@PathParam("group") String group,
+      @PathParam("version") String version, @PathParam("path") String path,
+      @QueryParam("watch") String watch) {
+    Target target = Target.parse(group, version, Target.segments(path));
+    return Watchers.isWatch(target, watch)
+        ? new WatchRequest(watchers, target) : new ObjectRequest(endpoint, target);
   }
 }

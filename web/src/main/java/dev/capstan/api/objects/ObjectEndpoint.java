@@ -37,10 +37,7 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.store.schema.SchemaMigration;
 import dev.capstan.validation.FieldError;
 import dev.capstan.validation.ObjectValidation;
-import dev.capstan.watch.ChangeFeed;
 import dev.capstan.watch.ChangeLog;
-import dev.capstan.watch.Subscription;
-import dev.capstan.watch.WatchFilter;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,7 +53,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -75,9 +71,6 @@ public class ObjectEndpoint {
 
   @Inject
   private Tables tables;
-
-  @Inject
-  private ChangeFeed feed;
 
   @Inject
   private ChangeLog changeLog;
@@ -136,9 +129,6 @@ public class ObjectEndpoint {
           : json(200, list);
     }
     requireStore();
-    if (options.flag("watch")) {
-      return watch(target, options);
-    }
     ListQuery query = listQuery(target, options);
     ObjectList page = store.list(query);
     JsonObjectBuilder metadata = Json.createObjectBuilder()
@@ -168,37 +158,6 @@ public class ObjectEndpoint {
     }
     list.append("]}");
     return Response.ok(list.toString()).type(MediaType.APPLICATION_JSON_TYPE).build();
-  }
-
-  /** {@code ?watch=1}: a stream of changes, see {@link WatchStream}. */
-  private Response watch(Target target, RequestOptions options) {
-    if (options.webSocketUpgrade()) {
-      // Watches stream over plain HTTP. Clients that try a WebSocket first (fabric8) fall back
-      // to HTTP streaming on a 200 or a 503, as behind `kubectl proxy`; a 503 also sets off their
-      // retries with exponential back-off (about 20 s), so the answer is a short 200 that fails
-      // the handshake at once.
-      return Response.ok(Statuses.failure(200, "WebSocketNotSupported",
-              "watch is not served over WebSocket; use HTTP streaming").toString())
-          .type(MediaType.APPLICATION_JSON_TYPE).build();
-    }
-    ListQuery query = listQuery(target, options);
-    Optional<Long> from = options.param("resourceVersion")
-        .filter(version -> !version.equals("0"))
-        .map(version -> {
-          try {
-            return Long.parseLong(version);
-          } catch (NumberFormatException e) {
-            throw Statuses.badRequest("invalid resourceVersion \"" + version + "\"");
-          }
-        });
-    long timeoutMillis = TimeUnit.SECONDS.toMillis(options.intParam("timeoutSeconds", 1800));
-    Optional<Optional<String>> table = options.wantsTable()
-        ? Optional.of(options.param("includeObject")) : Optional.empty();
-    Subscription subscription = feed.subscribe(new WatchFilter(query.apiGroup(), query.kind(),
-        query.namespace(), query.labels(), query.fields()));
-    WatchStream stream = new WatchStream(target.type(), query, from, timeoutMillis,
-        options.flag("allowWatchBookmarks"), table, subscription, store, changeLog, tables);
-    return Response.ok(stream).type(MediaType.APPLICATION_JSON_TYPE).build();
   }
 
   Response create(Target target, RequestOptions options, byte[] body) {
@@ -462,7 +421,7 @@ public class ObjectEndpoint {
     }
   }
 
-  private ListQuery listQuery(Target target, RequestOptions options) {
+  ListQuery listQuery(Target target, RequestOptions options) {
     try {
       LabelSelector labels = LabelSelector.parse(options.param("labelSelector").orElse(""));
       FieldSelector fields = FieldSelector.parse(options.param("fieldSelector").orElse(""));
@@ -575,7 +534,7 @@ public class ObjectEndpoint {
     }
   }
 
-  private void requireStore() {
+  void requireStore() {
     schema.problem().ifPresent(problem -> {
       throw Statuses.serviceUnavailable("the cluster state store is not ready: " + problem);
     });

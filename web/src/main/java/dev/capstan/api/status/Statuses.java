@@ -116,6 +116,15 @@ public final class Statuses {
     return new ApiException(failure(429, "TooManyRequests", message, details));
   }
 
+  /**
+   * 429 as kube-apiserver's max-in-flight filter answers it: the client may retry after
+   * {@code retryAfterSeconds} (also sent as the {@code Retry-After} header).
+   */
+  public static JsonObject tooManyRequests(String message, int retryAfterSeconds) {
+    return failure(429, "TooManyRequests", message,
+        Json.createObjectBuilder().add("retryAfterSeconds", retryAfterSeconds));
+  }
+
   /** 503: a dependency of this request (the database) is unavailable; the client may retry. */
   public static ApiException serviceUnavailable(String message) {
     return new ApiException(failure(503, "ServiceUnavailable", message, null));

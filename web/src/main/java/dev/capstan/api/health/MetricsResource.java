@@ -1,0 +1,48 @@
+package dev.capstan.api.health;
+
+import dev.capstan.api.objects.Watchers;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import java.lang.management.ManagementFactory;
+
+/**
+ * {@code /metrics} in Prometheus' text format, as kube-apiserver serves it (authenticated):
+ * for now the open watches, under kube-apiserver's own metric name, the change-feed
+ * subscriptions behind them, so a watch that is never released shows, and the JVM's live
+ * threads and used heap (the JMX exporter's names): open watches must not raise the first.
+ */
+@Path("metrics")
+public class MetricsResource {
+
+  @Inject
+  private Watchers watchers;
+
+  @GET
+  @Produces("text/plain; version=0.0.4")
+  public String metrics() {
+    StringBuilder ends = new StringBuilder("""
+        # HELP capstan_watch_ends_total Watches ended on this server, by reason.
+        # TYPE capstan_watch_ends_total counter
+        """);
+    watchers.endedWatches().forEach((reason, count) -> ends.append(
+        "capstan_watch_ends_total{reason=\"").append(reason).append("\"} ").append(count).append('\n'));
+    return ends + """
+        # HELP apiserver_longrunning_requests Gauge of all active long-running apiserver requests broken out by verb.
+        # TYPE apiserver_longrunning_requests gauge
+        apiserver_longrunning_requests{component="apiserver",verb="WATCH"} %d
+        # HELP capstan_change_feed_subscriptions Subscriptions to this server's change feed.
+        # TYPE capstan_change_feed_subscriptions gauge
+        capstan_change_feed_subscriptions %d
+        # HELP jvm_threads_current Current thread count of the JVM.
+        # TYPE jvm_threads_current gauge
+        jvm_threads_current %d
+        # HELP jvm_memory_bytes_used Used bytes of a given JVM memory area.
+        # TYPE jvm_memory_bytes_used gauge
+        jvm_memory_bytes_used{area="heap"} %d
+        """.formatted(watchers.openWatches(), watchers.subscriptions(),
+        ManagementFactory.getThreadMXBean().getThreadCount(),
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+  }
+}
