@@ -111,7 +111,7 @@ final class EndpointsController implements Controller {
         || !labels.equals(ObjectMetadata.labels(endpoints.get().json()))) {
       write(parts, endpoints, labels, subsets);
     }
-    reconcileSlices(parts[0], parts[1], labels, slices,
+    reconcileSlices(parts[0], parts[1], labels, owner(service.get()), slices,
         EndpointSlices.of(service.get().json(), pods));
   }
 
@@ -126,8 +126,16 @@ final class EndpointsController implements Controller {
         .toList();
   }
 
+  /** A slice's owner reference to its service, as the EndpointSlice controller writes it. */
+  private static JsonArray owner(StoredObject service) {
+    return Json.createArrayBuilder().add(Json.createObjectBuilder()
+        .add("apiVersion", "v1").add("kind", "Service").add("name", service.key().name())
+        .add("uid", service.uid().toString())
+        .add("controller", true).add("blockOwnerDeletion", true)).build();
+  }
+
   private void reconcileSlices(String namespace, String service, JsonObject serviceLabels,
-      List<StoredObject> existing, Map<String, JsonObject> wanted) {
+      JsonArray owners, List<StoredObject> existing, Map<String, JsonObject> wanted) {
     JsonObject labels = Json.createObjectBuilder(serviceLabels)
         .add(EndpointSlices.SERVICE_NAME, service)
         .add(EndpointSlices.MANAGED_BY, EndpointSlices.CONTROLLER)
@@ -143,22 +151,24 @@ final class EndpointsController implements Controller {
     wanted.forEach((name, body) -> {
       StoredObject current = byName.get(name);
       if (current != null && labels.equals(ObjectMetadata.labels(current.json()))
+          && owners.equals(object(current.json(), "metadata").get("ownerReferences"))
           && body.entrySet().stream().allMatch(field ->
               field.getValue().equals(current.json().get(field.getKey())))) {
         return;
       }
-      writeSlice(namespace, name, labels, body, Optional.ofNullable(current));
+      writeSlice(namespace, name, labels, owners, body, Optional.ofNullable(current));
     });
   }
 
-  private void writeSlice(String namespace, String name, JsonObject labels, JsonObject body,
-      Optional<StoredObject> current) {
+  private void writeSlice(String namespace, String name, JsonObject labels, JsonArray owners,
+      JsonObject body, Optional<StoredObject> current) {
     try {
       if (current.isEmpty()) {
         store.create(ResourceTypes.ENDPOINT_SLICE.key(namespace, name),
             ResourceTypes.ENDPOINT_SLICE.apiVersion(), Json.createObjectBuilder(body)
                 .add("metadata", Json.createObjectBuilder().add("name", name)
-                    .add("namespace", namespace).add("labels", labels))
+                    .add("namespace", namespace).add("labels", labels)
+                    .add("ownerReferences", owners))
                 .build());
         return;
       }
@@ -168,7 +178,7 @@ final class EndpointsController implements Controller {
             JsonObjectBuilder updated = Json.createObjectBuilder(latest);
             body.forEach(updated::add);
             return updated.add("metadata", Json.createObjectBuilder(object(latest, "metadata"))
-                .add("labels", labels)).build();
+                .add("labels", labels).add("ownerReferences", owners)).build();
           });
     } catch (AlreadyExistsException | ConflictException | NotFoundException e) {
       // written meanwhile: the change it made wakes this key again
