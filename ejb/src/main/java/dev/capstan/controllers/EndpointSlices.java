@@ -31,11 +31,12 @@ import java.util.TreeMap;
  * service's name and a hash of its ports, so the controller finds the slice to update without
  * bookkeeping and two servers computing the same slice write the same object.
  */
-final class EndpointSlices {
+public final class EndpointSlices {
 
   static final String SERVICE_NAME = "kubernetes.io/service-name";
   static final String MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
   static final String CONTROLLER = "endpointslice-controller.k8s.io";
+  static final String MIRRORING_CONTROLLER = "endpointslicemirroring-controller.k8s.io";
 
   private EndpointSlices() {}
 
@@ -78,6 +79,63 @@ final class EndpointSlices {
           .build());
     });
     return slices;
+  }
+
+  /**
+   * The slices mirroring the Endpoints of a service without selector, one per subset, by name,
+   * as the EndpointSlice mirroring controller writes them.
+   */
+  static Map<String, JsonObject> mirroring(String serviceName, JsonArray subsets) {
+    Map<String, JsonObject> slices = new TreeMap<>();
+    for (JsonObject subset : subsets.getValuesAs(JsonObject.class)) {
+      JsonObject slice = fromSubset(subset);
+      slices.put(name(serviceName, slice.getJsonArray("ports").toString()), slice);
+    }
+    return slices;
+  }
+
+  /**
+   * One subset of an Endpoints object as an EndpointSlice's body, as kube-apiserver writes the
+   * {@code kubernetes} service's slice and the mirroring controller mirrors hand-written
+   * Endpoints: {@code addresses} ready, {@code notReadyAddresses} not, every port with its name.
+   */
+  public static JsonObject fromSubset(JsonObject subset) {
+    JsonArrayBuilder endpoints = Json.createArrayBuilder();
+    objects(subset, "addresses").forEach(address -> endpoints.add(mirrored(address, true)));
+    objects(subset, "notReadyAddresses")
+        .forEach(address -> endpoints.add(mirrored(address, false)));
+    JsonArrayBuilder ports = Json.createArrayBuilder();
+    for (JsonObject port : objects(subset, "ports")) {
+      JsonObjectBuilder mirrored = Json.createObjectBuilder()
+          .add("name", port.getString("name", ""))
+          .add("port", port.getInt("port", 0))
+          .add("protocol", port.getString("protocol", "TCP"));
+      if (port.containsKey("appProtocol")) {
+        mirrored.add("appProtocol", port.get("appProtocol"));
+      }
+      ports.add(mirrored);
+    }
+    return Json.createObjectBuilder()
+        .add("addressType", "IPv4")
+        .add("endpoints", endpoints)
+        .add("ports", ports)
+        .build();
+  }
+
+  private static JsonObject mirrored(JsonObject address, boolean ready) {
+    JsonObjectBuilder endpoint = Json.createObjectBuilder()
+        .add("addresses", Json.createArrayBuilder().add(address.getString("ip", "")))
+        .add("conditions", Json.createObjectBuilder().add("ready", ready));
+    if (!address.getString("hostname", "").isEmpty()) {
+      endpoint.add("hostname", address.getString("hostname"));
+    }
+    if (address.containsKey("nodeName")) {
+      endpoint.add("nodeName", address.get("nodeName"));
+    }
+    if (address.containsKey("targetRef")) {
+      endpoint.add("targetRef", address.get("targetRef"));
+    }
+    return endpoint.build();
   }
 
   /**

@@ -106,4 +106,25 @@ class EndpointSlicesTest {
     assertThat(slice.getJsonArray("endpoints")).isEmpty();
     assertThat(slice.getJsonArray("ports")).isEmpty();
   }
+
+  @Test
+  void handWrittenEndpointsAreMirroredOneSlicePerSubset() {
+    Map<String, JsonObject> slices = EndpointSlices.mirroring("db", Json.createReader(
+        new StringReader("""
+            [{"addresses":[{"ip":"192.168.1.10","hostname":"db-0","nodeName":"n1"}],
+              "notReadyAddresses":[{"ip":"192.168.1.11"}],
+              "ports":[{"port":5432}]},
+             {"addresses":[{"ip":"192.168.1.12"}],
+              "ports":[{"name":"admin","port":8080,"protocol":"TCP"}]}]""")).readArray());
+
+    assertThat(slices).hasSize(2);
+    assertThat(slices.values()).contains(json("""
+        {"addressType":"IPv4",
+         "endpoints":[
+           {"addresses":["192.168.1.10"],"conditions":{"ready":true},"hostname":"db-0",
+            "nodeName":"n1"},
+           {"addresses":["192.168.1.11"],"conditions":{"ready":false}}],
+         "ports":[{"name":"","port":5432,"protocol":"TCP"}]}"""));
+    assertThat(slices.keySet()).allMatch(name -> name.startsWith("db-"));
+  }
 }
