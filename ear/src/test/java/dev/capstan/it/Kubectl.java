@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +19,38 @@ import java.util.concurrent.TimeUnit;
 final class Kubectl {
 
   private final Path kubeconfig;
+  private final String binary;
 
-  private Kubectl(Path kubeconfig) {
+  private Kubectl(Path kubeconfig, String binary) {
     this.kubeconfig = kubeconfig;
+    this.binary = binary;
+  }
+
+  /** The same kubeconfig with another kubectl binary (e.g. a versioned client). */
+  Kubectl using(Path kubectlBinary) {
+    return new Kubectl(kubeconfig, kubectlBinary.toString());
+  }
+
+  /**
+   * The newest versioned client installed beside the {@code kubectl} on the PATH (the Cloud
+   * SDK's dispatcher keeps {@code kubectl.1.27} ... {@code kubectl.1.33} next to itself and runs
+   * the one matching the server), if there is one.
+   */
+  static Optional<Path> newestClient() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path kubectl = Path.of(dir, "kubectl");
+      if (!Files.isExecutable(kubectl)) {
+        continue;
+      }
+      try (var files = Files.list(kubectl.toRealPath().getParent())) {
+        return files.filter(file -> file.getFileName().toString().matches("kubectl\\.1\\.\\d+"))
+            .max(Comparator.comparingInt(file -> Integer.parseInt(
+                file.getFileName().toString().substring("kubectl.1.".length()))));
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   static Kubectl against(TestServer server) {
@@ -53,7 +84,7 @@ final class Kubectl {
           current-context: it
           """.formatted(server.secureApi().toString(),
           token == null ? "{}" : "{token: " + token + "}"));
-      return new Kubectl(file);
+      return new Kubectl(file, "kubectl");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -61,7 +92,7 @@ final class Kubectl {
 
   /** Runs kubectl with the arguments and the manifest as its standard input. */
   Result withInput(String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command)
@@ -93,7 +124,7 @@ final class Kubectl {
 
   /** Runs kubectl with an extra environment variable (e.g. {@code KUBE_EDITOR} for edit). */
   Result withEnvironment(String name, String value, String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       ProcessBuilder builder = new ProcessBuilder(command);
@@ -118,7 +149,7 @@ final class Kubectl {
 
   /** Starts a long-running kubectl (e.g. {@code get -w}); the caller destroys it. */
   Process start(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       return new ProcessBuilder(command).redirectErrorStream(true).start();
