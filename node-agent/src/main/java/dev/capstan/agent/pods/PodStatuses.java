@@ -68,6 +68,7 @@ final class PodStatuses {
     int stopped = 0;
     int succeeded = 0;
     boolean allReady = true;
+    List<String> unready = new ArrayList<>();
     for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
       Attempts attempt = attempts.getOrDefault(container.getName(),
           new Attempts(Optional.empty(), Optional.empty(), 0));
@@ -90,11 +91,15 @@ final class PodStatuses {
       } else {
         waitingCount++;
       }
-      allReady &= Boolean.TRUE.equals(status.getReady());
+      if (!Boolean.TRUE.equals(status.getReady())) {
+        allReady = false;
+        unready.add(container.getName());
+      }
     }
     List<ContainerStatus> initStatuses = new ArrayList<>();
     boolean initialized = true;
     boolean initFailed = false;
+    List<String> incomplete = new ArrayList<>();
     for (Container init : EnvResolver.orEmpty(pod.getSpec().getInitContainers())) {
       Attempts attempt = attempts.getOrDefault(init.getName(),
           new Attempts(Optional.empty(), Optional.empty(), 0));
@@ -111,6 +116,7 @@ final class PodStatuses {
       boolean done = terminated != null && terminated.getExitCode() == 0;
       if (!done) {
         initialized = false;
+        incomplete.add(init.getName());
         initFailed |= terminated != null
             && "Never".equals(pod.getSpec().getRestartPolicy());
       }
@@ -121,16 +127,25 @@ final class PodStatuses {
     boolean sandboxReady = sandbox.map(s -> Boolean.TRUE.equals(s.getState().getRunning()))
         .orElse(false);
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+    // reasons and messages as the kubelet's status generator (pkg/kubelet/status/generate.go)
+    String notReady = phase.equals("Succeeded") ? "PodCompleted"
+        : phase.equals("Failed") ? "PodFailed" : "ContainersNotReady";
+    String unreadyMessage = terminal ? null
+        : "containers with unready status: [" + String.join(" ", unready) + "]";
+    boolean ready = allReady && !terminal;
     List<PodCondition> conditions = List.of(
         condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
-            null),
+            null, null),
         condition(previous, "Initialized", initialized, timestamp,
-            initialized ? null : "ContainersNotInitialized"),
-        condition(previous, "Ready", allReady && !terminal, timestamp,
-            allReady ? null : "ContainersNotReady"),
-        condition(previous, "ContainersReady", allReady && !terminal, timestamp,
-            allReady ? null : "ContainersNotReady"),
-        condition(previous, "PodScheduled", true, timestamp, null));
+            initialized ? (phase.equals("Succeeded") ? "PodCompleted" : null)
+                : "ContainersNotInitialized",
+            initialized ? null
+                : "containers with incomplete status: [" + String.join(" ", incomplete) + "]"),
+        condition(previous, "Ready", ready, timestamp, ready ? null : notReady,
+            ready ? null : unreadyMessage),
+        condition(previous, "ContainersReady", ready, timestamp, ready ? null : notReady,
+            ready ? null : unreadyMessage),
+        condition(previous, "PodScheduled", true, timestamp, null, null));
     String podIp = sandbox.filter(s -> Boolean.TRUE.equals(s.getState().getRunning()))
         .map(PodStatuses::ipOf).orElse(previous.getPodIP());
     PodStatusBuilder status = new PodStatusBuilder()
@@ -230,14 +245,14 @@ final class PodStatuses {
   }
 
   private static PodCondition condition(PodStatus previous, String type, boolean value,
-      String now, String reason) {
+      String now, String reason, String message) {
     String status = value ? "True" : "False";
     String transition = EnvResolver.orEmpty(previous.getConditions()).stream()
         .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
         .map(PodCondition::getLastTransitionTime)
         .findFirst().orElse(now);
     return new PodConditionBuilder().withType(type).withStatus(status)
-        .withLastTransitionTime(transition).withReason(reason).build();
+        .withLastTransitionTime(transition).withReason(reason).withMessage(message).build();
   }
 
   static String ipOf(InspectContainerResponse sandbox) {

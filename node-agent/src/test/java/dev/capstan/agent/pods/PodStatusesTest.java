@@ -2,6 +2,16 @@ package dev.capstan.agent.pods;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,5 +40,85 @@ class PodStatusesTest {
   })
   void dockerTimesBecomeKubernetesSeconds(String docker, String kubernetes) {
     assertThat(PodStatuses.dockerTime(docker)).isEqualTo(kubernetes);
+  }
+
+  private static Pod pod(String restartPolicy, String... initContainers) {
+    PodBuilder pod = new PodBuilder().withNewMetadata().withName("web").endMetadata()
+        .withNewSpec().withRestartPolicy(restartPolicy)
+        .addNewContainer().withName("web").withImage("capstan/busybox:1").endContainer()
+        .addNewContainer().withName("sidecar").withImage("capstan/busybox:1").endContainer()
+        .endSpec();
+    for (String init : initContainers) {
+      pod.editSpec().addNewInitContainer().withName(init).withImage("capstan/busybox:1")
+          .endInitContainer().endSpec();
+    }
+    return pod.build();
+  }
+
+  private static PodStatus status(Pod pod, Map<String, PodStatuses.Attempts> attempts) {
+    return PodStatuses.build(pod, Optional.empty(), attempts, Map.of(),
+        PodStatuses.ProbeResults.NONE, "10.0.0.5", Instant.parse("2026-12-06T04:00:00Z"));
+  }
+
+  private static PodCondition condition(PodStatus status, String type) {
+    return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow();
+  }
+
+  private static InspectContainerResponse exited(String id, int exitCode) throws Exception {
+    return new ObjectMapper().readValue("""
+        {"Id":"%s","Image":"sha256:abc","State":{"Running":false,"ExitCode":%d,
+         "StartedAt":"2026-12-06T03:59:00.1Z","FinishedAt":"2026-12-06T03:59:30.1Z"}}"""
+        .formatted(id, exitCode), InspectContainerResponse.class);
+  }
+
+  @Test
+  void notReadyConditionsNameTheUnreadyContainersAsTheKubeletDoes() {
+    PodStatus status = status(pod("Always"), Map.of());
+
+    for (String type : new String[] {"Ready", "ContainersReady"}) {
+      assertThat(condition(status, type).getStatus()).isEqualTo("False");
+      assertThat(condition(status, type).getReason()).isEqualTo("ContainersNotReady");
+      assertThat(condition(status, type).getMessage())
+          .isEqualTo("containers with unready status: [web sidecar]");
+    }
+    assertThat(condition(status, "Initialized").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Initialized").getReason()).isNull();
+  }
+
+  @Test
+  void anUninitializedPodNamesItsIncompleteInitContainers() {
+    PodStatus status = status(pod("Always", "setup", "migrate"), Map.of());
+
+    assertThat(condition(status, "Initialized").getReason()).isEqualTo("ContainersNotInitialized");
+    assertThat(condition(status, "Initialized").getMessage())
+        .isEqualTo("containers with incomplete status: [setup migrate]");
+  }
+
+  @Test
+  void aSucceededPodIsNotReadyBecauseItCompleted() throws Exception {
+    PodStatus status = status(pod("Never"), Map.of(
+        "web", new PodStatuses.Attempts(Optional.of(exited("a1", 0)), Optional.empty(), 0),
+        "sidecar", new PodStatuses.Attempts(Optional.of(exited("b1", 0)), Optional.empty(), 0)));
+
+    assertThat(status.getPhase()).isEqualTo("Succeeded");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("PodCompleted");
+    assertThat(condition(status, "Ready").getMessage()).isNull();
+    assertThat(condition(status, "ContainersReady").getReason()).isEqualTo("PodCompleted");
+    assertThat(condition(status, "Initialized").getStatus()).isEqualTo("True");
+    assertThat(condition(status, "Initialized").getReason()).isEqualTo("PodCompleted");
+    assertThat(status.getContainerStatuses().get(0).getState().getTerminated().getReason())
+        .isEqualTo("Completed");
+  }
+
+  @Test
+  void aFailedPodIsNotReadyBecauseItFailed() throws Exception {
+    PodStatus status = status(pod("Never"), Map.of(
+        "web", new PodStatuses.Attempts(Optional.of(exited("a1", 1)), Optional.empty(), 0),
+        "sidecar", new PodStatuses.Attempts(Optional.of(exited("b1", 0)), Optional.empty(), 0)));
+
+    assertThat(status.getPhase()).isEqualTo("Failed");
+    assertThat(condition(status, "Ready").getReason()).isEqualTo("PodFailed");
+    assertThat(condition(status, "ContainersReady").getReason()).isEqualTo("PodFailed");
   }
 }
