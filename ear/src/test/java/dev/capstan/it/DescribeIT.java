@@ -189,12 +189,17 @@ class DescribeIT {
           .containsPattern("node-js\\s+1\\s+1\\s+1");
       assertThat(kubectl.run("get", "ds", "agent", "-n", namespace).out())
           .containsPattern("agent\\s+1\\s+1\\s+1");
-      assertThat(kubectl.run("get", "job", "once", "-n", namespace).out())
-          .containsPattern("once\\s+Complete");
+      assertThat(job().getJsonObject("status").getJsonArray("conditions").toString())
+          .contains("\"Complete\"");
       assertThat(Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
           + "/endpoints/web"))).getJsonArray("subsets").getJsonObject(0)
           .getJsonArray("addresses")).hasSize(2);
     });
+  }
+
+  private static JsonObject job() {
+    return Http.json(Http.get(SERVER.api("/apis/batch/v1/namespaces/" + namespace
+        + "/jobs/once")));
   }
 
   private static void apply(Kubectl kubectl, String manifest) {
@@ -369,6 +374,23 @@ class DescribeIT {
         .map(item -> item.getJsonObject("metadata").getString("name"))
         .sorted().findFirst()
         .orElseThrow(() -> new AssertionError("nothing at " + path));
+  }
+
+  @Test
+  void aCompletedJobHasTheStatusFieldsAndConditionsKubernetesWrites() {
+    JsonObject status = job().getJsonObject("status");
+    assertThat(status.getJsonArray("conditions").getValuesAs(JsonObject.class))
+        .extracting(c -> c.getString("type") + "/" + c.getString("status") + "/"
+            + c.getString("reason"))
+        .containsExactly("SuccessCriteriaMet/True/CompletionsReached",
+            "Complete/True/CompletionsReached");
+    assertThat(status.getInt("terminating")).isZero();
+    assertThat(status.getInt("ready")).isZero();
+    assertThat(status.getJsonObject("uncountedTerminatedPods")).isEmpty();
+    assertThat(status.getString("completionTime")).isNotEmpty();
+    assertThat(kubectl.run("get", "job", "once", "-n", namespace).out())
+        .containsPattern("(?m)^NAME\\s+STATUS\\s+COMPLETIONS\\s+DURATION\\s+AGE$")
+        .containsPattern("(?m)^once\\s+Complete\\s+1/1\\s+\\d+s\\s+\\d+s$");
   }
 
   @Test
