@@ -313,7 +313,8 @@ class DescribeIT {
     targets.put("nodes", new Target(null, NODE, List.of("^\\s+Ready\\s+True",
         "^Addresses:\\n\\s+InternalIP:\\s+127\\.0\\.0\\.1", "Container Runtime Version:\\s+docker://",
         "^Non-terminated Pods:\\s+\\(\\d+ in total\\)", "^Allocated resources:",
-        "^Taints:\\s+capstan.dev/test-agent:NoSchedule", "^Events:")));
+        "^Taints:\\s+capstan.dev/test-agent:NoSchedule", "^\\s+ephemeral-storage:\\s+\\d+Ki",
+        "^Events:")));
     targets.put("pods", new Target(ns, pod, List.of("^Node:\\s+" + NODE + "/127\\.0\\.0\\.1",
         "^Status:\\s+Running", "^IP:\\s+" + ip, "^Controlled By:\\s+ReplicaSet/" + replicaSet,
         "^\\s+State:\\s+Running", "^\\s+Ready:\\s+True", "^\\s+Restart Count:\\s+0",
@@ -391,6 +392,19 @@ class DescribeIT {
     assertThat(kubectl.run("get", "job", "once", "-n", namespace).out())
         .containsPattern("(?m)^NAME\\s+STATUS\\s+COMPLETIONS\\s+DURATION\\s+AGE$")
         .containsPattern("(?m)^once\\s+Complete\\s+1/1\\s+\\d+s\\s+\\d+s$");
+  }
+
+  @Test
+  void theAgentsNodeListsItsImagesAndStorageAsAKubeletDoes() {
+    JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + NODE)))
+        .getJsonObject("status");
+    assertThat(status.getJsonArray("images").getValuesAs(JsonObject.class))
+        .anySatisfy(image -> {
+          assertThat(image.getJsonArray("names").toString()).contains("\"" + IMAGE + "\"");
+          assertThat(image.getJsonNumber("sizeBytes").longValue()).isPositive();
+        });
+    assertThat(status.getJsonObject("capacity").keySet()).contains("cpu", "memory", "pods",
+        "ephemeral-storage", "hugepages-2Mi", "hugepages-1Gi");
   }
 
   @Test
