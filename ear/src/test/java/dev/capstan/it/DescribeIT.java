@@ -348,7 +348,8 @@ class DescribeIT {
         "ScalingReplicaSet\\s+.*Scaled up replica set " + replicaSet)));
     targets.put("replicasets.apps", new Target(ns, replicaSet, List.of(
         "^Controlled By:\\s+Deployment/web", "^Replicas:\\s+2 current / 2 desired",
-        "^Pods Status:\\s+2 Running")));
+        "^Pods Status:\\s+2 Running",
+        "SuccessfulCreate\\s+.*replicaset-controller\\s+Created pod: " + replicaSet + "-")));
     targets.put("daemonsets.apps", new Target(ns, "agent", List.of(
         "^Desired Number of Nodes Scheduled: 1", "^Number of Nodes Scheduled with Up-to-date "
             + "Pods: 1", "^Pods Status:\\s+1 Running")));
