@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountStatus;
+import io.fabric8.kubernetes.api.model.VolumeMountStatusBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -197,7 +199,8 @@ final class PodStatuses {
     if (attempts.current().isPresent()) {
       InspectContainerResponse current = attempts.current().get();
       status.withContainerID("docker://" + current.getId())
-          .withImageID("docker://" + current.getImageId());
+          .withImageID("docker://" + current.getImageId())
+          .withVolumeMounts(volumeMounts(container));
       ContainerState state = state(current);
       if (waiting.isPresent() && state.getRunning() == null) {
         status.withLastState(state.getTerminated() != null ? state
@@ -213,6 +216,24 @@ final class PodStatuses {
       status.withState(waitingState(waiting.orElse(new Waiting("ContainerCreating", null))));
     }
     return status.build();
+  }
+
+  /**
+   * The mounts of a created container, as the kubelet reports them since 1.30 (read-only ones
+   * not recursively so); null for none, which Go leaves out.
+   */
+  static List<VolumeMountStatus> volumeMounts(Container container) {
+    List<VolumeMountStatus> mounts = EnvResolver.orEmpty(container.getVolumeMounts()).stream()
+        .map(mount -> {
+          boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly());
+          return new VolumeMountStatusBuilder().withName(mount.getName())
+              .withMountPath(mount.getMountPath())
+              .withReadOnly(readOnly ? true : null)
+              .withRecursiveReadOnly(readOnly ? "Disabled" : null)
+              .build();
+        })
+        .toList();
+    return mounts.isEmpty() ? null : mounts;
   }
 
   private static ContainerState waitingState(Waiting waiting) {

@@ -121,4 +121,22 @@ class PodStatusesTest {
     assertThat(condition(status, "Ready").getReason()).isEqualTo("PodFailed");
     assertThat(condition(status, "ContainersReady").getReason()).isEqualTo("PodFailed");
   }
+
+  @Test
+  void aCreatedContainerReportsItsMountsAsTheKubeletDoes() throws Exception {
+    Pod pod = new PodBuilder(pod("Always")).editSpec().editFirstContainer()
+        .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
+        .addNewVolumeMount().withName("config").withMountPath("/etc/app").withReadOnly(true)
+        .endVolumeMount().endContainer().endSpec().build();
+
+    PodStatus status = status(pod, Map.of(
+        "web", new PodStatuses.Attempts(Optional.of(exited("a1", 1)), Optional.empty(), 0)));
+
+    assertThat(status.getContainerStatuses().get(0).getVolumeMounts())
+        .extracting(m -> m.getName() + " " + m.getMountPath() + " " + m.getReadOnly() + " "
+            + m.getRecursiveReadOnly())
+        .containsExactly("data /data null null", "config /etc/app true Disabled");
+    assertThat(status.getContainerStatuses().get(1).getVolumeMounts())
+        .as("a container not created yet").isNullOrEmpty();
+  }
 }
