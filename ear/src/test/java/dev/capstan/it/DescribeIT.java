@@ -361,7 +361,7 @@ class DescribeIT {
     targets.put("leases.coordination.k8s.io", new Target("kube-node-lease", NODE, List.of(
         "Holder Identity:\\s+" + NODE)));
     targets.put("poddisruptionbudgets.policy", new Target(ns, "web", List.of(
-        "^Min available:\\s+1", "^Allowed disruptions:\\s+1", "^Current:\\s+2")));
+        "^Min available:\\s+1", "^\\s+Allowed disruptions:\\s+1", "^\\s+Current:\\s+2")));
     targets.put("events.events.k8s.io", new Target(ns, event, List.of("^Reason:")));
     targets.put("endpointslices.discovery.k8s.io", new Target(ns, slice, List.of(
         "^AddressType:\\s+IPv4", "^\\s+<unset>\\s+8080\\s+TCP", "^\\s+- Addresses:\\s+" + ip,
