@@ -316,7 +316,8 @@ class DescribeIT {
         "^Taints:\\s+capstan.dev/test-agent:NoSchedule", "^\\s+ephemeral-storage:\\s+\\d+Ki",
         "^Events:")));
     targets.put("pods", new Target(ns, pod, List.of("^Node:\\s+" + NODE + "/127\\.0\\.0\\.1",
-        "^Status:\\s+Running", "^IP:\\s+" + ip, "^Controlled By:\\s+ReplicaSet/" + replicaSet,
+        "^Status:\\s+Running", "^IP:\\s+" + ip, "^Priority:\\s+0$",
+        "^Service Account:\\s+default$", "^Controlled By:\\s+ReplicaSet/" + replicaSet,
         "^\\s+State:\\s+Running", "^\\s+Ready:\\s+True", "^\\s+Restart Count:\\s+0",
         "^\\s+Limits:\\n\\s+cpu:\\s+100m", "^QoS Class:\\s+Burstable", "^\\s+Ready\\s+True",
         "^Events:", "Normal\\s+Started\\s+.*kubelet\\s+Started container web")));

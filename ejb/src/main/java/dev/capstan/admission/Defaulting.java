@@ -27,7 +27,7 @@ public final class Defaulting {
     String key = group.isEmpty() ? kind : kind + "." + group;
     return switch (key) {
       case "Namespace" -> namespace(object);
-      case "Pod" -> with(object, "spec", podSpec(object(object, "spec")));
+      case "Pod" -> with(object, "spec", podOnly(podSpec(object(object, "spec"))));
       case "Service" -> with(object, "spec", serviceSpec(object(object, "spec")));
       case "ReplicationController" -> with(object, "spec",
           selectorFromTemplate(replicated(object(object, "spec"), true)));
@@ -153,6 +153,21 @@ public final class Defaulting {
       return spec;
     }
     return Json.createObjectBuilder(spec).add("selector", templateLabels).build();
+  }
+
+  /**
+   * What a pod gets beyond its template's defaults: {@code enableServiceLinks} (SetDefaults_Pod)
+   * and, from the Priority admission plugin, priority 0 with {@code PreemptLowerPriority} when it
+   * names no priority class ({@code kubectl describe pod} prints {@code Priority:} from it).
+   */
+  private static JsonObject podOnly(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    defaultTo(spec, result, "enableServiceLinks", JsonValue.TRUE);
+    if (!spec.containsKey("priorityClassName")) {
+      defaultTo(spec, result, "priority", Json.createValue(0));
+    }
+    defaultTo(spec, result, "preemptionPolicy", Json.createValue("PreemptLowerPriority"));
+    return result.build();
   }
 
   static JsonObject podSpec(JsonObject spec) {

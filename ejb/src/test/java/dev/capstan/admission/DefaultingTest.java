@@ -31,6 +31,9 @@ class DefaultingTest {
     assertThat(spec.getString("restartPolicy")).isEqualTo("Always");
     assertThat(spec.getInt("terminationGracePeriodSeconds")).isEqualTo(30);
     assertThat(spec.getString("dnsPolicy")).isEqualTo("ClusterFirst");
+    assertThat(spec.getBoolean("enableServiceLinks")).isTrue();
+    assertThat(spec.getInt("priority")).isZero();
+    assertThat(spec.getString("preemptionPolicy")).isEqualTo("PreemptLowerPriority");
     JsonObject container = spec.getJsonArray("containers").getJsonObject(0);
     assertThat(container.getString("imagePullPolicy")).isEqualTo("Always");
     assertThat(container.getJsonArray("ports").getJsonObject(0).getString("protocol")).isEqualTo("TCP");
@@ -56,6 +59,9 @@ class DefaultingTest {
     assertThat(rc.getJsonObject("spec").getInt("replicas")).isEqualTo(1);
     assertThat(rc.getJsonObject("spec").getJsonObject("template").getJsonObject("spec")
         .getString("restartPolicy")).isEqualTo("Always");
+    assertThat(rc.getJsonObject("spec").getJsonObject("template").getJsonObject("spec"))
+        .as("pod-only defaults stay off templates, as in Kubernetes")
+        .doesNotContainKeys("enableServiceLinks", "priority", "preemptionPolicy");
   }
 
   @Test
