@@ -237,6 +237,17 @@ public final class Defaulting {
     JsonObjectBuilder result = Json.createObjectBuilder(spec);
     defaultTo(spec, result, "type", Json.createValue("ClusterIP"));
     defaultTo(spec, result, "sessionAffinity", Json.createValue("None"));
+    // SetDefaults_Service: traffic policies for the types that route, node ports for balancers
+    String type = spec.getString("type", "ClusterIP");
+    if (!type.equals("ExternalName")) {
+      defaultTo(spec, result, "internalTrafficPolicy", Json.createValue("Cluster"));
+    }
+    if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+      defaultTo(spec, result, "externalTrafficPolicy", Json.createValue("Cluster"));
+    }
+    if (type.equals("LoadBalancer")) {
+      defaultTo(spec, result, "allocateLoadBalancerNodePorts", JsonValue.TRUE);
+    }
     if (spec.get("ports") instanceof JsonArray ports) {
       JsonArrayBuilder defaulted = Json.createArrayBuilder();
       for (JsonValue port : ports) {

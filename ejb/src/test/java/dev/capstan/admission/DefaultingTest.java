@@ -76,6 +76,24 @@ class DefaultingTest {
     assertThat(service.getJsonObject("spec").getString("sessionAffinity")).isEqualTo("None");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "ClusterIP|Cluster||",
+      "NodePort|Cluster|Cluster|",
+      "LoadBalancer|Cluster|Cluster|true",
+      "ExternalName|||"})
+  void servicesGetTheTrafficPoliciesOfTheirType(String type, String internal, String external,
+      String allocateNodePorts) {
+    JsonObject spec = Defaulting.apply("", "Service", json(
+        "{\"spec\":{\"type\":\"" + type + "\",\"ports\":[{\"port\":80}]}}"))
+        .getJsonObject("spec");
+
+    assertThat(spec.getString("internalTrafficPolicy", null)).isEqualTo(internal);
+    assertThat(spec.getString("externalTrafficPolicy", null)).isEqualTo(external);
+    assertThat(spec.containsKey("allocateLoadBalancerNodePorts") ? "true" : null)
+        .isEqualTo(allocateNodePorts);
+  }
+
   @Test
   void namespaceIsActiveAndLabelledWithItsName() {
     JsonObject namespace = Defaulting.apply("", "Namespace", json("""
