@@ -176,6 +176,23 @@ class DescribeIT {
               terminationGracePeriodSeconds: 1
               tolerations: [{key: capstan.dev/test-agent, operator: Exists, effect: NoSchedule}]"""
             .formatted(NODE), IMAGE));
+    // Capstan stores events.k8s.io Events apart from core ones (Kubernetes serves one resource
+    // through both groups), so this one is written through its own group
+    apply(kubectl, """
+        apiVersion: events.k8s.io/v1
+        kind: Event
+        metadata: {name: web-rollout}
+        eventTime: "%s"
+        reportingController: example.com/deployer
+        reportingInstance: deployer-1
+        action: Deploy
+        reason: Deployed
+        regarding: {apiVersion: apps/v1, kind: Deployment, name: web}
+        note: Deployed web
+        type: Normal
+        """.formatted(java.time.format.DateTimeFormatter.ofPattern(
+            "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").format(java.time.LocalDateTime.now(
+                java.time.ZoneOffset.UTC))));
     apply(kubectl, """
         apiVersion: v1
         kind: ResourceQuota
@@ -363,7 +380,8 @@ class DescribeIT {
         "Holder Identity:\\s+" + NODE)));
     targets.put("poddisruptionbudgets.policy", new Target(ns, "web", List.of(
         "^Min available:\\s+1", "^\\s+Allowed disruptions:\\s+1", "^\\s+Current:\\s+2")));
-    targets.put("events.events.k8s.io", new Target(ns, event, List.of("^Reason:")));
+    targets.put("events.events.k8s.io", new Target(ns, "web-rollout",
+        List.of("^Reason:\\s+Deployed")));
     targets.put("endpointslices.discovery.k8s.io", new Target(ns, slice, List.of(
         "^AddressType:\\s+IPv4", "^\\s+<unset>\\s+8080\\s+TCP", "^\\s+- Addresses:\\s+" + ip,
         "^\\s+Conditions:\\n\\s+Ready:\\s+true", "^\\s+NodeName:\\s+" + NODE,

@@ -39,8 +39,30 @@ public final class Defaulting {
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
       case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
       case "LimitRange" -> LimitRanger.defaulted(object);
+      case "Secret" -> secret(object);
       default -> object;
     };
+  }
+
+  /**
+   * A secret as the API server stores it: {@code type} Opaque by default, and the write-only
+   * {@code stringData} merged into {@code data} (base64, overriding keys also in data), as
+   * Kubernetes' v1 conversion does, so every reader finds the values in {@code data}.
+   */
+  private static JsonObject secret(JsonObject secret) {
+    JsonObjectBuilder result = Json.createObjectBuilder(secret);
+    defaultTo(secret, result, "type", Json.createValue("Opaque"));
+    if (secret.get("stringData") instanceof JsonObject strings) {
+      JsonObjectBuilder data = Json.createObjectBuilder(object(secret, "data"));
+      strings.forEach((key, value) -> {
+        if (value instanceof jakarta.json.JsonString text) {
+          data.add(key, java.util.Base64.getEncoder().encodeToString(
+              text.getString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+      });
+      result.add("data", data).remove("stringData");
+    }
+    return result.build();
   }
 
   private static JsonObject namespace(JsonObject namespace) {

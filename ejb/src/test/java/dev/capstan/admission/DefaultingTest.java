@@ -95,6 +95,18 @@ class DefaultingTest {
   }
 
   @Test
+  void aSecretsStringDataIsStoredAsBase64DataOfTypeOpaque() {
+    JsonObject secret = Defaulting.apply("", "Secret", json("""
+        {"metadata":{"name":"credentials"},"data":{"user":"YWRtaW4=","password":"b2xk"},
+         "stringData":{"password":"s3cret"}}"""));
+
+    assertThat(secret.getString("type")).isEqualTo("Opaque");
+    assertThat(secret.containsKey("stringData")).isFalse();
+    assertThat(secret.getJsonObject("data")).isEqualTo(json(
+        "{\"user\":\"YWRtaW4=\",\"password\":\"czNjcmV0\"}"));
+  }
+
+  @Test
   void namespaceIsActiveAndLabelledWithItsName() {
     JsonObject namespace = Defaulting.apply("", "Namespace", json("""
         {"metadata":{"name":"demo"}}"""));
