@@ -53,6 +53,7 @@ class AdmissionIT {
       assertThat(podNames(namespace)).hasSize(3);
       assertThat(kubectl.run("describe", "rc", "node-js", "-n", namespace).out())
           .contains("Replicas:     3 current / 4 desired")
+          .containsPattern("(?m)^\\s+ReplicaFailure\\s+True\\s+FailedCreate\\s*$")
           .containsPattern("Warning\\s+FailedCreate\\s+.*replication-controller\\s+"
               + ".*Error creating: pods \"node-js-[a-z0-9]{5}\" is forbidden: exceeded quota:"
               + " test-quotas, requested: pods=1, used: pods=3, limited: pods=3");
@@ -81,7 +82,8 @@ class AdmissionIT {
     assertThat(kubectl.run("delete", "quota", "test-quotas", "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(kubectl.run("describe", "rc", "node-js", "-n", namespace).out())
-            .contains("Replicas:     4 current / 4 desired"));
+            .contains("Replicas:     4 current / 4 desired")
+            .doesNotContain("ReplicaFailure"));
     assertThat(podNames(namespace)).hasSize(4);
   }
 

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -20,9 +22,38 @@ import java.util.concurrent.TimeUnit;
 final class Kubectl {
 
   private final Path kubeconfig;
+  private final String binary;
 
-  private Kubectl(Path kubeconfig) {
+  private Kubectl(Path kubeconfig, String binary) {
     this.kubeconfig = kubeconfig;
+    this.binary = binary;
+  }
+
+  /** The same kubeconfig with another kubectl binary (e.g. a versioned client). */
+  Kubectl using(Path kubectlBinary) {
+    return new Kubectl(kubeconfig, kubectlBinary.toString());
+  }
+
+  /**
+   * The newest versioned client installed beside the {@code kubectl} on the PATH (the Cloud
+   * SDK's dispatcher keeps {@code kubectl.1.27} ... {@code kubectl.1.33} next to itself and runs
+   * the one matching the server), if there is one.
+   */
+  static Optional<Path> newestClient() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      Path kubectl = Path.of(dir, "kubectl");
+      if (!Files.isExecutable(kubectl)) {
+        continue;
+      }
+      try (var files = Files.list(kubectl.toRealPath().getParent())) {
+        return files.filter(file -> file.getFileName().toString().matches("kubectl\\.1\\.\\d+"))
+            .max(Comparator.comparingInt(file -> Integer.parseInt(
+                file.getFileName().toString().substring("kubectl.1.".length()))));
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   static Kubectl against(TestServer server) {
@@ -56,7 +87,7 @@ final class Kubectl {
           current-context: it
           """.formatted(server.secureApi().toString(),
           token == null ? "{}" : "{token: " + token + "}"));
-      return new Kubectl(file);
+      return new Kubectl(file, "kubectl");
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -79,7 +110,7 @@ final class Kubectl {
   }
 
   private List<String> command(String... args) {
-    List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+    List<String> command = new ArrayList<>(List.of(binary, "--kubeconfig", kubeconfig.toString()));
     command.addAll(List.of(args));
     return command;
   }

@@ -27,7 +27,7 @@ public final class Defaulting {
     String key = group.isEmpty() ? kind : kind + "." + group;
     return switch (key) {
       case "Namespace" -> namespace(object);
-      case "Pod" -> with(object, "spec", podSpec(object(object, "spec")));
+      case "Pod" -> with(object, "spec", podOnly(podSpec(object(object, "spec"))));
       case "Service" -> with(object, "spec", serviceSpec(object(object, "spec")));
       case "ReplicationController" -> with(object, "spec",
           selectorFromTemplate(replicated(object(object, "spec"), true)));
@@ -39,8 +39,30 @@ public final class Defaulting {
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
       case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
       case "LimitRange" -> LimitRanger.defaulted(object);
+      case "Secret" -> secret(object);
       default -> object;
     };
+  }
+
+  /**
+   * A secret as the API server stores it: {@code type} Opaque by default, and the write-only
+   * {@code stringData} merged into {@code data} (base64, overriding keys also in data), as
+   * Kubernetes' v1 conversion does, so every reader finds the values in {@code data}.
+   */
+  private static JsonObject secret(JsonObject secret) {
+    JsonObjectBuilder result = Json.createObjectBuilder(secret);
+    defaultTo(secret, result, "type", Json.createValue("Opaque"));
+    if (secret.get("stringData") instanceof JsonObject strings) {
+      JsonObjectBuilder data = Json.createObjectBuilder(object(secret, "data"));
+      strings.forEach((key, value) -> {
+        if (value instanceof jakarta.json.JsonString text) {
+          data.add(key, java.util.Base64.getEncoder().encodeToString(
+              text.getString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+      });
+      result.add("data", data).remove("stringData");
+    }
+    return result.build();
   }
 
   private static JsonObject namespace(JsonObject namespace) {
@@ -155,6 +177,21 @@ public final class Defaulting {
     return Json.createObjectBuilder(spec).add("selector", templateLabels).build();
   }
 
+  /**
+   * What a pod gets beyond its template's defaults: {@code enableServiceLinks} (SetDefaults_Pod)
+   * and, from the Priority admission plugin, priority 0 with {@code PreemptLowerPriority} when it
+   * names no priority class ({@code kubectl describe pod} prints {@code Priority:} from it).
+   */
+  private static JsonObject podOnly(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    defaultTo(spec, result, "enableServiceLinks", JsonValue.TRUE);
+    if (!spec.containsKey("priorityClassName")) {
+      defaultTo(spec, result, "priority", Json.createValue(0));
+    }
+    defaultTo(spec, result, "preemptionPolicy", Json.createValue("PreemptLowerPriority"));
+    return result.build();
+  }
+
   static JsonObject podSpec(JsonObject spec) {
     JsonObjectBuilder result = Json.createObjectBuilder(spec);
     defaultTo(spec, result, "restartPolicy", Json.createValue("Always"));
@@ -222,6 +259,17 @@ public final class Defaulting {
     JsonObjectBuilder result = Json.createObjectBuilder(spec);
     defaultTo(spec, result, "type", Json.createValue("ClusterIP"));
     defaultTo(spec, result, "sessionAffinity", Json.createValue("None"));
+    // SetDefaults_Service: traffic policies for the types that route, node ports for balancers
+    String type = spec.getString("type", "ClusterIP");
+    if (!type.equals("ExternalName")) {
+      defaultTo(spec, result, "internalTrafficPolicy", Json.createValue("Cluster"));
+    }
+    if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+      defaultTo(spec, result, "externalTrafficPolicy", Json.createValue("Cluster"));
+    }
+    if (type.equals("LoadBalancer")) {
+      defaultTo(spec, result, "allocateLoadBalancerNodePorts", JsonValue.TRUE);
+    }
     if (spec.get("ports") instanceof JsonArray ports) {
       JsonArrayBuilder defaulted = Json.createArrayBuilder();
       for (JsonValue port : ports) {

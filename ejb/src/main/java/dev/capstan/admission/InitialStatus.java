@@ -5,6 +5,7 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.kinds.ResourceType;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.util.Map;
 
 /**
  * The status a new object starts with. For kinds whose status is written through the
@@ -14,6 +15,22 @@ import jakarta.json.JsonObject;
  * phase defaulting gives them.
  */
 public final class InitialStatus {
+
+  /**
+   * The empty status as Go writes it where its type has fields without {@code omitempty}: a
+   * service's {@code loadBalancer} struct, replica counts and a budget's counters are written
+   * even when zero.
+   */
+  private static final Map<String, JsonObject> EMPTY = Map.of(
+      "Service", Json.createObjectBuilder()
+          .add("loadBalancer", JsonObject.EMPTY_JSON_OBJECT).build(),
+      "ReplicationController", Json.createObjectBuilder().add("replicas", 0).build(),
+      "ReplicaSet.apps", Json.createObjectBuilder().add("replicas", 0).build(),
+      "DaemonSet.apps", Json.createObjectBuilder().add("currentNumberScheduled", 0)
+          .add("numberMisscheduled", 0).add("desiredNumberScheduled", 0).add("numberReady", 0)
+          .build(),
+      "PodDisruptionBudget.policy", Json.createObjectBuilder().add("disruptionsAllowed", 0)
+          .add("currentHealthy", 0).add("desiredHealthy", 0).add("expectedPods", 0).build());
 
   private InitialStatus() {}
 
@@ -27,7 +44,8 @@ public final class InitialStatus {
       case "Pod" -> Json.createObjectBuilder(object).add("status", Json.createObjectBuilder()
           .add("phase", "Pending")
           .add("qosClass", QosClass.of(object(object, "spec")))).build();
-      default -> Json.createObjectBuilder(object).add("status", JsonObject.EMPTY_JSON_OBJECT).build();
+      default -> Json.createObjectBuilder(object).add("status", EMPTY.getOrDefault(key,
+          JsonObject.EMPTY_JSON_OBJECT)).build();
     };
   }
 }

@@ -183,8 +183,7 @@ final class DeploymentController extends OwnerController {
             .add("name", name).add("namespace", namespace).add("labels", labels)
             .add("annotations", Json.createObjectBuilder()
                 .add(REVISION, Long.toString(revision))
-                .add("deployment.kubernetes.io/desired-replicas",
-                    Integer.toString(spec.getInt("replicas", 1))))
+                .addAll(Json.createObjectBuilder(replicasAnnotations(deployment))))
             .add("ownerReferences", Json.createArrayBuilder().add(
                 OwnedPods.controllerReference("apps/v1", "Deployment", deployment))))
         .add("spec", Json.createObjectBuilder()
@@ -220,8 +219,13 @@ final class DeploymentController extends OwnerController {
     try {
       store.update(ResourceTypes.REPLICA_SET.key(metadata.getString("namespace", ""),
               metadata.getString("name", "")), "apps/v1", Preconditions.NONE,
-          rs -> Json.createObjectBuilder(rs).add("spec",
-              Json.createObjectBuilder(object(rs, "spec")).add("replicas", replicas)).build());
+          rs -> Json.createObjectBuilder(rs)
+              .add("metadata", Json.createObjectBuilder(object(rs, "metadata"))
+                  .add("annotations", Json.createObjectBuilder(object(object(rs, "metadata"),
+                      "annotations")).addAll(Json.createObjectBuilder(
+                          replicasAnnotations(deployment)))))
+              .add("spec", Json.createObjectBuilder(object(rs, "spec")).add("replicas", replicas))
+              .build());
       events.normal(deployment, COMPONENT, "ScalingReplicaSet", "Scaled "
           + (replicas > from ? "up" : "down") + " replica set " + metadata.getString("name", "")
           + " from " + from + " to " + replicas);
@@ -326,6 +330,23 @@ final class DeploymentController extends OwnerController {
     objects(status, "conditions").forEach(c -> conditions.add(Json.createObjectBuilder(c)
         .remove("lastUpdateTime").remove("lastTransitionTime")));
     return copy.add("conditions", conditions).build();
+  }
+
+  /**
+   * The annotations the deployment controller keeps on its ReplicaSets when it makes or scales
+   * them: the deployment's replicas, and replicas plus maxSurge (a Recreate deployment surges
+   * none).
+   */
+  static JsonObject replicasAnnotations(JsonObject deployment) {
+    JsonObject spec = object(deployment, "spec");
+    int replicas = spec.getInt("replicas", 1);
+    JsonObject strategy = object(spec, "strategy");
+    int maxSurge = "Recreate".equals(strategy.getString("type", "RollingUpdate")) ? 0
+        : amount(object(strategy, "rollingUpdate").get("maxSurge"), replicas, true, 25);
+    return Json.createObjectBuilder()
+        .add("deployment.kubernetes.io/desired-replicas", Integer.toString(replicas))
+        .add("deployment.kubernetes.io/max-replicas", Integer.toString(replicas + maxSurge))
+        .build();
   }
 
   /** maxSurge (rounded up) or maxUnavailable (rounded down), from a number or a percentage. */

@@ -17,6 +17,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -29,8 +30,8 @@ import java.util.stream.Collectors;
  * The endpoints and EndpointSlice controllers in one loop: for every Service with a selector, an
  * Endpoints object of the same name listing the pods the selector matches (see
  * {@link EndpointSubsets}) and the EndpointSlices for them (see {@link EndpointSlices}), each
- * rewritten only when it changes. Services without a selector keep the Endpoints and slices
- * their users write. Endpoints this controller wrote carry the {@value #TRIGGER_TIME} annotation,
+ * rewritten only when it changes. Services without a selector keep the Endpoints their users
+ * write, mirrored into slices as Kubernetes' mirroring controller does. Endpoints this controller wrote carry the {@value #TRIGGER_TIME} annotation,
  * and its slices the {@value EndpointSlices#MANAGED_BY} label, as Kubernetes' do; only those are
  * deleted when their service goes.
  *
@@ -42,6 +43,7 @@ final class EndpointsController implements Controller {
 
   static final String TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
   private static final String HEADLESS = "service.kubernetes.io/headless";
+  private static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
 
   private final ObjectStore store;
 
@@ -96,6 +98,7 @@ final class EndpointsController implements Controller {
     Map<String, String> selector = JsonFields.strings(object(object(service.get().json(),
         "spec"), "selector"));
     if (selector.isEmpty()) {
+      mirror(parts, service.get(), endpoints, slices);
       return;
     }
     LabelSelector matching = LabelSelector.fromMap(selector);
@@ -111,8 +114,25 @@ final class EndpointsController implements Controller {
         || !labels.equals(ObjectMetadata.labels(endpoints.get().json()))) {
       write(parts, endpoints, labels, subsets);
     }
-    reconcileSlices(parts[0], parts[1], labels, slices,
-        EndpointSlices.of(service.get().json(), pods));
+    reconcileSlices(parts[0], parts[1], labels, EndpointSlices.CONTROLLER, owner(service.get()),
+        slices, EndpointSlices.of(service.get().json(), pods));
+  }
+
+  /**
+   * A service without selector: its users' Endpoints mirrored into slices, as Kubernetes'
+   * EndpointSlice mirroring controller does (unless labelled {@value #SKIP_MIRROR}), so clients
+   * that read only slices, such as {@code kubectl describe service}, see them too.
+   */
+  private void mirror(String[] key, StoredObject service, Optional<StoredObject> endpoints,
+      List<StoredObject> slices) {
+    Optional<JsonObject> mirrored = endpoints.map(StoredObject::json)
+        .filter(body -> !"true".equals(ObjectMetadata.labels(body).getString(SKIP_MIRROR, "")));
+    JsonObject labels = mirrored.map(ObjectMetadata::labels).orElse(JsonValue.EMPTY_JSON_OBJECT);
+    reconcileSlices(key[0], key[1], labels, EndpointSlices.MIRRORING_CONTROLLER, owner(service),
+        slices, mirrored.map(body -> EndpointSlices.mirroring(key[1],
+                body.getJsonArray("subsets") == null ? JsonValue.EMPTY_JSON_ARRAY
+                    : body.getJsonArray("subsets")))
+            .orElse(Map.of()));
   }
 
   private List<StoredObject> managedSlices(String namespace, String service) {
@@ -120,17 +140,28 @@ final class EndpointsController implements Controller {
         .stream()
         .filter(slice -> {
           JsonObject labels = ObjectMetadata.labels(slice.json());
+          String manager = labels.getString(EndpointSlices.MANAGED_BY, "");
           return service.equals(labels.getString(EndpointSlices.SERVICE_NAME, ""))
-              && EndpointSlices.CONTROLLER.equals(labels.getString(EndpointSlices.MANAGED_BY, ""));
+              && (EndpointSlices.CONTROLLER.equals(manager)
+                  || EndpointSlices.MIRRORING_CONTROLLER.equals(manager));
         })
         .toList();
   }
 
+  /** A slice's owner reference to its service, as the EndpointSlice controller writes it. */
+  private static JsonArray owner(StoredObject service) {
+    return Json.createArrayBuilder().add(Json.createObjectBuilder()
+        .add("apiVersion", "v1").add("kind", "Service").add("name", service.key().name())
+        .add("uid", service.uid().toString())
+        .add("controller", true).add("blockOwnerDeletion", true)).build();
+  }
+
   private void reconcileSlices(String namespace, String service, JsonObject serviceLabels,
-      List<StoredObject> existing, Map<String, JsonObject> wanted) {
+      String manager, JsonArray owners, List<StoredObject> existing,
+      Map<String, JsonObject> wanted) {
     JsonObject labels = Json.createObjectBuilder(serviceLabels)
         .add(EndpointSlices.SERVICE_NAME, service)
-        .add(EndpointSlices.MANAGED_BY, EndpointSlices.CONTROLLER)
+        .add(EndpointSlices.MANAGED_BY, manager)
         .build();
     Map<String, StoredObject> byName = new java.util.HashMap<>();
     for (StoredObject slice : existing) {
@@ -143,22 +174,24 @@ final class EndpointsController implements Controller {
     wanted.forEach((name, body) -> {
       StoredObject current = byName.get(name);
       if (current != null && labels.equals(ObjectMetadata.labels(current.json()))
+          && owners.equals(object(current.json(), "metadata").get("ownerReferences"))
           && body.entrySet().stream().allMatch(field ->
               field.getValue().equals(current.json().get(field.getKey())))) {
         return;
       }
-      writeSlice(namespace, name, labels, body, Optional.ofNullable(current));
+      writeSlice(namespace, name, labels, owners, body, Optional.ofNullable(current));
     });
   }
 
-  private void writeSlice(String namespace, String name, JsonObject labels, JsonObject body,
-      Optional<StoredObject> current) {
+  private void writeSlice(String namespace, String name, JsonObject labels, JsonArray owners,
+      JsonObject body, Optional<StoredObject> current) {
     try {
       if (current.isEmpty()) {
         store.create(ResourceTypes.ENDPOINT_SLICE.key(namespace, name),
             ResourceTypes.ENDPOINT_SLICE.apiVersion(), Json.createObjectBuilder(body)
                 .add("metadata", Json.createObjectBuilder().add("name", name)
-                    .add("namespace", namespace).add("labels", labels))
+                    .add("namespace", namespace).add("labels", labels)
+                    .add("ownerReferences", owners))
                 .build());
         return;
       }
@@ -168,7 +201,7 @@ final class EndpointsController implements Controller {
             JsonObjectBuilder updated = Json.createObjectBuilder(latest);
             body.forEach(updated::add);
             return updated.add("metadata", Json.createObjectBuilder(object(latest, "metadata"))
-                .add("labels", labels)).build();
+                .add("labels", labels).add("ownerReferences", owners)).build();
           });
     } catch (AlreadyExistsException | ConflictException | NotFoundException e) {
       // written meanwhile: the change it made wakes this key again

@@ -52,6 +52,8 @@ final class JobController extends OwnerController {
     List<JsonObject> active = pods.stream()
         .filter(pod -> !ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod)).toList();
     int ready = (int) active.stream().filter(OwnedPods::ready).count();
+    int terminating = (int) pods.stream()
+        .filter(pod -> ObjectMetadata.isDeleting(pod) && !OwnedPods.terminal(pod)).count();
     Instant now = Instant.now();
     String startTime = status.getString("startTime", ObjectMetadata.timestamp(now));
     Optional<String> finished = objects(status, "conditions").stream()
@@ -64,21 +66,30 @@ final class JobController extends OwnerController {
     int parallelism = spec.getInt("parallelism", 1);
     int backoffLimit = spec.getInt("backoffLimit", 6);
     JsonObject condition = null;
+    // since 1.31 the job controller writes the interim condition before the final one
+    JsonObject interim = null;
     if (finished.isEmpty()) {
       boolean complete = completionsValue.map(c -> succeeded >= c.intValue())
           .orElse(succeeded > 0 && active.isEmpty());
       OptionalLong deadline = spec.get("activeDeadlineSeconds") instanceof JsonNumber d
           ? OptionalLong.of(d.longValue()) : OptionalLong.empty();
       if (complete) {
-        condition = condition("Complete", null, null, now);
+        interim = condition("SuccessCriteriaMet", "CompletionsReached",
+            "Reached expected number of succeeded pods", now);
+        condition = condition("Complete", "CompletionsReached",
+            "Reached expected number of succeeded pods", now);
         events.normal(job, COMPONENT, "Completed", "Job completed");
       } else if (failed > backoffLimit) {
+        interim = condition("FailureTarget", "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit", now);
         condition = condition("Failed", "BackoffLimitExceeded",
             "Job has reached the specified backoff limit", now);
         events.warning(job, COMPONENT, "BackoffLimitExceeded",
             "Job has reached the specified backoff limit");
       } else if (deadline.isPresent() && Instant.parse(startTime)
           .plus(Duration.ofSeconds(deadline.getAsLong())).isBefore(now)) {
+        interim = condition("FailureTarget", "DeadlineExceeded",
+            "Job was active longer than specified deadline", now);
         condition = condition("Failed", "DeadlineExceeded",
             "Job was active longer than specified deadline", now);
         events.warning(job, COMPONENT, "DeadlineExceeded",
@@ -99,11 +110,16 @@ final class JobController extends OwnerController {
         .add("startTime", startTime)
         .add("active", condition == null ? active.size() : 0)
         .add("ready", ready)
+        .add("terminating", terminating)
         .add("succeeded", succeeded)
-        .add("failed", failed);
+        .add("failed", failed)
+        .add("uncountedTerminatedPods", object(status, "uncountedTerminatedPods"));
     if (currentCondition != null) {
       var conditions = Json.createArrayBuilder();
       objects(status, "conditions").forEach(conditions::add);
+      if (interim != null) {
+        conditions.add(interim);
+      }
       conditions.add(currentCondition);
       updatedStatus.add("conditions", conditions);
       if (currentCondition.getString("type").equals("Complete")) {

@@ -1,6 +1,7 @@
 package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
+import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
 import dev.capstan.kinds.ResourceType;
@@ -14,6 +15,8 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.watch.Change;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.Comparator;
@@ -36,7 +39,7 @@ final class ReplicaController extends OwnerController {
 
   private static final Logger LOG = Logger.getLogger(ReplicaController.class.getName());
   private static final int BURST = 500;
-  private static final String COMPONENT = "replication-controller";
+  private static final String REPLICA_FAILURE = "ReplicaFailure";
 
   private final ResourceType type;
 
@@ -74,44 +77,72 @@ final class ReplicaController extends OwnerController {
     int diff = wanted - active.size();
     boolean namespaceTerminating = store.get(ResourceTypes.NAMESPACE.key("", parts[0]))
         .map(namespace -> ObjectMetadata.isDeleting(namespace.json())).orElse(true);
+    Optional<String> failure = Optional.empty();
     if (diff > 0 && !namespaceTerminating) {
-      for (int i = 0; i < Math.min(diff, BURST); i++) {
-        if (!create(owner)) {
-          break; // as Kubernetes' slow start: a refused create (quota) ends this round
-        }
+      for (int i = 0; i < Math.min(diff, BURST) && failure.isEmpty(); i++) {
+        // as Kubernetes' slow start: a refused create (quota) ends this round
+        failure = create(owner);
       }
     } else if (diff < 0) {
       active.stream().sorted(DELETION_ORDER).limit(-diff).forEach(pod -> delete(owner, pod));
     }
-    updateStatus(owner, parts);
+    updateStatus(owner, parts, failure);
   }
 
-  /** Creates one pod; false when the create was refused or failed. */
-  private boolean create(JsonObject owner) {
+  /** The events' source, as kube-controller-manager names its two controllers. */
+  private String component() {
+    return type.kind().equals("ReplicaSet") ? "replicaset-controller" : "replication-controller";
+  }
+
+  /** Creates one pod; the error when the create was refused or failed. */
+  private Optional<String> create(JsonObject owner) {
     JsonObject template = object(object(owner, "spec"), "template");
     try {
       OwnedPods.create(store, owner, OwnedPods.controllerReference(type.apiVersion(), type.kind(),
               owner), template, object(object(template, "metadata"), "labels"))
-          .ifPresent(name -> events.normal(owner, COMPONENT, "SuccessfulCreate",
+          .ifPresent(name -> events.normal(owner, component(), "SuccessfulCreate",
               "Created pod: " + name));
-      return true;
+      return Optional.empty();
     } catch (RuntimeException e) {
-      events.warning(owner, COMPONENT, "FailedCreate", "Error creating: " + e.getMessage());
+      events.warning(owner, component(), "FailedCreate", "Error creating: " + e.getMessage());
       LOG.warning(() -> "Creating a pod for " + object(owner, "metadata").getString("namespace", "")
           + "/" + object(owner, "metadata").getString("name", "") + " failed: " + e);
-      return false;
+      return Optional.of(String.valueOf(e.getMessage()));
     }
   }
 
   private void delete(JsonObject owner, JsonObject pod) {
     if (OwnedPods.delete(store, pod)) {
-      events.normal(owner, COMPONENT, "SuccessfulDelete", "Deleted pod: "
+      events.normal(owner, component(), "SuccessfulDelete", "Deleted pod: "
           + object(pod, "metadata").getString("name", ""));
     }
   }
 
 
-  private void updateStatus(JsonObject owner, String[] key) {
+  /**
+   * The status conditions after a round, as the replica set controller's
+   * {@code calculateStatus}: {@code ReplicaFailure} (reason {@code FailedCreate}, the error as
+   * message) is added when a create failed and there is none yet, removed after a round without
+   * failure; other conditions stay.
+   */
+  static JsonArray conditions(JsonObject currentStatus, Optional<String> failure,
+      java.time.Instant now) {
+    List<JsonObject> current = objects(currentStatus, "conditions");
+    boolean failing = current.stream()
+        .anyMatch(c -> REPLICA_FAILURE.equals(c.getString("type", "")));
+    JsonArrayBuilder conditions = Json.createArrayBuilder();
+    current.stream()
+        .filter(c -> failure.isPresent() || !REPLICA_FAILURE.equals(c.getString("type", "")))
+        .forEach(conditions::add);
+    if (failure.isPresent() && !failing) {
+      conditions.add(Json.createObjectBuilder().add("type", REPLICA_FAILURE)
+          .add("status", "True").add("lastTransitionTime", ObjectMetadata.timestamp(now))
+          .add("reason", "FailedCreate").add("message", failure.get()));
+    }
+    return conditions.build();
+  }
+
+  private void updateStatus(JsonObject owner, String[] key, Optional<String> failure) {
     String uid = object(owner, "metadata").getString("uid", "");
     Map<String, String> templateLabels = JsonFields.strings(object(object(object(
         object(owner, "spec"), "template"), "metadata"), "labels"));
@@ -132,14 +163,18 @@ final class ReplicaController extends OwnerController {
         .ifPresent(at -> requeueAt(key[0] + "/" + key[1], at));
     long fullyLabeled = pods.stream().filter(pod -> JsonFields.strings(object(object(pod,
         "metadata"), "labels")).entrySet().containsAll(templateLabels.entrySet())).count();
-    JsonObject status = Json.createObjectBuilder()
+    JsonObjectBuilder computed = Json.createObjectBuilder()
         .add("replicas", pods.size())
         .add("fullyLabeledReplicas", fullyLabeled)
         .add("readyReplicas", ready)
         .add("availableReplicas", available)
-        .add("observedGeneration", OwnedPods.generation(owner))
-        .build();
+        .add("observedGeneration", OwnedPods.generation(owner));
     JsonObject current = object(owner, "status");
+    JsonArray conditions = conditions(current, failure, now);
+    if (!conditions.isEmpty()) {
+      computed.add("conditions", conditions);
+    }
+    JsonObject status = computed.build();
     if (withoutZeros(status).equals(withoutZeros(current))) {
       return;
     }

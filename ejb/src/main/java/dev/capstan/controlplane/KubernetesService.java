@@ -3,6 +3,7 @@ package dev.capstan.controlplane;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.allocation.ServiceRange;
+import dev.capstan.controllers.EndpointSlices;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
@@ -44,7 +45,8 @@ import java.util.logging.Logger;
  * {@value #LIVE_SECONDS} s), at the address and HTTPS port each advertises, reconciled every few
  * seconds by every server as kube-apiserver's lease endpoint reconciler does. Level-triggered and
  * idempotent: each run compares the stored endpoints with the live servers and writes only a
- * difference, so servers racing each other converge.
+ * difference, so servers racing each other converge. Its EndpointSlice {@code kubernetes} is
+ * written the same way, as kube-apiserver writes it.
  *
  * <p>The service's cluster IP is the first address of the service range
  * ({@code capstan.service.cidr}, Kubernetes' default 10.96.0.0/12), which Kubernetes reserves for
@@ -82,7 +84,9 @@ public class KubernetesService {
     }
     try {
       ensureService();
-      reconcileEndpoints(desiredSubsets(liveServers()));
+      JsonArray subsets = desiredSubsets(liveServers());
+      reconcileEndpoints(subsets);
+      reconcileEndpointSlice(subsets);
     } catch (EJBException | ConflictException | NotFoundException e) {
       // another server wrote first, or the namespace is not there yet: the next run converges
       LOG.log(Level.FINE, "kubernetes service not reconciled this time", e);
@@ -148,6 +152,49 @@ public class KubernetesService {
               .add("name", "https").add("port", port).add("protocol", "TCP"))));
     });
     return subsets.build();
+  }
+
+  /**
+   * The service's EndpointSlice, as kube-apiserver's endpoints adapter writes it beside the
+   * Endpoints (named {@code kubernetes}, its first subset), since kubectl 1.31+ reads only slices.
+   */
+  static JsonObject desiredSlice(JsonArray subsets) {
+    return EndpointSlices.fromSubset(subsets.isEmpty() ? JsonValue.EMPTY_JSON_OBJECT
+        : subsets.getJsonObject(0));
+  }
+
+  private void reconcileEndpointSlice(JsonArray subsets)
+      throws ConflictException, NotFoundException {
+    ObjectKey key = ResourceTypes.ENDPOINT_SLICE.key(NAMESPACE, NAME);
+    JsonObject wanted = desiredSlice(subsets);
+    JsonObject labels = Json.createObjectBuilder()
+        .add("kubernetes.io/service-name", NAME).build();
+    java.util.Optional<StoredObject> current = store.get(key);
+    if (current.isEmpty()) {
+      if (store.get(ResourceTypes.NAMESPACE.key("", NAMESPACE)).isEmpty()) {
+        return;
+      }
+      try {
+        store.create(key, ResourceTypes.ENDPOINT_SLICE.apiVersion(),
+            Json.createObjectBuilder(wanted)
+                .add("metadata", Json.createObjectBuilder().add("name", NAME)
+                    .add("namespace", NAMESPACE).add("labels", labels))
+                .build());
+      } catch (AlreadyExistsException e) {
+        // another control-plane server created it first
+      }
+      return;
+    }
+    JsonObject stored = current.get().json();
+    if (wanted.entrySet().stream().allMatch(field -> field.getValue().equals(
+        stored.get(field.getKey())))) {
+      return;
+    }
+    store.update(key, ResourceTypes.ENDPOINT_SLICE.apiVersion(), Preconditions.NONE, slice -> {
+      var updated = Json.createObjectBuilder(slice);
+      wanted.forEach(updated::add);
+      return updated.build();
+    });
   }
 
   private void reconcileEndpoints(JsonArray subsets)

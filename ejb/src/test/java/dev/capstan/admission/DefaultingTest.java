@@ -31,6 +31,9 @@ class DefaultingTest {
     assertThat(spec.getString("restartPolicy")).isEqualTo("Always");
     assertThat(spec.getInt("terminationGracePeriodSeconds")).isEqualTo(30);
     assertThat(spec.getString("dnsPolicy")).isEqualTo("ClusterFirst");
+    assertThat(spec.getBoolean("enableServiceLinks")).isTrue();
+    assertThat(spec.getInt("priority")).isZero();
+    assertThat(spec.getString("preemptionPolicy")).isEqualTo("PreemptLowerPriority");
     JsonObject container = spec.getJsonArray("containers").getJsonObject(0);
     assertThat(container.getString("imagePullPolicy")).isEqualTo("Always");
     assertThat(container.getJsonArray("ports").getJsonObject(0).getString("protocol")).isEqualTo("TCP");
@@ -56,6 +59,9 @@ class DefaultingTest {
     assertThat(rc.getJsonObject("spec").getInt("replicas")).isEqualTo(1);
     assertThat(rc.getJsonObject("spec").getJsonObject("template").getJsonObject("spec")
         .getString("restartPolicy")).isEqualTo("Always");
+    assertThat(rc.getJsonObject("spec").getJsonObject("template").getJsonObject("spec"))
+        .as("pod-only defaults stay off templates, as in Kubernetes")
+        .doesNotContainKeys("enableServiceLinks", "priority", "preemptionPolicy");
   }
 
   @Test
@@ -68,6 +74,36 @@ class DefaultingTest {
     assertThat(port.getInt("targetPort")).isEqualTo(80);
     assertThat(service.getJsonObject("spec").getString("type")).isEqualTo("LoadBalancer");
     assertThat(service.getJsonObject("spec").getString("sessionAffinity")).isEqualTo("None");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "ClusterIP|Cluster||",
+      "NodePort|Cluster|Cluster|",
+      "LoadBalancer|Cluster|Cluster|true",
+      "ExternalName|||"})
+  void servicesGetTheTrafficPoliciesOfTheirType(String type, String internal, String external,
+      String allocateNodePorts) {
+    JsonObject spec = Defaulting.apply("", "Service", json(
+        "{\"spec\":{\"type\":\"" + type + "\",\"ports\":[{\"port\":80}]}}"))
+        .getJsonObject("spec");
+
+    assertThat(spec.getString("internalTrafficPolicy", null)).isEqualTo(internal);
+    assertThat(spec.getString("externalTrafficPolicy", null)).isEqualTo(external);
+    assertThat(spec.containsKey("allocateLoadBalancerNodePorts") ? "true" : null)
+        .isEqualTo(allocateNodePorts);
+  }
+
+  @Test
+  void aSecretsStringDataIsStoredAsBase64DataOfTypeOpaque() {
+    JsonObject secret = Defaulting.apply("", "Secret", json("""
+        {"metadata":{"name":"credentials"},"data":{"user":"YWRtaW4=","password":"b2xk"},
+         "stringData":{"password":"s3cret"}}"""));
+
+    assertThat(secret.getString("type")).isEqualTo("Opaque");
+    assertThat(secret.containsKey("stringData")).isFalse();
+    assertThat(secret.getJsonObject("data")).isEqualTo(json(
+        "{\"user\":\"YWRtaW4=\",\"password\":\"czNjcmV0\"}"));
   }
 
   @Test

@@ -57,7 +57,7 @@ public final class EventRecorder implements PodEvents {
 
   private void record(Pod pod, String container, String type, String reason, String message) {
     String namespace = pod.getMetadata().getNamespace();
-    String fieldPath = container == null ? null : "spec.containers{" + container + "}";
+    String fieldPath = fieldPath(pod, container);
     String key = pod.getMetadata().getUid() + "|" + fieldPath + "|" + type + "|" + reason + "|"
         + message;
     String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
@@ -95,6 +95,17 @@ public final class EventRecorder implements PodEvents {
       LOG.fine(() -> "Event " + reason + " for pod " + namespace + "/"
           + pod.getMetadata().getName() + " not recorded: " + e.getMessage());
     }
+  }
+
+  /** The container's place in the pod spec, as the kubelet's object references name it. */
+  static String fieldPath(Pod pod, String container) {
+    if (container == null) {
+      return null;
+    }
+    boolean init = pod.getSpec() != null && pod.getSpec().getInitContainers() != null
+        && pod.getSpec().getInitContainers().stream()
+            .anyMatch(c -> container.equals(c.getName()));
+    return (init ? "spec.initContainers{" : "spec.containers{") + container + "}";
   }
 
   private boolean increment(String namespace, Recorded previous, String now) {

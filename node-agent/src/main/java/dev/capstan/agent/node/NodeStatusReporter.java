@@ -2,6 +2,7 @@ package dev.capstan.agent.node;
 
 import dev.capstan.agent.AgentConfig;
 import dev.capstan.agent.runtime.docker.DockerRuntime;
+import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -25,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public final class NodeStatusReporter {
   public static final String AGENT_VERSION = "v1.32.0+capstan";
   static final String LEASE_NAMESPACE = "kube-node-lease";
   private static final Logger LOG = Logger.getLogger(NodeStatusReporter.class.getName());
+  /** The kubelet's default {@code nodeStatusMaxImages}. */
+  static final int MAX_IMAGES = 50;
   private static final long STATUS_REFRESH_SECONDS = 60;
 
   private final AgentConfig config;
@@ -160,11 +164,16 @@ public final class NodeStatusReporter {
         dockerUp = false;
       }
     }
+    // the resources a kubelet on Linux reports: ephemeral storage is the file system holding
+    // the agent's directory (the kubelet's root dir), huge pages none
     Map<String, Quantity> capacity = Map.of(
         "cpu", new Quantity(Integer.toString(info == null || info.getNCPU() == null
             ? Runtime.getRuntime().availableProcessors() : info.getNCPU())),
         "memory", new Quantity((info == null || info.getMemTotal() == null
             ? Runtime.getRuntime().maxMemory() : info.getMemTotal()) / 1024 + "Ki"),
+        "ephemeral-storage", new Quantity(ephemeralStorageBytes() / 1024 + "Ki"),
+        "hugepages-1Gi", new Quantity("0"),
+        "hugepages-2Mi", new Quantity("0"),
         "pods", new Quantity(Integer.toString(config.maxPods())));
     String now = timestamp(clock.instant());
     List<NodeCondition> conditions = new ArrayList<>();
@@ -189,6 +198,7 @@ public final class NodeStatusReporter {
         .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(config.kubeletPort())
             .endKubeletEndpoint()
         .endDaemonEndpoints()
+        .withImages(dockerUp ? images(docker.images()) : List.of())
         .withNodeInfo(new NodeSystemInfoBuilder()
             .withMachineID(firstLine("/etc/machine-id"))
             .withSystemUUID(firstLine("/etc/machine-id"))
@@ -202,6 +212,30 @@ public final class NodeStatusReporter {
             .withArchitecture(architecture())
             .build())
         .build();
+  }
+
+  /**
+   * The node's images as the kubelet lists them: the {@value #MAX_IMAGES} largest, each with its
+   * digests and tags.
+   */
+  static List<ContainerImage> images(List<DockerRuntime.Image> images) {
+    return images.stream()
+        .sorted(Comparator.comparingLong(DockerRuntime.Image::sizeBytes).reversed())
+        .limit(MAX_IMAGES)
+        .map(image -> new ContainerImage(image.names(), image.sizeBytes()))
+        .toList();
+  }
+
+  private long ephemeralStorageBytes() {
+    try {
+      Path dir = config.agentDir();
+      while (dir != null && !Files.exists(dir)) {
+        dir = dir.getParent();
+      }
+      return dir == null ? 0 : Files.getFileStore(dir).getTotalSpace();
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   private static NodeCondition condition(Optional<NodeStatus> previous, String type,

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.HostIP;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountStatus;
+import io.fabric8.kubernetes.api.model.VolumeMountStatusBuilder;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -68,6 +70,7 @@ final class PodStatuses {
     int stopped = 0;
     int succeeded = 0;
     boolean allReady = true;
+    List<String> unready = new ArrayList<>();
     for (Container container : EnvResolver.orEmpty(pod.getSpec().getContainers())) {
       Attempts attempt = attempts.getOrDefault(container.getName(),
           new Attempts(Optional.empty(), Optional.empty(), 0));
@@ -90,11 +93,15 @@ final class PodStatuses {
       } else {
         waitingCount++;
       }
-      allReady &= Boolean.TRUE.equals(status.getReady());
+      if (!Boolean.TRUE.equals(status.getReady())) {
+        allReady = false;
+        unready.add(container.getName());
+      }
     }
     List<ContainerStatus> initStatuses = new ArrayList<>();
     boolean initialized = true;
     boolean initFailed = false;
+    List<String> incomplete = new ArrayList<>();
     for (Container init : EnvResolver.orEmpty(pod.getSpec().getInitContainers())) {
       Attempts attempt = attempts.getOrDefault(init.getName(),
           new Attempts(Optional.empty(), Optional.empty(), 0));
@@ -111,6 +118,7 @@ final class PodStatuses {
       boolean done = terminated != null && terminated.getExitCode() == 0;
       if (!done) {
         initialized = false;
+        incomplete.add(init.getName());
         initFailed |= terminated != null
             && "Never".equals(pod.getSpec().getRestartPolicy());
       }
@@ -120,16 +128,25 @@ final class PodStatuses {
         : phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped, succeeded);
     boolean sandboxReady = sandbox.map(ContainerInfo::running).orElse(false);
     boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+    // reasons and messages as the kubelet's status generator (pkg/kubelet/status/generate.go)
+    String notReady = phase.equals("Succeeded") ? "PodCompleted"
+        : phase.equals("Failed") ? "PodFailed" : "ContainersNotReady";
+    String unreadyMessage = terminal ? null
+        : "containers with unready status: [" + String.join(" ", unready) + "]";
+    boolean ready = allReady && !terminal;
     List<PodCondition> conditions = List.of(
         condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
-            null),
+            null, null),
         condition(previous, "Initialized", initialized, timestamp,
-            initialized ? null : "ContainersNotInitialized"),
-        condition(previous, "Ready", allReady && !terminal, timestamp,
-            allReady ? null : "ContainersNotReady"),
-        condition(previous, "ContainersReady", allReady && !terminal, timestamp,
-            allReady ? null : "ContainersNotReady"),
-        condition(previous, "PodScheduled", true, timestamp, null));
+            initialized ? (phase.equals("Succeeded") ? "PodCompleted" : null)
+                : "ContainersNotInitialized",
+            initialized ? null
+                : "containers with incomplete status: [" + String.join(" ", incomplete) + "]"),
+        condition(previous, "Ready", ready, timestamp, ready ? null : notReady,
+            ready ? null : unreadyMessage),
+        condition(previous, "ContainersReady", ready, timestamp, ready ? null : notReady,
+            ready ? null : unreadyMessage),
+        condition(previous, "PodScheduled", true, timestamp, null, null));
     String podIp = sandbox.filter(ContainerInfo::running).flatMap(ContainerInfo::ip)
         .orElse(previous.getPodIP());
     PodStatusBuilder status = new PodStatusBuilder()
@@ -181,7 +198,8 @@ final class PodStatuses {
     if (attempts.current().isPresent()) {
       ContainerInfo current = attempts.current().get();
       status.withContainerID("docker://" + current.id())
-          .withImageID("docker://" + current.imageId());
+          .withImageID("docker://" + current.imageId())
+          .withVolumeMounts(volumeMounts(container));
       ContainerState state = state(current);
       if (waiting.isPresent() && state.getRunning() == null) {
         status.withLastState(state.getTerminated() != null ? state
@@ -197,6 +215,24 @@ final class PodStatuses {
       status.withState(waitingState(waiting.orElse(new Waiting("ContainerCreating", null))));
     }
     return status.build();
+  }
+
+  /**
+   * The mounts of a created container, as the kubelet reports them since 1.30 (read-only ones
+   * not recursively so); null for none, which Go leaves out.
+   */
+  static List<VolumeMountStatus> volumeMounts(Container container) {
+    List<VolumeMountStatus> mounts = EnvResolver.orEmpty(container.getVolumeMounts()).stream()
+        .map(mount -> {
+          boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly());
+          return new VolumeMountStatusBuilder().withName(mount.getName())
+              .withMountPath(mount.getMountPath())
+              .withReadOnly(readOnly ? true : null)
+              .withRecursiveReadOnly(readOnly ? "Disabled" : null)
+              .build();
+        })
+        .toList();
+    return mounts.isEmpty() ? null : mounts;
   }
 
   private static ContainerState waitingState(Waiting waiting) {
@@ -226,14 +262,14 @@ final class PodStatuses {
   }
 
   private static PodCondition condition(PodStatus previous, String type, boolean value,
-      String now, String reason) {
+      String now, String reason, String message) {
     String status = value ? "True" : "False";
     String transition = EnvResolver.orEmpty(previous.getConditions()).stream()
         .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
         .map(PodCondition::getLastTransitionTime)
         .findFirst().orElse(now);
     return new PodConditionBuilder().withType(type).withStatus(status)
-        .withLastTransitionTime(transition).withReason(reason).build();
+        .withLastTransitionTime(transition).withReason(reason).withMessage(message).build();
   }
 
   static String timestamp(Instant instant) {

@@ -92,6 +92,14 @@ final class KindColumns {
           age(), text("Containers", "Containers", 1, o -> containers(o, "name")),
           text("Images", "Images", 1, o -> containers(o, "image")),
           text("Selector", "Selector", 1, KindColumns::anySelector));
+      case "Job.batch" -> List.of(name(),
+          text("Status", "Status of the job.", 0, KindColumns::jobStatus),
+          text("Completions", "The number of pods which reached phase Succeeded.", 0,
+              KindColumns::completions),
+          text("Duration", "Time required to complete the job.", 0, this::jobDuration), age(),
+          text("Containers", "Containers", 1, o -> containers(o, "name")),
+          text("Images", "Images", 1, o -> containers(o, "image")),
+          text("Selector", "Selector", 1, KindColumns::anySelector));
       case "CronJob.batch" -> List.of(name(),
           text("Schedule", "The schedule", 0, o -> string(o, "spec.schedule")),
           text("Timezone", "The time zone", 0, o -> orNone(string(o, "spec.timeZone"))),
@@ -166,6 +174,50 @@ final class KindColumns {
       Function<JsonObject, Number> cell) {
     return new Column(name, "integer", "", description, priority,
         o -> Json.createValue(cell.apply(o).longValue()));
+  }
+
+  /** A Job's STATUS as kubectl's printer words it, from its conditions. */
+  static String jobStatus(JsonObject job) {
+    List<String> conditions = objects(job, "status.conditions").stream()
+        .filter(c -> "True".equals(c.getString("status", "")))
+        .map(c -> c.getString("type", "")).toList();
+    if (conditions.contains("Complete")) {
+      return "Complete";
+    }
+    if (conditions.contains("Failed")) {
+      return "Failed";
+    }
+    if (!string(job, "metadata.deletionTimestamp").isEmpty()) {
+      return "Terminating";
+    }
+    for (String interim : List.of("Suspended", "FailureTarget", "SuccessCriteriaMet")) {
+      if (conditions.contains(interim)) {
+        return interim;
+      }
+    }
+    return "Running";
+  }
+
+  static String completions(JsonObject job) {
+    String succeeded = String.valueOf(number(job, "status.succeeded"));
+    if (Fields.at(job, "spec.completions") instanceof jakarta.json.JsonNumber completions) {
+      return succeeded + "/" + completions.intValue();
+    }
+    if (Fields.at(job, "spec.parallelism") instanceof jakarta.json.JsonNumber parallelism
+        && parallelism.intValue() > 1) {
+      return succeeded + "/1 of " + parallelism.intValue();
+    }
+    return succeeded + "/1";
+  }
+
+  private String jobDuration(JsonObject job) {
+    String start = string(job, "status.startTime");
+    if (start.isEmpty()) {
+      return "";
+    }
+    String end = string(job, "status.completionTime");
+    return HumanDuration.format(Duration.between(Instant.parse(start),
+        end.isEmpty() ? clock.instant() : Instant.parse(end)));
   }
 
   private String since(String timestamp) {

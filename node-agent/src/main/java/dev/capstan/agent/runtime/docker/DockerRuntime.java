@@ -151,6 +151,27 @@ public final class DockerRuntime implements ContainerRuntime, Closeable {
     }
   }
 
+  /** An image on this engine: its names (digests, then tags) and size. */
+  public record Image(List<String> names, long sizeBytes) {}
+
+  /** The engine's images, each with the names it is known by. */
+  public List<Image> images() {
+    return docker.listImagesCmd().exec().stream()
+        .map(image -> {
+          List<String> names = new java.util.ArrayList<>();
+          for (String[] named : new String[][] {image.getRepoDigests(), image.getRepoTags()}) {
+            for (String name : named == null ? new String[0] : named) {
+              if (!name.startsWith("<none>")) {
+                names.add(name);
+              }
+            }
+          }
+          return new Image(List.copyOf(names), image.getSize() == null ? 0 : image.getSize());
+        })
+        .filter(image -> !image.names().isEmpty())
+        .toList();
+  }
+
   @Override
   public CompletableFuture<Void> pull(String image, Duration timeout) {
     CompletableFuture<Void> pulled = new CompletableFuture<>();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code -Dcapstan.docker.host=unix:///...} names an engine that has {@code capstan/busybox:1};
  * the agent's integration tests cover the rest end to end.
  */
-@EnabledIfSystemProperty(named = "capstan.docker.host", matches = ".+")
+@EnabledIfSystemProperty(named = "capstan.docker.host", matches = "(unix|tcp)://.+")
 class DockerRuntimeContractTest {
 
   private static final String IMAGE = "capstan/busybox:1";
