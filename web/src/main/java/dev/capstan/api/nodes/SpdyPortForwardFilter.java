@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * WebSocket tunnel does ({@link PodPortForwardEndpoint}), and is tunnelled the same way to the
  * pod's node agent.
  */
-@WebFilter(urlPatterns = "/api/v1/namespaces/*")
+// async: watches under this path are suspended requests, which every filter on their way must allow
+@WebFilter(urlPatterns = "/api/v1/namespaces/*", asyncSupported = true)
 public class SpdyPortForwardFilter extends HttpFilter {
 
   private static final Logger LOG = Logger.getLogger(SpdyPortForwardFilter.class.getName());

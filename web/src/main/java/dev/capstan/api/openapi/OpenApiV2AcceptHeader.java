@@ -18,7 +18,7 @@ import java.util.Enumeration;
  * {@code application/x-protobuf}, so the request reaches authentication and
  * {@link OpenApiV2Filter} like any other.
  */
-@WebFilter(urlPatterns = "/openapi/v2")
+@WebFilter(urlPatterns = "/openapi/v2", asyncSupported = true)
 public class OpenApiV2AcceptHeader extends HttpFilter {
 
   static final String PROTOBUF = "application/x-protobuf";
