@@ -3,6 +3,7 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,8 +188,9 @@ class ControllersIT {
         assertThat(replicaSets(namespace)).as("the old ReplicaSet adopted, no new one")
             .singleElement().satisfies(rs -> {
               assertThat(rs.getJsonObject("metadata").getString("name")).isEqualTo(replicaSet);
-              JsonObject owner = rs.getJsonObject("metadata").getJsonArray("ownerReferences")
-                  .getJsonObject(0);
+              JsonArray owners = rs.getJsonObject("metadata").getJsonArray("ownerReferences");
+              assertThat(owners).as("ownerReferences").isNotNull().hasSize(1);
+              JsonObject owner = owners.getJsonObject(0);
               assertThat(owner.getString("kind")).isEqualTo("Deployment");
               assertThat(owner.getString("uid")).isEqualTo(secondUid);
               assertThat(owner.getBoolean("controller")).isTrue();

@@ -14,8 +14,10 @@ import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -188,9 +190,15 @@ final class GarbageCollector implements Controller {
             objects(object(current, "metadata"), "ownerReferences").stream()
                 .filter(reference -> !ownerUids.contains(reference.getString("uid", "")))
                 .forEach(kept::add);
-            return Json.createObjectBuilder(current).add("metadata",
-                Json.createObjectBuilder(object(current, "metadata")).add("ownerReferences", kept))
-                .build();
+            JsonArray references = kept.build();
+            JsonObjectBuilder metadata = Json.createObjectBuilder(object(current, "metadata"));
+            // Kubernetes omits an empty list rather than writing []
+            if (references.isEmpty()) {
+              metadata.remove("ownerReferences");
+            } else {
+              metadata.add("ownerReferences", references);
+            }
+            return Json.createObjectBuilder(current).add("metadata", metadata).build();
           });
     } catch (NotFoundException | ConflictException e) {
       // gone already
