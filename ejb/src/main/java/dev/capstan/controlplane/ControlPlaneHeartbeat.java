@@ -71,7 +71,7 @@ public class ControlPlaneHeartbeat {
   }
 
   /** This server's name among the control-plane instances. */
-  private static String instanceId() {
+  static String instanceId() {
     return System.getProperty("jboss.node.name", hostName());
   }
 

@@ -93,11 +93,22 @@ public class KubernetesService {
     }
   }
 
+  /**
+   * The servers whose heartbeat is recent, and always this one: it is alive while it runs this,
+   * and as each kube-apiserver keeps its own address in the endpoints, a heartbeat delayed by a
+   * busy machine never empties them. (A stopping server has withdrawn its address.)
+   */
   private List<ControlPlaneInstance> liveServers() {
-    return em.createQuery("SELECT i FROM ControlPlaneInstance i WHERE i.lastHeartbeat > :since",
+    List<ControlPlaneInstance> live = new java.util.ArrayList<>(em.createQuery(
+            "SELECT i FROM ControlPlaneInstance i WHERE i.lastHeartbeat > :since",
             ControlPlaneInstance.class)
         .setParameter("since", clock.instant().minus(Duration.ofSeconds(LIVE_SECONDS)))
-        .getResultList();
+        .getResultList());
+    String self = ControlPlaneHeartbeat.instanceId();
+    if (live.stream().noneMatch(server -> server.instanceId().equals(self))) {
+      java.util.Optional.ofNullable(em.find(ControlPlaneInstance.class, self)).ifPresent(live::add);
+    }
+    return live;
   }
 
   private void ensureService() {
