@@ -171,8 +171,10 @@ start_private_postgres() {
       if [[ $state == stale* ]]; then
         say "PostgreSQL is not running (its postmaster, pid ${state#stale }, is gone); starting it (log: $log_link)"
         wait_for_orphaned_backends "$data"
-        # Its PID may have gone to another process since, which would make PostgreSQL refuse to start.
-        rm -f "$data/postmaster.pid"
+        # Its PID may have gone to another process since, or linger as a zombie no one reaps
+        # (a container without an init), either of which makes PostgreSQL refuse to start: the
+        # data directory's lock and the socket's lock both name it.
+        rm -f "$data/postmaster.pid" "$home"/run/.s.PGSQL.*.lock
       else
         say "starting PostgreSQL on 127.0.0.1:$port (log: $log_link)"
       fi
