@@ -45,8 +45,9 @@ wait_ready() { # namespace count timeout
   local start; start=$(now)
   while (( $(ready_count "$1") < $2 )); do
     sleep 0.2
-    (( $(calc "(($(now) - $start) > $3) ? 1 : 0") )) && { echo "not Ready within $3 s"; return 1; }
+    if (( $(calc "(($(now) - $start) > $3) ? 1 : 0") )); then echo "not Ready within $3 s"; return 1; fi
   done
+  return 0
 }
 sleep 15
 echo "agent threads, no pods:                         $(threads)"
@@ -69,7 +70,7 @@ if wait_ready "$NS" 1 180; then
 fi
 while (( $(kubectl get pods -n "$NS" --no-headers 2>/dev/null | grep -c stubborn || true) > 0 )); do
   sleep 0.5
-  (( $(calc "(($(now) - $start) > 300) ? 1 : 0") )) && { echo "the 12 are not gone after 300 s"; break; }
+  if (( $(calc "(($(now) - $start) > 300) ? 1 : 0") )); then echo "the 12 are not gone after 300 s"; break; fi
 done
 printf '12 pods (grace 40 s, ignore SIGTERM) -> gone:   %.2f s\n' "$(calc "$(now) - $start")"
 kubectl delete pod fresh -n "$NS" --wait=true >/dev/null
