@@ -23,7 +23,7 @@ import java.util.function.BiFunction;
  * The impersonated user is in {@code system:authenticated}; a ServiceAccount impersonated
  * without groups gets its fixed groups.
  */
-final class Impersonation {
+public final class Impersonation {
 
   static final String USER = "Impersonate-User";
   static final String GROUP = "Impersonate-Group";
@@ -129,6 +129,38 @@ final class Impersonation {
     }
     String[] parts = user.substring(SA_PREFIX.length()).split(":", -1);
     return parts.length == 2 && !parts[0].isEmpty() && !parts[1].isEmpty() ? parts : null;
+  }
+
+  /**
+   * For doors that answer refusals their own way (the WebSocket handshake): the user the
+   * request acts as (the requester without impersonation headers), or empty if impersonation
+   * was refused.
+   */
+  public static java.util.Optional<User> actingAs(User requester,
+      Map<String, List<String>> headers, String path, AccessControl access) {
+    Headers view = new Headers() {
+      @Override
+      public String get(String name) {
+        List<String> values = all(name);
+        return values.isEmpty() ? null : values.get(0);
+      }
+
+      @Override
+      public List<String> all(String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+            .flatMap(e -> e.getValue().stream()).toList();
+      }
+
+      @Override
+      public List<String> names() {
+        return List.copyOf(headers.keySet());
+      }
+    };
+    if (!requested(view)) {
+      return java.util.Optional.of(requester);
+    }
+    return java.util.Optional.ofNullable(impersonate(requester, view, path, access::authorize)
+        .user());
   }
 
   /** The servlet request's headers. */
