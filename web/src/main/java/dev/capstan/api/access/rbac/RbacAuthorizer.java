@@ -41,7 +41,14 @@ public class RbacAuthorizer implements Authorizer {
 
   @Override
   public Decision authorize(User user, RequestInfo request) {
-    PolicySnapshot snapshot = policy.snapshot();
+    PolicySnapshot snapshot;
+    try {
+      snapshot = policy.snapshot();
+    } catch (RuntimeException e) {
+      // the store cannot be read (database down, schema not ready): RBAC cannot allow anything;
+      // system:masters, asked first, still can
+      return Decision.noOpinion("RBAC: the policy cannot be read: " + e.getMessage());
+    }
     if (snapshot.generation() != cachedGeneration || cache.size() > CACHE_LIMIT) {
       cache.clear();
       cachedGeneration = snapshot.generation();
