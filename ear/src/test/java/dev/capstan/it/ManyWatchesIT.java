@@ -63,6 +63,12 @@ class ManyWatchesIT {
         .isGreaterThan(PER_USER * WATCHERS.size() + 500L);
     String namespace = SERVER.newNamespace();
     URI configMaps = SERVER.api("/api/v1/namespaces/" + namespace + "/configmaps");
+    // the watchers are plain users: RBAC lets them read the namespace as the view role does
+    assertThat(Http.postJson(SERVER.api("/apis/rbac.authorization.k8s.io/v1/namespaces/"
+        + namespace + "/rolebindings"), "{\"metadata\":{\"name\":\"watchers\"},"
+        + "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\","
+        + "\"name\":\"view\"},\"subjects\":[{\"kind\":\"User\",\"name\":\"it-watcher-a\"},"
+        + "{\"kind\":\"User\",\"name\":\"it-watcher-b\"}]}").statusCode()).isEqualTo(201);
     URI watchUri = URI.create(configMaps + "?watch=1&timeoutSeconds=300");
     long watchesBefore = metric("apiserver_longrunning_requests");
     long subscriptionsBefore = metric("capstan_change_feed_subscriptions");

@@ -50,6 +50,11 @@ final class KindRules {
         }
       }
       case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
+      case "Role.rbac.authorization.k8s.io" -> RbacRules.role(object, true, errors);
+      case "ClusterRole.rbac.authorization.k8s.io" -> RbacRules.role(object, false, errors);
+      case "RoleBinding.rbac.authorization.k8s.io" -> RbacRules.binding(object, true, errors);
+      case "ClusterRoleBinding.rbac.authorization.k8s.io" ->
+          RbacRules.binding(object, false, errors);
       default -> { }
     }
     return errors;

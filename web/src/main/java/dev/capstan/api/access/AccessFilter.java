@@ -62,6 +62,16 @@ public class AccessFilter extends HttpFilter {
       return;
     }
     User user = authenticated.get();
+    Impersonation.Headers headers = Impersonation.of(request);
+    if (Impersonation.requested(headers)) {
+      Impersonation.Outcome outcome = Impersonation.impersonate(user, headers, path,
+          access::authorize);
+      if (outcome.refusal() != null) {
+        write(response, outcome.refusal());
+        return;
+      }
+      user = outcome.user();
+    }
     RequestInfo info = RequestInfo.parse(request.getMethod(), path,
         query(request.getQueryString()), isUpgrade(request));
     Decision decision = access.authorize(user, info);

@@ -3,6 +3,7 @@ package dev.capstan.api.nodes;
 import dev.capstan.access.User;
 import dev.capstan.api.access.AccessControl;
 import dev.capstan.api.access.AccessFilter;
+import dev.capstan.api.access.Impersonation;
 import dev.capstan.api.access.RequestInfo;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.kinds.ResourceTypes;
@@ -58,7 +59,8 @@ final class PodStream {
           .map(Map.Entry::getValue).filter(values -> !values.isEmpty())
           .map(values -> values.get(0)).findFirst().orElse(null);
       AccessControl access = CDI.current().select(AccessControl.class).get();
-      access.authenticate(authorization).ifPresent(user -> {
+      access.authenticate(authorization).flatMap(requester -> Impersonation.actingAs(requester,
+          request.getHeaders(), request.getRequestURI().getPath(), access)).ifPresent(user -> {
         RequestInfo info = RequestInfo.parse("GET", request.getRequestURI().getPath(),
             AccessFilter.query(request.getQueryString()), true);
         if (access.authorize(user, info).allowed()) {

@@ -6,6 +6,8 @@ import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
 import dev.capstan.allocation.ServiceAllocator;
+import dev.capstan.api.access.rbac.AccessReviews;
+import dev.capstan.api.access.rbac.RbacWrites;
 import dev.capstan.api.nodes.PodLogs;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
@@ -80,6 +82,12 @@ public class ObjectEndpoint {
 
   @Inject
   private ServiceAllocator allocator;
+
+  @Inject
+  private RbacWrites rbacWrites;
+
+  @Inject
+  private AccessReviews reviews;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -171,6 +179,11 @@ public class ObjectEndpoint {
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
     }
+    if (type.createOnly()) {
+      // an access review: answered, never stored
+      return json(201, reviews.create(type, target.namespaceOrEmpty(),
+          Bodies.decode(options.contentType(), body)));
+    }
     if (type.namespaced() && target.namespace().isEmpty()) {
       throw Statuses.methodNotAllowed("POST");
     }
@@ -183,6 +196,7 @@ public class ObjectEndpoint {
         Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
+    rbacWrites.checkCreate(type, target.namespaceOrEmpty(), object);
     String name = ObjectValidation.nameOf(object);
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
@@ -291,9 +305,11 @@ public class ObjectEndpoint {
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
         withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
-    JsonObject updated = update(target, options, Preconditions.NONE,
-        current -> Subresources.merge(type, subresource, current, subresource.isPresent()
-            || options.dryRun() ? desired : allocated(type, desired, Optional.of(current))));
+    JsonObject updated = update(target, options, Preconditions.NONE, current -> {
+      rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, desired);
+      return Subresources.merge(type, subresource, current, subresource.isPresent()
+          || options.dryRun() ? desired : allocated(type, desired, Optional.of(current)));
+    });
     return withWarnings(respond(200, updated, target, options), warnings);
   }
 
@@ -320,6 +336,7 @@ public class ObjectEndpoint {
             FieldValidation.pruned(type, applied));
         checkKind(type, patched);
         validate(type, patched, ObjectValidation.validateUpdate(type, patched));
+        rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, patched);
         return Subresources.merge(type, subresource, current, subresource.isPresent()
             || options.dryRun() ? patched : allocated(type, patched, Optional.of(current)));
       } catch (InvalidPatchException e) {
