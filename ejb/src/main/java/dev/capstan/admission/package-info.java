@@ -7,10 +7,10 @@
  *  REST create ──┐
  *  controller ───┴─▶ ObjectStore.create ─ revision lock ─▶ Admission.admit ─▶ write object
  *                                                          │
- *        LimitRanger defaults ─▶ ServiceAccount ─▶ LimitRanger min/max ─▶ PodSecurity ─▶ ResourceQuota
- *        (limits/)               (default, exists)  (limits/)          (podsecurity/:  (quota/: check,
- *                                                                       enforce, warn,   charge status.used)
- *                                                                       audit)
+ *        LimitRanger defaults ─▶ ServiceAccount ─▶ LimitRanger min/max ─▶ PodSecurity
+ *        (limits/)               (default, exists)  (limits/)            (podsecurity/:
+ *                                                                          enforce, warn, audit)
+ *        ─▶ ResourceQuota (quota/: check, charge status.used)
  *  any step may refuse: AdmissionDenied ─▶ rollback ─▶ 403 Forbidden / FailedCreate event
  *  warnings and audit annotations ─▶ AdmissionWarnings (request scope) ─▶ Warning headers
  * </pre>

@@ -18,7 +18,8 @@ import java.util.Set;
  */
 public final class PodSecurityDecisions {
 
-  public static final String ENFORCE_POLICY_ANNOTATION = "pod-security.kubernetes.io/enforce-policy";
+  public static final String ENFORCE_POLICY_ANNOTATION =
+      "pod-security.kubernetes.io/enforce-policy";
   public static final String AUDIT_VIOLATIONS_ANNOTATION =
       "pod-security.kubernetes.io/audit-violations";
   /** Kubernetes stops checking existing pods after this many. */

@@ -53,7 +53,7 @@ public final class PodSecurityEvaluator {
     return results;
   }
 
-  /** {@code reason (detail), reason (detail)}: what follows {@code violates PodSecurity "...": }. */
+  /** {@code reason (detail), reason (detail)}: what follows {@code violates PodSecurity "..."}. */
   public static String detail(List<CheckResult> results) {
     return results.stream().map(CheckResult::toString).collect(Collectors.joining(", "));
   }
