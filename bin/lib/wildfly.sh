@@ -73,6 +73,8 @@ start_wildfly() {
     -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
+    ${CAPSTAN_POD_SECURITY_ENFORCE:+-Dcapstan.pod-security.enforce=$CAPSTAN_POD_SECURITY_ENFORCE} \
+    ${CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES:+-Dcapstan.pod-security.exempt-namespaces=$CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES} \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
   remember_started wildfly

@@ -401,7 +401,7 @@ class NodeAgentIT {
 
   @Test
   void theContainerSpecReachesDocker() throws Exception {
-    String namespace = SERVER.newNamespace();
+    String namespace = SERVER.newPrivilegedNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"fast"}}""");
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/secrets"), """
@@ -538,7 +538,7 @@ class NodeAgentIT {
 
   @Test
   void hooksRunAfterStartAndBeforeTheStopSignal() throws Exception {
-    String namespace = SERVER.newNamespace();
+    String namespace = SERVER.newPrivilegedNamespace();
     Path out = Files.createDirectories(agentDir.resolve("hooks-" + namespace));
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"hooked"},

@@ -31,6 +31,19 @@ record TestServer(int portOffset) {
     return name;
   }
 
+  /**
+   * A new namespace whose pods may use the host (hostPath, hostPort, privileged), as a user
+   * labels one on Kubernetes: {@code pod-security.kubernetes.io/enforce=privileged}.
+   */
+  String newPrivilegedNamespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(api("/api/v1/namespaces"), "{\"apiVersion\":\"v1\",\"kind\":"
+        + "\"Namespace\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{"
+        + "\"pod-security.kubernetes.io/enforce\":\"privileged\"}}}").statusCode())
+        .isEqualTo(201);
+    return name;
+  }
+
   /** Creates an object of a core kind ({@code plural}) in a namespace; it must be accepted. */
   void create(String namespace, String plural, String json) {
     var created = Http.postJson(api("/api/v1/namespaces/" + namespace + "/" + plural), json);

@@ -3,6 +3,8 @@ package dev.capstan.admission;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.admission.limits.LimitRanger;
+import dev.capstan.admission.podsecurity.PodSecurityAdmission;
+import dev.capstan.admission.podsecurity.PodTemplates;
 import dev.capstan.admission.quota.QuotaCheck;
 import dev.capstan.admission.quota.QuotaUsage;
 import dev.capstan.kinds.ResourceType;
@@ -27,7 +29,8 @@ import java.util.Optional;
 /**
  * The admission chain every create of a namespaced object goes through, whoever creates it (the
  * REST API, a controller), in Kubernetes' plugin order: LimitRanger's defaults, then the
- * ServiceAccount rule, then LimitRanger's min/max checks, then ResourceQuota. Runs inside the
+ * ServiceAccount rule, then LimitRanger's min/max checks, then PodSecurity (pods refused,
+ * workloads' templates warned about), then ResourceQuota. Runs inside the
  * create's transaction under the store's revision lock ({@link CreateAdmission}), so the quota
  * usage it reads is current and the charge it writes to {@code status.used} (with the quota's
  * resourceVersion as precondition) commits with the object or not at all: two creates racing
@@ -38,6 +41,9 @@ public class Admission implements CreateAdmission {
 
   @Inject
   private ObjectStore store;
+
+  @Inject
+  private PodSecurityAdmission podSecurity;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -50,6 +56,9 @@ public class Admission implements CreateAdmission {
     JsonObject admitted = object;
     if (type.get() == ResourceTypes.POD) {
       admitted = admitPod(key, admitted);
+      podSecurity.admitPod(key.namespace(), admitted);
+    } else if (PodTemplates.hasTemplate(type.get().group(), type.get().kind())) {
+      podSecurity.admitWorkload(type.get(), key.namespace(), admitted);
     } else if (type.get() == ResourceTypes.RESOURCE_QUOTA) {
       admitted = withUsage(type.get(), key.namespace(), admitted);
     }

@@ -89,6 +89,9 @@ public class ObjectEndpoint {
   @Inject
   private AccessReviews reviews;
 
+  @Inject
+  private PodSecurityWrites podSecurity;
+
   private final Clock clock = Clock.systemUTC();
 
   Response get(Target target, RequestOptions options) {
@@ -208,6 +211,7 @@ public class ObjectEndpoint {
           ? createService(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object)
           : store.create(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object,
               options.dryRun());
+      warnings.addAll(podSecurity.created(type, stored.json()));
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
@@ -305,11 +309,13 @@ public class ObjectEndpoint {
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
         withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
+    Optional<JsonObject> before = namespaceBefore(target);
     JsonObject updated = update(target, options, Preconditions.NONE, current -> {
       rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, desired);
       return Subresources.merge(type, subresource, current, subresource.isPresent()
           || options.dryRun() ? desired : allocated(type, desired, Optional.of(current)));
     });
+    warnings.addAll(podSecurity.updated(target, before, updated));
     return withWarnings(respond(200, updated, target, options), warnings);
   }
 
@@ -324,6 +330,7 @@ public class ObjectEndpoint {
     List<String> warnings = new java.util.ArrayList<>();
     Optional<String> subresource = target.subresource();
     boolean scale = subresource.isPresent() && subresource.get().equals("scale");
+    Optional<JsonObject> before = namespaceBefore(target);
     JsonObject updated = update(target, options, Preconditions.NONE, current -> {
       try {
         if (scale) {
@@ -343,6 +350,9 @@ public class ObjectEndpoint {
         throw Statuses.invalidPatch(e.getMessage());
       }
     });
+    if (!scale) {
+      warnings.addAll(podSecurity.updated(target, before, updated));
+    }
     return withWarnings(respond(200, scale ? Scales.of(type, updated) : updated, target, options),
         warnings);
   }
@@ -419,16 +429,29 @@ public class ObjectEndpoint {
 
   // --- steps ---------------------------------------------------------------------------------------
 
+  /** A namespace as it is before an update, whose labels Pod Security compares. */
+  private Optional<JsonObject> namespaceBefore(Target target) {
+    if (target.type() != ResourceTypes.NAMESPACE || target.subresource().isPresent()) {
+      return Optional.empty();
+    }
+    requireStore();
+    return store.get(ResourceTypes.NAMESPACE.key("", target.name().orElseThrow()))
+        .map(StoredObject::json);
+  }
+
   private JsonObject update(Target target, RequestOptions options, Preconditions preconditions,
-      UnaryOperator<JsonObject> mutation) {
+      UnaryOperator<JsonObject> requested) {
     requireStore();
     ResourceType type = target.type();
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
-    if (options.dryRun()) {
-      return mutation.apply(find(target).json());
-    }
+    UnaryOperator<JsonObject> mutation = podSecurity.admitted(target, requested);
     try {
+      if (options.dryRun()) {
+        return mutation.apply(find(target).json());
+      }
       return unwrap(() -> store.update(key, type.apiVersion(), preconditions, mutation)).json();
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     } catch (NotFoundException e) {
       throw Statuses.notFound(type.qualifiedPlural(), key.name());
     } catch (ConflictException e) {
