@@ -5,6 +5,7 @@ import dev.capstan.json.JsonFields;
 import dev.capstan.selection.FieldSelector;
 import dev.capstan.store.encryption.BodyTransformer;
 import dev.capstan.store.encryption.EncryptionAtRest;
+import dev.capstan.store.encryption.StorageTransformException;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * The one way into cluster state, for the REST API, controllers and the scheduler alike: get,
@@ -40,6 +42,8 @@ import java.util.function.UnaryOperator;
  */
 @Stateless
 public class ObjectStore {
+
+  private static final Logger LOG = Logger.getLogger(ObjectStore.class.getName());
 
   @PersistenceContext(unitName = "capstan")
   private EntityManager em;
@@ -349,9 +353,14 @@ public class ObjectStore {
     for (ObjectChange change : em.createNamedQuery(ObjectChange.HISTORY, ObjectChange.class)
         .setParameter("key", key)
         .getResultList()) {
-      BodyTransformer.Opened opened = transformer.fromStorage(key, change.storedBody());
-      if (opened.stale()) {
-        change.restore(transformer.toStorage(key, opened.json()));
+      try {
+        BodyTransformer.Opened opened = transformer.fromStorage(key, change.storedBody());
+        if (opened.stale()) {
+          change.restore(transformer.toStorage(key, opened.json()));
+        }
+      } catch (StorageTransformException e) {
+        // under a key no longer configured: it cannot be re-encrypted, and is left to compaction
+        LOG.warning(() -> "Change " + change.revision() + " stays as it is: " + e.getMessage());
       }
     }
   }
