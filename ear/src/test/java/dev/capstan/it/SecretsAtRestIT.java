@@ -15,9 +15,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.ContainerController;
+import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
 import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,8 +41,23 @@ class SecretsAtRestIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern FIRST_KEY = Pattern.compile("- name: (\\S+)");
 
+  private static final String SECOND = "capstan-restart";
+  private static final String SECOND_DEPLOYMENT = "capstan-second-secrets";
+
+  @ArquillianResource
+  private ContainerController containers;
+
+  @ArquillianResource
+  private Deployer deployer;
+
   @Deployment(testable = false)
   static EnterpriseArchive capstan() {
+    return TestServer.capstanEar();
+  }
+
+  @Deployment(name = SECOND_DEPLOYMENT, managed = false, testable = false)
+  @TargetsContainer(SECOND)
+  static EnterpriseArchive second() {
     return TestServer.capstanEar();
   }
 
@@ -107,6 +126,58 @@ class SecretsAtRestIT {
         .startsWith("\"k8s:enc:aesgcm:v1:" + keyAfter + ":"));
     assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/secrets/db"))
         .statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * Two servers read the one configuration file: while the key is rotated, Secrets are written
+   * through both, and afterwards every one reads back through both and is under the new key.
+   */
+  @Test
+  void aRotationWhileTwoServersWriteLeavesEverySecretReadableOnBothUnderTheNewKey() {
+    TestServer.runDeployed(containers, deployer, SECOND, SECOND_DEPLOYMENT, () -> {
+      try {
+        String namespace = SERVER.newNamespace();
+        List<TestServer> servers = List.of(SERVER, TestServer.RESTART);
+        List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean rotating = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+          for (int i = 0; rotating.get() || i < 4; i++) {
+            String name = "s" + i;
+            var created = Http.postJson(servers.get(i % 2).api("/api/v1/namespaces/" + namespace
+                + "/secrets"), "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\""
+                + name + "\"},\"stringData\":{\"v\":\"value-" + name + "\"}}");
+            if (created.statusCode() == 201) {
+              names.add(name);
+            } else {
+              failures.add(name + ": " + created.statusCode() + " " + created.body());
+            }
+          }
+        }, "secret-writer");
+        writer.start();
+        Run rotation = capstan(Kubectl.against(SERVER), "secrets", "rotate-key");
+        rotating.set(false);
+        writer.join(60_000);
+        assertThat(rotation.exitCode()).as(rotation.out()).isZero();
+        String key = currentKey();
+
+        assertThat(failures).as("creates during the rotation").isEmpty();
+        assertThat(names).hasSizeGreaterThanOrEqualTo(4);
+        for (String name : names) {
+          for (TestServer server : servers) {
+            JsonObject secret = Http.json(Http.get(server.api("/api/v1/namespaces/" + namespace
+                + "/secrets/" + name)));
+            assertThat(secret.getJsonObject("data").getString("v"))
+                .isEqualTo(base64("value-" + name));
+          }
+        }
+        assertThat(Database.queryStrings("SELECT body::text FROM api_object WHERE kind = 'Secret'"
+            + " AND namespace = ?", namespace)).hasSize(names.size()).allSatisfy(body ->
+            assertThat(body).startsWith("\"k8s:enc:aesgcm:v1:" + key + ":"));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   /** The object row and every change-log row hold ciphertext under this key and no plaintext. */
