@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,8 @@ public final class BodyTransformer {
           (first, second) -> first));
 
   private final EncryptionConfiguration configuration;
+  /** The providers by group/kind: every object read (lists, the change feed) asks. */
+  private final Map<String, PrefixTransformers> byGroupKind = new ConcurrentHashMap<>();
 
   public BodyTransformer(EncryptionConfiguration configuration) {
     this.configuration = configuration;
@@ -83,9 +86,11 @@ public final class BodyTransformer {
   }
 
   private PrefixTransformers transformers(ObjectKey key) {
-    ResourceType type = BY_GROUP_KIND.get(key.apiGroup() + "/" + key.kind());
-    return type == null ? PrefixTransformers.IDENTITY
-        : configuration.transformers(type.group(), type.plural());
+    return byGroupKind.computeIfAbsent(key.apiGroup() + "/" + key.kind(), groupKind -> {
+      ResourceType type = BY_GROUP_KIND.get(groupKind);
+      return type == null ? PrefixTransformers.IDENTITY
+          : configuration.transformers(type.group(), type.plural());
+    });
   }
 
   /** The bytes Kubernetes would hold: a JSON body as is, an envelope's prefix and payload. */
