@@ -227,13 +227,15 @@ class SecretsAtRestIT {
     builder.environment().put("CAPSTAN_KUBECONFIG", kubectl.kubeconfig().toString());
     // the suite's servers look at the file once a second
     builder.environment().put("CAPSTAN_ENCRYPTION_RELOAD_WAIT", "2");
+    long started = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(3, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("bin/capstan " + String.join(" ", args) + " did not finish");
     }
     String output = Files.readString(out);
-    System.out.println("bin/capstan " + String.join(" ", args) + ":\n" + output);
+    System.out.printf("bin/capstan %s (%.1f s):%n%s%n", String.join(" ", args),
+        (System.nanoTime() - started) / 1e9, output);
     return new Run(process.exitValue(), output);
   }
 }
