@@ -31,6 +31,7 @@ prepare_wildfly_base() {
       || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
   fi
   write_token_file
+  ensure_encryption_config
   secret kubelet-client-token > /dev/null
   ensure_tls
   # markers a killed server leaves behind would hold the deployment scanner back
@@ -70,6 +71,7 @@ start_wildfly() {
     -Djboss.node.name="${node_name:0:23}" \
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
     -Dcapstan.token.file="$TOKEN_FILE" \
+    -Dcapstan.encryption.config="$ENCRYPTION_CONFIG" \
     -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
