@@ -40,7 +40,10 @@ final class NodeCredentials {
   static synchronized String token(String node) {
     String token = "it-node-" + HexFormat.of().formatHex(RANDOM.generateSeed(12));
     try {
-      Files.writeString(TOKENS, token + ",system:node:" + node + ",node-" + node
+      // the build writes the file without a final line break
+      String file = Files.readString(TOKENS, StandardCharsets.UTF_8);
+      String separator = file.isEmpty() || file.endsWith("\n") ? "" : "\n";
+      Files.writeString(TOKENS, separator + token + ",system:node:" + node + ",node-" + node
           + ",\"system:nodes\"\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       // the token file's modification time must move for the server to read it again
       Files.setLastModifiedTime(TOKENS, java.nio.file.attribute.FileTime.fromMillis(
