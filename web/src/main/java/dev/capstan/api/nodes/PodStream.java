@@ -103,8 +103,7 @@ final class PodStream {
       }
       path.append("stdin=").append(first(query, "stdin").orElse("false"))
           .append("&tty=").append(first(query, "tty").orElse("false"));
-      agent = DuplexExchange.post(NodeEndpoints.agent(node, nodeName), path.toString(),
-          NodeEndpoints.clientToken());
+      agent = DuplexExchange.post(NodeEndpoints.agent(node, nodeName), path.toString());
       if (agent.status() != 200) {
         String message = new String(agent.body().readNBytes(4096), StandardCharsets.UTF_8).trim();
         fail(session, message.isEmpty() ? "the node agent answered " + agent.status() : message);

@@ -97,8 +97,7 @@ final class PortForwardTunnel {
             + " is not registered"));
     return DuplexExchange.post(NodeEndpoints.agent(node, nodeName),
         "/portForward/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name)
-            + (ports.isEmpty() ? "" : "?ports=" + NodeEndpoints.encode(ports)),
-        NodeEndpoints.clientToken());
+            + (ports.isEmpty() ? "" : "?ports=" + NodeEndpoints.encode(ports)));
   }
 
   void message(ByteBuffer data) {

@@ -1,10 +1,13 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.admission.AdmissionAttributes;
+import dev.capstan.admission.AdmissionAttributes.Operation;
 import dev.capstan.admission.DefaultTolerationSeconds;
 import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
+import dev.capstan.admission.noderestriction.NodeRestriction;
 import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.api.access.rbac.AccessReviews;
 import dev.capstan.api.access.rbac.RbacWrites;
@@ -201,6 +204,7 @@ public class ObjectEndpoint {
     requireStore();
     rbacWrites.checkCreate(type, target.namespaceOrEmpty(), object);
     String name = ObjectValidation.nameOf(object);
+    admit(options, target, Operation.CREATE, name, Optional.of(object), Optional.empty());
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
     }
@@ -224,6 +228,7 @@ public class ObjectEndpoint {
   private Response bind(Target target, RequestOptions options, JsonObject binding) {
     requireStore();
     String pod = target.name().orElseThrow();
+    admit(options, target, Operation.CREATE, pod, Optional.of(binding), Optional.empty());
     String node = JsonFields.object(binding, "target").getString("name", "");
     if (node.isEmpty()) {
       throw Statuses.invalid("Binding", pod, List.of(FieldError.required("target.name")));
@@ -258,6 +263,7 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = Evictions.deleteOptions(pod, eviction).withQuery(options);
     ObjectKey key = ResourceTypes.POD.key(target.namespaceOrEmpty(), pod);
     JsonObject current = find(target).json();
+    admit(options, target, Operation.CREATE, pod, Optional.of(eviction), Optional.of(current));
     if (options.dryRun() || deleteOptions.dryRun()) {
       return json(201, Statuses.success(201));
     }
@@ -366,6 +372,10 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
         .withQuery(options);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
+    if (options.user().flatMap(dev.capstan.admission.UserInfo::nodeName).isPresent()) {
+      admit(options, target, Operation.DELETE, key.name(), Optional.empty(),
+          Optional.of(find(target).json()));
+    }
     if (options.dryRun() || deleteOptions.dryRun()) {
       return respond(200, find(target).json(), target, options);
     }
@@ -405,6 +415,8 @@ public class ObjectEndpoint {
     ObjectList page = store.list(listQuery(target, options));
     JsonArrayBuilder deleted = Json.createArrayBuilder();
     for (StoredObject object : page.items()) {
+      admit(options, target, Operation.DELETE, object.key().name(), Optional.empty(),
+          Optional.of(object.json()));
       if (options.dryRun() || deleteOptions.dryRun()) {
         deleted.add(object.json());
         continue;
@@ -445,11 +457,17 @@ public class ObjectEndpoint {
     ResourceType type = target.type();
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
     UnaryOperator<JsonObject> mutation = podSecurity.admitted(target, requested);
+    UnaryOperator<JsonObject> admitted = current -> {
+      JsonObject next = mutation.apply(current);
+      admit(options, target, Operation.UPDATE, key.name(), Optional.of(next),
+          Optional.of(current));
+      return next;
+    };
     try {
       if (options.dryRun()) {
-        return mutation.apply(find(target).json());
+        return admitted.apply(find(target).json());
       }
-      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, mutation)).json();
+      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, admitted)).json();
     } catch (AdmissionDenied e) {
       throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     } catch (NotFoundException e) {
@@ -488,6 +506,26 @@ public class ObjectEndpoint {
     if (ObjectMetadata.isDeleting(object.json())) {
       throw Statuses.forbidden("unable to create new content in namespace " + namespace
           + " because it is being terminated");
+    }
+  }
+
+  /**
+   * The admission plugins that judge a write by who asks ({@link NodeRestriction}); a refusal
+   * is 403 with the plugin's words. Inside an update, it sees the object as stored in the
+   * update's transaction.
+   */
+  private static void admit(RequestOptions options, Target target, Operation operation,
+      String name, Optional<JsonObject> object, Optional<JsonObject> oldObject) {
+    if (options.user().isEmpty()) {
+      return;
+    }
+    ResourceType type = target.type();
+    try {
+      NodeRestriction.admit(new AdmissionAttributes(options.user().get(), operation,
+          type.group(), type.plural(), target.subresource().orElse(""),
+          target.namespaceOrEmpty(), name, object, oldObject));
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     }
   }
 
