@@ -33,6 +33,7 @@ prepare_wildfly_base() {
   write_token_file
   secret kubelet-client-token > /dev/null
   ensure_tls
+  ensure_service_account_key
   # markers a killed server leaves behind would hold the deployment scanner back
   rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed,isdeploying,pending}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
@@ -72,6 +73,8 @@ start_wildfly() {
     -Dcapstan.token.file="$TOKEN_FILE" \
     -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
+    -Dcapstan.service-account.key-file="$SERVICE_ACCOUNT_KEY_FILE" \
+    -Dcapstan.root-ca.file="$TLS_DIR/ca.crt" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
