@@ -5,6 +5,7 @@ import dev.capstan.access.tokens.ServiceAccountTokens;
 import dev.capstan.access.tokens.ServiceAccountTokens.InvalidToken;
 import dev.capstan.access.tokens.SigningKeys;
 import dev.capstan.access.tokens.TokenClaims;
+import dev.capstan.access.tokens.VerifiedTokens;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectMetadata;
@@ -13,19 +14,13 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -34,16 +29,13 @@ import java.util.logging.Logger;
  * {@code -Dcapstan.service-account.key-file}, and the check that the account and the object a
  * token is bound to still exist with the uids it names, so a pod's token dies with the pod.
  *
- * <p>Signature checks are cached for a minute per token (by its SHA-256, never the token itself);
- * the existence checks read the store on every request. The cache only saves CPU: a key removed
- * from the file stops verifying within a minute on every server.
+ * <p>Signature checks are remembered for a minute ({@link VerifiedTokens}); the existence checks
+ * read the store on every request.
  */
 @ApplicationScoped
 public class ServiceAccountTokenService {
 
   private static final Logger LOG = Logger.getLogger(ServiceAccountTokenService.class.getName());
-  private static final Duration CACHE_TTL = Duration.ofMinutes(1);
-  private static final int CACHE_LIMIT = 10_000;
   static final String INVALIDATED = "service account token has been invalidated";
 
   @Inject
@@ -51,9 +43,7 @@ public class ServiceAccountTokenService {
 
   private Optional<ServiceAccountTokens> tokens = Optional.empty();
   private Optional<SigningKeys> keys = Optional.empty();
-  private final Map<String, Cached> verified = new ConcurrentHashMap<>();
-
-  private record Cached(TokenClaims claims, Instant until) {}
+  private VerifiedTokens verified;
 
   /** The outcome of reviewing a token: its user and audiences, or why it is refused. */
   public record Review(Optional<User> user, List<String> audiences, String error) {
@@ -71,6 +61,7 @@ public class ServiceAccountTokenService {
     keys = SigningKeys.configured();
     tokens = keys.map(found -> new ServiceAccountTokens(found,
         ServiceAccountTokens.configuredIssuer(), Clock.systemUTC()));
+    verified = tokens.map(VerifiedTokens::new).orElse(null);
   }
 
   /** The public keys, as a JWK set document (the signing key first). */
@@ -96,7 +87,7 @@ public class ServiceAccountTokenService {
         : requestedAudiences;
     TokenClaims claims;
     try {
-      Optional<TokenClaims> checked = verifiedClaims(issuer, token, audiences);
+      Optional<TokenClaims> checked = verified.verify(token, audiences);
       if (checked.isEmpty()) {
         return Review.notOurs();
       }
@@ -113,30 +104,6 @@ public class ServiceAccountTokenService {
     }
     List<String> matched = claims.audiences().stream().filter(audiences::contains).toList();
     return new Review(Optional.of(userOf(claims)), matched, "");
-  }
-
-  private Optional<TokenClaims> verifiedClaims(ServiceAccountTokens issuer, String token,
-      List<String> audiences) throws InvalidToken {
-    Instant now = issuer.clock().instant();
-    String digest = digest(token);
-    Cached cached = verified.get(digest);
-    if (cached != null && now.isBefore(cached.until())) {
-      if (cached.claims().audiences().stream().noneMatch(audiences::contains)) {
-        throw new InvalidToken("token audiences " + cached.claims().audiences()
-            + " is invalid for the target audiences " + audiences);
-      }
-      return Optional.of(cached.claims());
-    }
-    Optional<TokenClaims> claims = issuer.verify(token, audiences);
-    claims.ifPresent(found -> {
-      if (verified.size() >= CACHE_LIMIT) {
-        verified.clear();
-      }
-      Instant until = now.plus(CACHE_TTL);
-      verified.put(digest, new Cached(found, found.expires().isBefore(until)
-          ? found.expires() : until));
-    });
-    return claims;
   }
 
   /** Why the token's account or bound object no longer holds, if it does not. */
@@ -198,14 +165,5 @@ public class ServiceAccountTokenService {
     List<String> groups = new ArrayList<>(List.of("system:serviceaccounts",
         "system:serviceaccounts:" + claims.namespace()));
     return new User(claims.subject(), claims.serviceAccount().uid(), groups, extra);
-  }
-
-  private static String digest(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
