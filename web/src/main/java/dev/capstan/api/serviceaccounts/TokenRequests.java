@@ -99,7 +99,7 @@ public class TokenRequests {
     Instant expires = now.plusSeconds(expirationSeconds);
     String token = tokens.issue(new TokenClaims(tokens.issuer(), audiences, now, expires,
         UUID.randomUUID().toString(), namespace,
-        new TokenClaims.Ref(account, serviceAccount.uid().toString()), pod, secret, node));
+        new TokenClaims.Ref(account, uidOf(serviceAccount.json())), pod, secret, node));
     JsonObjectBuilder answeredSpec = Json.createObjectBuilder()
         .add("audiences", Json.createArrayBuilder(audiences))
         .add("expirationSeconds", expirationSeconds);
@@ -122,7 +122,11 @@ public class TokenRequests {
       return Optional.empty();
     }
     return Optional.of(new TokenClaims.Ref(nodeName, store.get(ResourceTypes.NODE.key("",
-        nodeName)).map(node -> node.uid().toString()).orElse("")));
+        nodeName)).map(node -> uidOf(node.json())).orElse("")));
+  }
+
+  private static String uidOf(JsonObject object) {
+    return ObjectMetadata.metadata(object).getString("uid", "");
   }
 
   private static long expirationSeconds(String account, JsonObject spec) {
