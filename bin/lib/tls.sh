@@ -8,6 +8,8 @@
 TLS_DIR=$CAPSTAN_HOME/tls
 HTTPS_PORT=$((8443 + CAPSTAN_PORT_OFFSET))
 TLS_KEYSTORE_NAME=capstan-tls.p12
+KUBERNETES_SERVICE_IP=10.96.0.1
+SERVICE_ACCOUNT_KEY_FILE=$SECRETS_DIR/service-account.key
 
 ensure_tls() {
   command -v openssl >/dev/null 2>&1 \
@@ -20,7 +22,12 @@ ensure_tls() {
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
       > "$LOG_DIR/tls.log" 2>&1 || die "could not create the CA (see $LOG_DIR/tls.log)."
   fi
-  local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s)"
+  # Pods reach the API as https://kubernetes.default.svc (and its longer and shorter names) at
+  # the kubernetes service's cluster IP, the first of the service range (10.96.0.0/12 by
+  # default), and verify it with the kube-root-ca.crt in their token volume.
+  local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s),IP:$KUBERNETES_SERVICE_IP"
+  sans+=",DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  sans+=",DNS:kubernetes.default.svc.cluster.local"
   [[ -n ${CAPSTAN_BIND_ADDRESS:-} && $CAPSTAN_BIND_ADDRESS != 0.0.0.0 ]] && sans+=",IP:$CAPSTAN_BIND_ADDRESS"
   if [[ ! -s $TLS_DIR/server.crt || $(cat "$TLS_DIR/server.sans" 2>/dev/null) != "$sans" ]]; then
     openssl req -new -newkey rsa:2048 -nodes -subj "/CN=capstan-apiserver" \
@@ -72,4 +79,15 @@ ensure_node_serving_certificate() {
       "subjectAltName=$sans"$'\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment'
     echo "$sans" > "$TLS_DIR/$name.sans"
   fi
+}
+
+# The keys that sign ServiceAccount tokens (kube-apiserver's --service-account-signing-key-file):
+# a PEM file of RSA keys, 0600, made once. The first key signs; every key in it verifies, so a
+# rotation puts a new key first and drops the old one once its tokens have expired (README).
+ensure_service_account_key() {
+  [[ -s $SERVICE_ACCOUNT_KEY_FILE ]] && return 0
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+    -out "$SERVICE_ACCOUNT_KEY_FILE.new" >> "$LOG_DIR/tls.log" 2>&1) \
+    || die "could not create the service account signing key (see $LOG_DIR/tls.log)."
+  mv "$SERVICE_ACCOUNT_KEY_FILE.new" "$SERVICE_ACCOUNT_KEY_FILE"
 }

@@ -34,6 +34,7 @@ prepare_wildfly_base() {
   ensure_encryption_config
   ensure_tls
   ensure_kubelet_client_certificate
+  ensure_service_account_key
   # markers a killed server leaves behind would hold the deployment scanner back
   rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed,isdeploying,pending}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
@@ -91,6 +92,8 @@ start_wildfly() {
     -Dcapstan.kubelet.client-key="$TLS_DIR/kubelet-client.key" \
     -Dcapstan.kubelet.certificate-authority="$TLS_DIR/ca.crt" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
+    -Dcapstan.service-account.key-file="$SERVICE_ACCOUNT_KEY_FILE" \
+    -Dcapstan.root-ca.file="$TLS_DIR/ca.crt" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
     ${CAPSTAN_POD_SECURITY_ENFORCE:+-Dcapstan.pod-security.enforce=$CAPSTAN_POD_SECURITY_ENFORCE} \
     ${CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES:+-Dcapstan.pod-security.exempt-namespaces=$CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES} \

@@ -46,6 +46,7 @@ public class Admission implements CreateAdmission {
   private PodSecurityAdmission podSecurity;
 
   private final Clock clock = Clock.systemUTC();
+  private final java.util.random.RandomGenerator random = new java.security.SecureRandom();
 
   @Override
   public JsonObject admit(ObjectKey key, JsonObject object) {
@@ -82,10 +83,15 @@ public class Admission implements CreateAdmission {
           ? violations.get(0) : "[" + String.join(", ", violations) + "]");
     }
     String account = ServiceAccountAdmission.accountOf(admitted);
-    if (!mirror && ServiceAccountAdmission.mustExist(account)
-        && store.get(ResourceTypes.SERVICE_ACCOUNT.key(key.namespace(), account)).isEmpty()) {
+    Optional<JsonObject> serviceAccount = mirror ? Optional.empty()
+        : store.get(ResourceTypes.SERVICE_ACCOUNT.key(key.namespace(), account))
+            .map(stored -> stored.json());
+    if (!mirror && ServiceAccountAdmission.mustExist(account) && serviceAccount.isEmpty()) {
       throw new AdmissionDenied("pods", key.name(),
           ServiceAccountAdmission.notFound(key.namespace(), account));
+    }
+    if (!mirror && ServiceAccountAdmission.automounts(admitted, serviceAccount)) {
+      admitted = ServiceAccountAdmission.withTokenVolume(admitted, random);
     }
     JsonObject status = object(admitted, "status");
     if (status.containsKey("qosClass")) {

@@ -136,7 +136,8 @@ public class ControllerManager {
         new DisruptionController(store),
         new ResourceQuotaController(store),
         new ServiceAccountController(store),
-        new ClusterRoleAggregationController(store));
+        new ClusterRoleAggregationController(store),
+        new RootCaPublisher(store, RootCaPublisher::configuredRootCa));
     loops = controllers.stream()
         .map(controller -> new ControllerLoop(controller, clock, workers, timers, this::mayWork,
             controller.workers()))

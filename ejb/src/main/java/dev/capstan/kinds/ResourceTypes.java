@@ -40,7 +40,7 @@ public final class ResourceTypes {
   public static final ResourceType LIMIT_RANGE =
       namespaced("", "LimitRange", "limitranges", List.of("limits"), List.of(), Set.of());
   public static final ResourceType SERVICE_ACCOUNT = namespaced("", "ServiceAccount",
-      "serviceaccounts", List.of("sa"), List.of(), Set.of());
+      "serviceaccounts", List.of("sa"), List.of(), Set.of("token"));
   public static final ResourceType COMPONENT_STATUS = new ResourceType("", "v1",
       "ComponentStatus", "componentstatuses", false, List.of("cs"), List.of(), Set.of(), true,
       false);

@@ -12,6 +12,7 @@ import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.api.access.rbac.AccessReviews;
 import dev.capstan.api.access.rbac.RbacWrites;
 import dev.capstan.api.nodes.PodLogs;
+import dev.capstan.api.serviceaccounts.TokenRequests;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
 import dev.capstan.disruption.EvictionAdmission;
@@ -94,6 +95,9 @@ public class ObjectEndpoint {
 
   @Inject
   private PodSecurityWrites podSecurity;
+
+  @Inject
+  private TokenRequests tokenRequests;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -181,6 +185,12 @@ public class ObjectEndpoint {
     }
     if (type == ResourceTypes.POD && target.subresource().filter("eviction"::equals).isPresent()) {
       return evict(target, options, Bodies.decode(options.contentType(), body));
+    }
+    if (type == ResourceTypes.SERVICE_ACCOUNT
+        && target.subresource().filter("token"::equals).isPresent()) {
+      requireStore();
+      return json(201, tokenRequests.create(target.namespaceOrEmpty(), target.name().orElseThrow(),
+          Bodies.decode(options.contentType(), body)));
     }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
