@@ -1,7 +1,7 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.admission.UserInfo;
-import dev.capstan.api.access.User;
+import dev.capstan.access.User;
 import dev.capstan.api.status.Statuses;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
