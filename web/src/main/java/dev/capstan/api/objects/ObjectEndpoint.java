@@ -207,7 +207,8 @@ public class ObjectEndpoint {
     checkKind(type, object);
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
-    List<String> warnings = FieldValidation.of(options).check(type, object);
+    List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
+        object));
     object = InitialStatus.apply(type, DefaultTolerationSeconds.apply(type.group(), type.kind(),
         Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
     validate(type, object, ObjectValidation.validateCreate(type, object));
@@ -321,7 +322,8 @@ public class ObjectEndpoint {
       throw Statuses.badRequest("the name of the object (" + bodyName
           + ") does not match the name on the URL (" + name + ")");
     }
-    List<String> warnings = FieldValidation.of(options).check(type, submitted);
+    List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
+        submitted));
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
         withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
