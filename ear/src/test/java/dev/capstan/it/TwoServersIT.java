@@ -111,11 +111,18 @@ class TwoServersIT {
             .isEqualTo(403));
   }
 
-  private static int getAs(URI uri, String user) throws Exception {
-    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri)
-        .header("Authorization", "Bearer " + Http.token()).header("Impersonate-User", user)
-        .timeout(Duration.ofSeconds(20)).GET().build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  private static int getAs(URI uri, String user) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+          .newBuilder(uri).header("Authorization", "Bearer " + Http.token())
+          .header("Impersonate-User", user).timeout(Duration.ofSeconds(20)).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static java.util.List<Integer> kubernetesEndpointPorts() {
