@@ -26,6 +26,7 @@ public class ObjectRequest {
 
   @GET
   public Response get(@Context UriInfo uri, @Context HttpHeaders headers) {
+    refuseUnlessCreate("GET");
     return target.isCollection()
         ? endpoint.list(target, RequestOptions.of(uri, headers))
         : endpoint.get(target, RequestOptions.of(uri, headers));
@@ -42,6 +43,7 @@ public class ObjectRequest {
   @Consumes(MediaType.WILDCARD)
   public Response put(@Context UriInfo uri, @Context HttpHeaders headers,
       @Context SecurityContext security, byte[] body) {
+    refuseUnlessCreate("PUT");
     return endpoint.replace(target, RequestOptions.of(uri, headers, security), body);
   }
 
@@ -49,6 +51,7 @@ public class ObjectRequest {
   @Consumes(MediaType.WILDCARD)
   public Response patch(@Context UriInfo uri, @Context HttpHeaders headers,
       @Context SecurityContext security, byte[] body) {
+    refuseUnlessCreate("PATCH");
     return endpoint.patch(target, RequestOptions.of(uri, headers, security), body);
   }
 
@@ -56,8 +59,16 @@ public class ObjectRequest {
   @Consumes(MediaType.WILDCARD)
   public Response delete(@Context UriInfo uri, @Context HttpHeaders headers,
       @Context SecurityContext security, byte[] body) {
+    refuseUnlessCreate("DELETE");
     return target.isCollection()
         ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers, security), body)
         : endpoint.delete(target, RequestOptions.of(uri, headers, security), body);
+  }
+
+  /** Access reviews are only ever created (405 for anything else, as Kubernetes answers). */
+  private void refuseUnlessCreate(String method) {
+    if (target.type().createOnly()) {
+      throw dev.capstan.api.status.Statuses.methodNotAllowed(method);
+    }
   }
 }
