@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Policy;
@@ -23,7 +24,9 @@ final class ProtobufMessages {
       "apps/v1", V1Apps.getDescriptor(),
       "batch/v1", V1Batch.getDescriptor(),
       "policy/v1", V1Policy.getDescriptor(),
-      "autoscaling/v1", V1Autoscaling.getDescriptor());
+      "autoscaling/v1", V1Autoscaling.getDescriptor(),
+      // kubectl create token posts its TokenRequest as protobuf
+      "authentication.k8s.io/v1", V1Authentication.getDescriptor());
 
   private static final Map<String, Descriptor> BY_TYPE = index();
 
