@@ -65,13 +65,14 @@ class ObjectApiIT {
     assertThat(names(stable)).containsExactly("a", "c");
     JsonObject notIn = Http.json(Http.get(URI.create(configMaps(namespace)
         + "?labelSelector=track%20notin%20(stable)")));
-    assertThat(names(notIn)).containsExactly("b");
+    // as in Kubernetes, every namespace also holds the unlabelled kube-root-ca.crt
+    assertThat(names(notIn)).containsExactly("b", "kube-root-ca.crt");
 
     JsonObject first = Http.json(Http.get(URI.create(configMaps(namespace) + "?limit=2")));
     assertThat(names(first)).containsExactly("a", "b");
     String token = first.getJsonObject("metadata").getString("continue");
     JsonObject second = Http.json(Http.get(URI.create(configMaps(namespace) + "?limit=2&continue=" + token)));
-    assertThat(names(second)).containsExactly("c");
+    assertThat(names(second)).containsExactly("c", "kube-root-ca.crt");
     assertThat(second.getJsonObject("metadata").containsKey("continue")).isFalse();
   }
 

@@ -328,7 +328,7 @@ class ServiceAccountTokenIT {
     String token = exec(namespace, "caller", "cat", MOUNT + "/token");
     assertThat(exec(namespace, "caller", "cat", MOUNT + "/namespace")).isEqualTo(namespace);
     assertThat(exec(namespace, "caller", "cat", MOUNT + "/ca.crt"))
-        .isEqualTo(Files.readString(Path.of(System.getProperty("it.dir"), "tls", "ca.crt")));
+        .isEqualTo(Files.readString(Path.of(System.getProperty("it.dir"), "tls", "ca.crt")).strip());
     assertThat(exec(namespace, "caller", "ls", "-a", MOUNT)).contains("..data", "token");
     assertThat(exec(namespace, "caller", "sh", "-c", "echo x > " + MOUNT + "/x 2>&1; echo $?"))
         .isNotEqualTo("0");

@@ -2,6 +2,7 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.access.tokens.SigningKeys;
 import dev.capstan.admission.limits.LimitRanger;
 import dev.capstan.admission.podsecurity.PodSecurityAdmission;
 import dev.capstan.admission.podsecurity.PodTemplates;
@@ -90,7 +91,10 @@ public class Admission implements CreateAdmission {
       throw new AdmissionDenied("pods", key.name(),
           ServiceAccountAdmission.notFound(key.namespace(), account));
     }
-    if (!mirror && ServiceAccountAdmission.automounts(admitted, serviceAccount)) {
+    // a server without signing keys could not issue the token: mount nothing rather than leave
+    // every pod waiting for a volume its node can never fill
+    if (!mirror && SigningKeys.configured().isPresent()
+        && ServiceAccountAdmission.automounts(admitted, serviceAccount)) {
       admitted = ServiceAccountAdmission.withTokenVolume(admitted, random);
     }
     JsonObject status = object(admitted, "status");

@@ -131,7 +131,7 @@ final class PodVolumes {
           AtomicWriter.write(dir, files, mode(volume.getDownwardAPI().getDefaultMode()), clock);
           volumes.put(volume.getName(), new HostVolume(dir, true));
         } else if (volume.getProjected() != null) {
-          AtomicWriter.write(dir, projectedFiles(pod, volume), 
+          AtomicWriter.write(dir, projectedFiles(pod, volume),
               mode(volume.getProjected().getDefaultMode()), clock);
           volumes.put(volume.getName(), new HostVolume(dir, true));
         } else {

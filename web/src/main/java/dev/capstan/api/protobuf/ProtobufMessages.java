@@ -30,6 +30,7 @@ final class ProtobufMessages {
       "autoscaling/v1", V1Autoscaling.getDescriptor(),
       "rbac.authorization.k8s.io/v1", V1Rbac.getDescriptor(),
       "authorization.k8s.io/v1", V1Authorization.getDescriptor(),
+      // kubectl create token posts its TokenRequest as protobuf
       "authentication.k8s.io/v1", V1Authentication.getDescriptor(),
       "authentication.k8s.io/v1beta1", V1beta1Authentication.getDescriptor());
 
