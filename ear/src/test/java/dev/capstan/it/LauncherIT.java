@@ -123,6 +123,32 @@ class LauncherIT {
   }
 
   @Test
+  void upEncryptsSecretsWithAKeyOfItsOwnAndRotateKeyReplacesItWhileTheyStayReadable()
+      throws IOException {
+    Path config = HOME.resolve("secrets/encryption-config.yaml");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+    String before = Files.readString(config);
+    assertThat(before).contains("kind: EncryptionConfiguration").contains("- aesgcm:");
+    String value = "launcher-" + java.util.UUID.randomUUID();
+    Run created = kubectl(null, "create", "secret", "generic", "launcher-secret",
+        "--from-literal=k=" + value);
+    assertThat(created.exitCode()).as(created.out()).isZero();
+
+    Run rotated = capstan(Duration.ofMinutes(2), "secrets", "rotate-key");
+
+    assertThat(rotated.exitCode()).as(rotated.out()).isZero();
+    assertThat(rotated.out()).contains("re-encrypted").contains("dropped the old key");
+    String after = Files.readString(config);
+    String oldKey = before.replaceAll("(?s).*?- name: (\\S+).*", "$1");
+    assertThat(after).doesNotContain(oldKey).contains("- aesgcm:");
+    Run read = kubectl(null, "get", "secret", "launcher-secret", "-o", "jsonpath={.data.k}");
+    assertThat(read.out()).isEqualTo(java.util.Base64.getEncoder()
+        .encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    kubectl(null, "delete", "secret", "launcher-secret");
+  }
+
+  @Test
   void eachPartKilledInTurnComesBackWithOneUpAndNothingIsLost() {
     Run applied = kubectl(WORKLOAD, "apply", "-f", "-");
     assertThat(applied.exitCode()).as(applied.out()).isZero();
