@@ -1,13 +1,19 @@
 package dev.capstan.api.access;
 
+import dev.capstan.access.User;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Allows every authenticated user everything, until RBAC. */
+/** Allows every authenticated user everything, until RBAC replaces it. */
 @ApplicationScoped
 public class AuthenticatedUsersAuthorizer implements Authorizer {
 
   @Override
-  public boolean allows(User user, String method, String path) {
-    return true;
+  public int order() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public Decision authorize(User user, RequestInfo request) {
+    return Decision.allow("");
   }
 }

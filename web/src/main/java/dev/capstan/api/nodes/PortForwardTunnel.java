@@ -1,6 +1,6 @@
 package dev.capstan.api.nodes;
 
-import dev.capstan.api.access.User;
+import dev.capstan.access.User;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
