@@ -10,14 +10,22 @@ agent_node_name() { echo "${CAPSTAN_AGENT_NAME:-$(hostname -s | tr '[:upper:]' '
 AGENT_PORT=$((10250 + CAPSTAN_PORT_OFFSET))
 
 # The node's address (CAPSTAN_NODE_IP, else the first IPv4 address of an interface that is up,
-# not loopback and not a container bridge; else 127.0.0.1): the Node's InternalIP, where the
-# agent's endpoint listens, and in its serving certificate.
+# not loopback and not a container bridge (Docker's, or the agent's pod bridge cap<hash>); else
+# 127.0.0.1): the Node's InternalIP, where the agent's endpoint listens, and in its serving
+# certificate.
 agent_node_ip() {
   if [[ -n ${CAPSTAN_NODE_IP:-} ]]; then echo "$CAPSTAN_NODE_IP"; return 0; fi
   local ip
   ip=$(ip -4 -o addr show up scope global 2>/dev/null \
-    | awk '$2 !~ /^(docker|veth|br-|cni|capstan)/ { split($4, a, "/"); print a[1]; exit }')
+    | awk '$2 !~ /^(docker|veth|br-|cni|cap)/ { split($4, a, "/"); print a[1]; exit }')
   echo "${ip:-127.0.0.1}"
+}
+
+# The address the running agent listens on, as it was started (interfaces may come and go
+# since); the node's address when none was recorded.
+agent_listen_ip() {
+  local recorded=$RUN_DIR/agent.address
+  if [[ -s $recorded ]]; then cat "$recorded"; else agent_node_ip; fi
 }
 
 # The agent's command line is a plain `java -jar`, alike for every installation from one
@@ -33,6 +41,7 @@ start_agent() {
   address=$(agent_node_ip)
   ensure_node_token "$node"
   ensure_node_serving_certificate "$node" "$address"
+  echo "$address" > "$RUN_DIR/agent.address"
   say "starting the node agent $node on $address (log: $LOG_DIR/agent.log)"
   CAPSTAN_API_SERVER="https://127.0.0.1:$HTTPS_PORT" \
   CAPSTAN_TOKEN_FILE="$SECRETS_DIR/node-$node-token" \
@@ -71,7 +80,7 @@ agent_answers() {
   local node
   node=$(agent_node_name)
   [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert "$TLS_DIR/ca.crt" \
-    --resolve "$node:$AGENT_PORT:$(agent_node_ip)" "https://$node:$AGENT_PORT/healthz" 2>/dev/null) == 200 ]]
+    --resolve "$node:$AGENT_PORT:$(agent_listen_ip)" "https://$node:$AGENT_PORT/healthz" 2>/dev/null) == 200 ]]
 }
 
 # "running PID" (its endpoint answers), "not-answering PID", "stale PID" or "none".

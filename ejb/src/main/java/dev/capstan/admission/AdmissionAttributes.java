@@ -1,5 +1,6 @@
 package dev.capstan.admission;
 
+import dev.capstan.access.User;
 import jakarta.json.JsonObject;
 import java.util.Optional;
 
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param object the object as it would be stored (create, update)
  * @param oldObject the object as it is stored (update, delete)
  */
-public record AdmissionAttributes(UserInfo user, Operation operation, String group,
+public record AdmissionAttributes(User user, Operation operation, String group,
     String resource, String subresource, String namespace, String name,
     Optional<JsonObject> object, Optional<JsonObject> oldObject) {
 

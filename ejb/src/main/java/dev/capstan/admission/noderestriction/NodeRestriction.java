@@ -2,6 +2,7 @@ package dev.capstan.admission.noderestriction;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.access.NodeIdentity;
 import dev.capstan.admission.AdmissionAttributes;
 import dev.capstan.admission.AdmissionAttributes.Operation;
 import dev.capstan.admission.AdmissionDenied;
@@ -57,7 +58,7 @@ public final class NodeRestriction {
 
   /** @throws AdmissionDenied when a node may not make this write */
   public static void admit(AdmissionAttributes a) {
-    Optional<String> node = a.user().nodeName();
+    Optional<String> node = NodeIdentity.nodeName(a.user());
     if (node.isEmpty()) {
       return;
     }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.capstan.access.User;
 import dev.capstan.admission.AdmissionAttributes;
 import dev.capstan.admission.AdmissionAttributes.Operation;
 import dev.capstan.admission.AdmissionDenied;
-import dev.capstan.admission.UserInfo;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NodeRestrictionTest {
 
-  private static final UserInfo NODE_A = new UserInfo("system:node:a", List.of("system:nodes"));
-  private static final UserInfo ADMIN = new UserInfo("admin", List.of("system:masters"));
+  private static final User NODE_A = new User("system:node:a", "node-a", List.of("system:nodes"));
+  private static final User ADMIN = new User("admin", "admin", List.of("system:masters"));
 
   @Test
   void aNodeModifiesItsOwnNodeButNotAnother() {
@@ -44,7 +44,7 @@ class NodeRestrictionTest {
     assertThatCode(() -> NodeRestriction.admit(update(ADMIN, "", "nodes", "", "", "b", other,
         other))).doesNotThrowAnyException();
     // a node name without the nodes group is no node (Kubernetes' node identifier)
-    UserInfo pretender = new UserInfo("system:node:a", List.of());
+    User pretender = new User("system:node:a", "x", List.of());
     assertThatCode(() -> NodeRestriction.admit(update(pretender, "", "nodes", "", "", "b", other,
         other))).doesNotThrowAnyException();
   }
@@ -182,13 +182,13 @@ class NodeRestrictionTest {
         "events", "", "ns", "e", json("{}"), null))).doesNotThrowAnyException();
   }
 
-  private static AdmissionAttributes update(UserInfo user, String group, String resource,
+  private static AdmissionAttributes update(User user, String group, String resource,
       String subresource, String namespace, String name, JsonObject object, JsonObject old) {
     return attributes(user, Operation.UPDATE, group, resource, subresource, namespace, name,
         object, old);
   }
 
-  private static AdmissionAttributes attributes(UserInfo user, Operation operation,
+  private static AdmissionAttributes attributes(User user, Operation operation,
       String group, String resource, String subresource, String namespace, String name,
       JsonObject object, JsonObject old) {
     return new AdmissionAttributes(user, operation, group, resource, subresource, namespace,

@@ -1,5 +1,7 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.access.NodeIdentity;
+import dev.capstan.access.RequestingUser;
 import dev.capstan.admission.AdmissionAttributes;
 import dev.capstan.admission.AdmissionAttributes.Operation;
 import dev.capstan.admission.DefaultTolerationSeconds;
@@ -98,6 +100,10 @@ public class ObjectEndpoint {
 
   @Inject
   private TokenRequests tokenRequests;
+
+  /** Who asks: admission judges writes by it ({@link NodeRestriction}). */
+  @Inject
+  private RequestingUser requestingUser;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -384,7 +390,7 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
         .withQuery(options);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
-    if (options.user().flatMap(dev.capstan.admission.UserInfo::nodeName).isPresent()) {
+    if (requestingUser.get().flatMap(NodeIdentity::nodeName).isPresent()) {
       admit(options, target, Operation.DELETE, key.name(), Optional.empty(),
           Optional.of(find(target).json()));
     }
@@ -526,14 +532,15 @@ public class ObjectEndpoint {
    * is 403 with the plugin's words. Inside an update, it sees the object as stored in the
    * update's transaction.
    */
-  private static void admit(RequestOptions options, Target target, Operation operation,
+  private void admit(RequestOptions options, Target target, Operation operation,
       String name, Optional<JsonObject> object, Optional<JsonObject> oldObject) {
-    if (options.user().isEmpty()) {
+    Optional<dev.capstan.access.User> user = requestingUser.get();
+    if (user.isEmpty()) {
       return;
     }
     ResourceType type = target.type();
     try {
-      NodeRestriction.admit(new AdmissionAttributes(options.user().get(), operation,
+      NodeRestriction.admit(new AdmissionAttributes(user.get(), operation,
           type.group(), type.plural(), target.subresource().orElse(""),
           target.namespaceOrEmpty(), name, object, oldObject));
     } catch (AdmissionDenied e) {

@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 /** One request to an object URL: the HTTP verb decides which step of the handler runs. */
@@ -34,35 +33,31 @@ public class ObjectRequest {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Response post(@Context UriInfo uri, @Context HttpHeaders headers,
-      @Context SecurityContext security, byte[] body) {
-    return endpoint.create(target, RequestOptions.of(uri, headers, security), body);
+  public Response post(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+    return endpoint.create(target, RequestOptions.of(uri, headers), body);
   }
 
   @PUT
   @Consumes(MediaType.WILDCARD)
-  public Response put(@Context UriInfo uri, @Context HttpHeaders headers,
-      @Context SecurityContext security, byte[] body) {
+  public Response put(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("PUT");
-    return endpoint.replace(target, RequestOptions.of(uri, headers, security), body);
+    return endpoint.replace(target, RequestOptions.of(uri, headers), body);
   }
 
   @PATCH
   @Consumes(MediaType.WILDCARD)
-  public Response patch(@Context UriInfo uri, @Context HttpHeaders headers,
-      @Context SecurityContext security, byte[] body) {
+  public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("PATCH");
-    return endpoint.patch(target, RequestOptions.of(uri, headers, security), body);
+    return endpoint.patch(target, RequestOptions.of(uri, headers), body);
   }
 
   @DELETE
   @Consumes(MediaType.WILDCARD)
-  public Response delete(@Context UriInfo uri, @Context HttpHeaders headers,
-      @Context SecurityContext security, byte[] body) {
+  public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("DELETE");
     return target.isCollection()
-        ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers, security), body)
-        : endpoint.delete(target, RequestOptions.of(uri, headers, security), body);
+        ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers), body)
+        : endpoint.delete(target, RequestOptions.of(uri, headers), body);
   }
 
   /** Access reviews are only ever created (405 for anything else, as Kubernetes answers). */

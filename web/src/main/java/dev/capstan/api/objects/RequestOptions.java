@@ -1,12 +1,9 @@
 package dev.capstan.api.objects;
 
-import dev.capstan.admission.UserInfo;
-import dev.capstan.access.User;
 import dev.capstan.api.status.Statuses;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
@@ -17,23 +14,14 @@ import java.util.Optional;
  * @param query the query parameters
  * @param contentType the body's media type; empty when the client sent none (read as JSON)
  * @param accept the media types the client accepts, best first
- * @param user who asks, as authentication found them; admission judges writes by it
  */
 record RequestOptions(MultivaluedMap<String, String> query, Optional<MediaType> contentType,
-    List<MediaType> accept, boolean webSocketUpgrade, Optional<UserInfo> user) {
+    List<MediaType> accept, boolean webSocketUpgrade) {
 
   static RequestOptions of(UriInfo uri, HttpHeaders headers) {
-    return of(uri, headers, null);
-  }
-
-  /** @param security the request's security context, whose principal is the user */
-  static RequestOptions of(UriInfo uri, HttpHeaders headers, SecurityContext security) {
     String upgrade = headers.getHeaderString("Upgrade");
-    Optional<UserInfo> user = security != null && security.getUserPrincipal() instanceof User u
-        ? Optional.of(new UserInfo(u.name(), u.groups())) : Optional.empty();
     return new RequestOptions(uri.getQueryParameters(), Optional.ofNullable(headers.getMediaType()),
-        headers.getAcceptableMediaTypes(), upgrade != null && upgrade.equalsIgnoreCase("websocket"),
-        user);
+        headers.getAcceptableMediaTypes(), upgrade != null && upgrade.equalsIgnoreCase("websocket"));
   }
 
   Optional<String> param(String name) {
