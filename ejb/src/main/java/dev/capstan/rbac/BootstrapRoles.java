@@ -82,11 +82,9 @@ public final class BootstrapRoles {
             List.of("system:authenticated")),
         new RoleBinding("system:public-info-viewer", "system:public-info-viewer",
             List.of("system:authenticated", "system:unauthenticated")),
-        // TRANSITIONAL, as Kubernetes had it before 1.8: every node agent (group system:nodes)
-        // holds system:node everywhere until the Node authorizer restricts each agent to its own
-        // node's objects. Remove this binding (and its subject from existing clusters) when the
-        // Node authorizer is merged; Kubernetes keeps the binding with no subjects.
-        new RoleBinding("system:node", "system:node", List.of("system:nodes")));
+        // As Kubernetes since 1.8: the binding exists without subjects. Node agents get what
+        // they need from the Node authorizer, each for its own node's objects only.
+        new RoleBinding("system:node", "system:node", List.of()));
   }
 
   /** What the node agent (kubelet and kube-proxy in one) asks of the API. */
@@ -192,14 +190,14 @@ public final class BootstrapRoles {
     JsonArrayBuilder subjects = Json.createArrayBuilder();
     binding.groups().forEach(group -> subjects.add(Json.createObjectBuilder()
         .add("apiGroup", "rbac.authorization.k8s.io").add("kind", "Group").add("name", group)));
-    return Json.createObjectBuilder()
+    JsonObjectBuilder object = Json.createObjectBuilder()
         .add("apiVersion", "rbac.authorization.k8s.io/v1").add("kind", "ClusterRoleBinding")
         .add("metadata", metadata(binding.name(),
             Json.createObjectBuilder().add(BOOTSTRAPPING, "rbac-defaults")))
         .add("roleRef", Json.createObjectBuilder().add("apiGroup", "rbac.authorization.k8s.io")
-            .add("kind", "ClusterRole").add("name", binding.role()))
-        .add("subjects", subjects)
-        .build();
+            .add("kind", "ClusterRole").add("name", binding.role()));
+    // Kubernetes leaves out an empty subjects list
+    return binding.groups().isEmpty() ? object.build() : object.add("subjects", subjects).build();
   }
 
   private static JsonObjectBuilder metadata(String name, JsonObjectBuilder labels) {
