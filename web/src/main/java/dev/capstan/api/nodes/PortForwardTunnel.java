@@ -37,7 +37,8 @@ final class PortForwardTunnel {
   private boolean channels;
 
   void open(Session session, EndpointConfig config, String namespace, String name) {
-    // The configurator's properties are shared by all sessions: take this one's user at once.
+    // Each handshake has its own copy of the user properties (Undertow's per-connection
+    // endpoint config, as Jakarta WebSocket requires), so no other session sees this user.
     Object user = config.getUserProperties().remove(PodStream.USER);
     if (!(user instanceof User)) {
       close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Unauthorized");
