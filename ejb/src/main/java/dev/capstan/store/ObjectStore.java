@@ -162,7 +162,7 @@ public class ObjectStore {
   public StoredObject update(ObjectKey key, String apiVersion, Preconditions preconditions,
       UnaryOperator<JsonObject> mutation) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     JsonObject desired = mutation.apply(current);
@@ -219,7 +219,7 @@ public class ObjectStore {
   public DeleteResult delete(ObjectKey key, String apiVersion, Preconditions preconditions,
       ToLongFunction<JsonObject> gracePeriod) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     Instant now = clock.instant();
@@ -251,7 +251,7 @@ public class ObjectStore {
   public StoredObject markDeleting(ObjectKey key, String apiVersion, Preconditions preconditions,
       UnaryOperator<JsonObject> alsoChange) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     if (ObjectMetadata.isDeleting(current)) {
@@ -335,6 +335,28 @@ public class ObjectStore {
     String json = body.toString();
     object.write(revision, generation, ObjectMetadata.labels(body).toString(), json,
         encryption.toStorage(object.key(), json));
+  }
+
+  /**
+   * The object as committed now, read under the revision lock. A read earlier in the same
+   * transaction (a controller's get before its update) leaves the entity in the persistence
+   * context as it was then, and a query does not overwrite a managed entity's state (JPA's
+   * identity guarantee): such an entity is read again, or a write another transaction made in
+   * between would be lost.
+   */
+  private Optional<StoredObject> latest(ObjectKey key) {
+    Optional<StoredObject> found = get(key);
+    found.ifPresent(object -> {
+      long committed = em.createQuery(
+              "SELECT o.resourceVersion FROM StoredObject o WHERE o.uid = :uid", Long.class)
+          .setParameter("uid", object.uid())
+          .getSingleResult();
+      if (committed != object.resourceVersion()) {
+        em.refresh(object);
+        open(object);
+      }
+    });
+    return found;
   }
 
   private StoredObject open(StoredObject object) {
