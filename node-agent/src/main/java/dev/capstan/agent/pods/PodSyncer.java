@@ -247,6 +247,7 @@ public final class PodSyncer {
     volumes.remove(uid);
     backoff.forget(uid + "/");
     images.forget(uid + "/");
+    starts.forget(uid);
   }
 
   private static boolean isTerminal(Pod pod) {
