@@ -5,14 +5,13 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The response, watched for its audit event: the first bytes sent mark a long-running request's
  * {@code ResponseStarted}; the body is copied (bounded) when the event wants it or the answer is
- * a failure, whose {@code Status} gives the event's response status.
+ * a failure, whose {@code Status} gives the event's response status. Only the output stream is
+ * watched (the API's handlers write JSON through it); text written through {@code getWriter()}
+ * passes untouched.
  */
 final class AuditedResponse extends HttpServletResponseWrapper {
 
@@ -21,7 +20,6 @@ final class AuditedResponse extends HttpServletResponseWrapper {
   private final Runnable started;
   private boolean hasStarted;
   private ServletOutputStream stream;
-  private PrintWriter writer;
 
   /**
    * @param copyBody whether to copy successful answers' bodies too
@@ -100,15 +98,5 @@ final class AuditedResponse extends HttpServletResponseWrapper {
       };
     }
     return stream;
-  }
-
-  @Override
-  public synchronized PrintWriter getWriter() throws IOException {
-    if (writer == null) {
-      String encoding = getCharacterEncoding();
-      writer = new PrintWriter(new OutputStreamWriter(getOutputStream(),
-          encoding == null ? StandardCharsets.ISO_8859_1.name() : encoding));
-    }
-    return writer;
   }
 }

@@ -63,14 +63,14 @@ public final class Auditor {
       return;
     }
     event.responseStatus(code, jakarta.json.Json.createObjectBuilder()
-        .add("message", authenticationMessage(request)).build());
+        .add("message", authenticationMessage(request.getHeader("Authorization"),
+            request.getQueryString())).build());
     sink.write(event.toJson(AuditStage.ResponseStarted, Instant.now()).toString());
   }
 
   /** kube-apiserver's {@code getAuthMethods}: which credentials were tried. */
-  static String authenticationMessage(HttpServletRequest request) {
+  static String authenticationMessage(String authorization, String query) {
     List<String> methods = new ArrayList<>();
-    String authorization = request.getHeader("Authorization");
     if (authorization != null) {
       String[] parts = authorization.trim().split(" ");
       if (parts.length > 1 && parts[0].equalsIgnoreCase("basic")) {
@@ -80,7 +80,6 @@ public final class Auditor {
         methods.add("bearer");
       }
     }
-    String query = request.getQueryString();
     if (query != null && query.matches("(^|.*&)access_token=[^&]+.*")) {
       methods.add("access_token");
     }
