@@ -154,4 +154,12 @@ class AuditIT {
         .isEqualTo("Authentication failed, attempted: bearer");
     assertThat(Files.readString(LOG)).doesNotContain("not-a-token");
   }
+
+  @Test
+  void metricsCountAuditEvents() {
+    String metrics = Http.get(SERVER.api("/metrics")).body();
+    assertThat(metrics).contains("# TYPE apiserver_audit_event_total counter")
+        .containsPattern("apiserver_audit_event_total [1-9]")
+        .contains("apiserver_audit_error_total{plugin=\"log\"} 0");
+  }
 }

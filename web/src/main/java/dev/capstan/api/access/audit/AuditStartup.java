@@ -57,7 +57,7 @@ public class AuditStartup implements ServletContextListener {
       LOG.severe(message);
       throw new IllegalStateException(message, e);
     }
-    context.getServletContext().setAttribute(AUDITOR_ATTRIBUTE, new Auditor(policy, log::write));
+    context.getServletContext().setAttribute(AUDITOR_ATTRIBUTE, new Auditor(policy, log::write, log::dropped));
     LOG.info("auditing to " + logPath + " with policy " + policyFile + " ("
         + policy.rules().size() + " rules)");
   }

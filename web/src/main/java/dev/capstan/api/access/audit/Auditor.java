@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Auditing as configured: the policy deciding each request's level, and the log its events go
@@ -21,10 +23,30 @@ public final class Auditor {
 
   private final AuditPolicy policy;
   private final EventSink sink;
+  private final LongSupplier dropped;
+  private final AtomicLong events = new AtomicLong();
 
-  public Auditor(AuditPolicy policy, EventSink sink) {
+  /**
+   * @param sink where events go
+   * @param dropped how many events the sink dropped (its queue full)
+   */
+  public Auditor(AuditPolicy policy, EventSink log, LongSupplier dropped) {
     this.policy = policy;
-    this.sink = sink;
+    this.sink = line -> {
+      events.incrementAndGet();
+      log.write(line);
+    };
+    this.dropped = dropped;
+  }
+
+  /** Events generated (kube-apiserver's {@code apiserver_audit_event_total}). */
+  public long events() {
+    return events.get();
+  }
+
+  /** Events lost (kube-apiserver's {@code apiserver_audit_error_total}). */
+  public long dropped() {
+    return dropped.getAsLong();
   }
 
   /** Where events go: one JSON line each. */
