@@ -157,6 +157,8 @@ class AuditIT {
 
   @Test
   void metricsCountAuditEvents() {
+    Kubectl.Result listed = ADMIN.run("get", "configmaps", "-n", "default");
+    assertThat(listed.exitCode()).as(listed.toString()).isZero();
     String metrics = Http.get(SERVER.api("/metrics")).body();
     assertThat(metrics).contains("# TYPE apiserver_audit_event_total counter")
         .containsPattern("apiserver_audit_event_total [1-9]")
