@@ -32,6 +32,7 @@ prepare_wildfly_base() {
   fi
   write_token_file
   ensure_encryption_config
+  ensure_audit_policy
   ensure_tls
   ensure_kubelet_client_certificate
   ensure_service_account_key
@@ -88,6 +89,10 @@ start_wildfly() {
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
     -Dcapstan.token.file="$TOKEN_FILE" \
     -Dcapstan.encryption.config="$ENCRYPTION_CONFIG" \
+    -Dcapstan.audit.policy-file="$AUDIT_POLICY" \
+    -Dcapstan.audit.log-path="$AUDIT_LOG" \
+    -Dcapstan.audit.log-maxsize="$AUDIT_LOG_MAXSIZE" \
+    -Dcapstan.audit.log-maxbackup="$AUDIT_LOG_MAXBACKUP" \
     -Dcapstan.kubelet.client-certificate="$TLS_DIR/kubelet-client.crt" \
     -Dcapstan.kubelet.client-key="$TLS_DIR/kubelet-client.key" \
     -Dcapstan.kubelet.certificate-authority="$TLS_DIR/ca.crt" \

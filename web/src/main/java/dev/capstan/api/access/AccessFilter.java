@@ -2,7 +2,13 @@ package dev.capstan.api.access;
 
 import dev.capstan.access.RequestingUser;
 import dev.capstan.access.User;
+import dev.capstan.admission.AdmissionWarnings;
+import dev.capstan.api.access.audit.AuditStartup;
+import dev.capstan.api.access.audit.Auditor;
+import dev.capstan.api.access.audit.RequestAudit;
 import dev.capstan.api.status.Statuses;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.FilterChain;
@@ -28,6 +34,8 @@ import java.util.Set;
  * authenticated by a bearer token and then authorized on its {@link RequestInfo}. Anonymous
  * requests get 401 except for the health and version probes; refused ones get Kubernetes' 403.
  * Declared first in web.xml so that no other filter or handler sees an unchecked request.
+ * When auditing is configured, each request is also audited here (kube-apiserver's
+ * {@code WithAudit} and {@code WithFailedAuthenticationAudit}), see {@link Auditor}.
  */
 public class AccessFilter extends HttpFilter {
 
@@ -36,11 +44,26 @@ public class AccessFilter extends HttpFilter {
   private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz",
       "/version");
 
+  /** Who unauthenticated requests to the public probes are, as on Kubernetes. */
+  private static final User ANONYMOUS = new User("system:anonymous", "",
+      List.of("system:unauthenticated"));
+
   @Inject
   private AccessControl access;
 
   @Inject
   private RequestingUser requestingUser;
+
+  @Inject
+  private Instance<AdmissionWarnings> admissionNotes;
+
+  /** Auditing, when a policy is configured (see {@link AuditStartup}); null when off. */
+  private Auditor auditor;
+
+  @Override
+  public void init() {
+    auditor = (Auditor) getServletContext().getAttribute(AuditStartup.AUDITOR_ATTRIBUTE);
+  }
 
   @Override
   protected void doFilter(HttpServletRequest request, HttpServletResponse response,
@@ -52,36 +75,88 @@ public class AccessFilter extends HttpFilter {
       write(response, Statuses.forHttpCode(400, "invalid request path"));
       return;
     }
+    RequestInfo info = RequestInfo.parse(request.getMethod(), path,
+        query(request.getQueryString()), isUpgrade(request));
     if (isPublic(path)) {
-      chain.doFilter(request, response);
+      // kube-apiserver serves its probes to system:anonymous, and audits them as such
+      passOn(request, response, chain, info, ANONYMOUS, null);
       return;
     }
     var authenticated = access.authenticate(request.getHeader("Authorization"));
     if (authenticated.isEmpty()) {
+      if (auditor != null) {
+        auditor.unauthenticated(request, response, info, 401);
+      }
       write(response, Statuses.forHttpCode(401, "Unauthorized"));
       return;
     }
     User user = authenticated.get();
+    RequestAudit audit = auditor == null ? null : auditor.begin(request, response, info, user);
     Impersonation.Headers headers = Impersonation.of(request);
     if (Impersonation.requested(headers)) {
       Impersonation.Outcome outcome = Impersonation.impersonate(user, headers, path,
           access::authorize);
       if (outcome.refusal() != null) {
-        write(response, outcome.refusal());
+        refuse(response, audit, outcome.refusal());
         return;
+      }
+      if (audit != null) {
+        audit.impersonated(user, outcome.user());
       }
       user = outcome.user();
     }
-    RequestInfo info = RequestInfo.parse(request.getMethod(), path,
-        query(request.getQueryString()), isUpgrade(request));
     Decision decision = access.authorize(user, info);
+    if (audit != null) {
+      audit.authorized(decision.allowed(), decision.reason());
+    }
     if (!decision.allowed()) {
-      write(response, Forbidden.status(user, info, decision.reason()));
+      refuse(response, audit, Forbidden.status(user, info, decision.reason()));
       return;
     }
     requestingUser.set(user);
     request.setAttribute(USER_ATTRIBUTE, user);
-    chain.doFilter(new AuthenticatedRequest(request, user), response);
+    passOn(new AuthenticatedRequest(request, user), response, chain, info, user, audit);
+  }
+
+  /** Hands the request to the handlers, audited when auditing is on. */
+  private void passOn(HttpServletRequest request, HttpServletResponse response,
+      FilterChain chain, RequestInfo info, User user, RequestAudit given)
+      throws IOException, ServletException {
+    RequestAudit audit = given;
+    if (audit == null && auditor != null && user == ANONYMOUS) {
+      audit = auditor.begin(request, response, info, user);
+    }
+    if (audit == null) {
+      chain.doFilter(request, response);
+      return;
+    }
+    HttpServletRequest audited = audit.request(request);
+    HttpServletResponse auditedResponse = audit.response(request, response);
+    try {
+      chain.doFilter(audited, auditedResponse);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      audit.panicked(e);
+      throw e;
+    }
+    audit.annotate(admissionAnnotations());
+    audit.handled(audited, response);
+  }
+
+  /** Pod Security's (and other admission's) audit annotations for this request. */
+  private Map<String, String> admissionAnnotations() {
+    try {
+      return admissionNotes.get().auditAnnotations();
+    } catch (ContextNotActiveException e) {
+      return Map.of();
+    }
+  }
+
+  private static void refuse(HttpServletResponse response, RequestAudit audit, JsonObject status)
+      throws IOException {
+    if (audit != null) {
+      audit.refused(status);
+    }
+    write(response, status);
   }
 
   static boolean isPublic(String path) {
