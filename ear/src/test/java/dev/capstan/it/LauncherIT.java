@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code bin/capstan} as a user runs it, end to end: a cluster started with {@code up} (PostgreSQL,
@@ -37,11 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * own home's PID files, after checking that the process names that home. It uses the build the
  * suite has just made ({@code CAPSTAN_BUILD=never}). Needs root (a network namespace, dockerd),
  * as the suite's own dockerd does.
- *
- * <p>Nothing it uses is shared with the other integration classes, so it runs beside them
- * (ear/src/test/resources/junit-platform.properties).
  */
-@Execution(ExecutionMode.CONCURRENT)
 class LauncherIT {
 
   private static final String NETNS = "capstan-launcher-it";
