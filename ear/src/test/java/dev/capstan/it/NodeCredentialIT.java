@@ -316,6 +316,37 @@ class NodeCredentialIT {
   }
 
   @Test
+  void theAgentsCredentialReadsOnlyTheSecretsOfItsOwnPods() {
+    for (String name : List.of("mine", "theirs")) {
+      Kubectl.Result secret = kubectl.run("create", "secret", "generic", name, "-n", namespace,
+          "--from-literal=k=" + name);
+      assertThat(secret.exitCode()).as(secret.toString()).isZero();
+    }
+    Kubectl.Result pod = kubectl.withInput("""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"uses-mine"},
+         "spec":{"nodeName":"%s","tolerations":[{"operator":"Exists"}],
+          "containers":[{"name":"main","image":"capstan/busybox:1","command":["sleep","3600"],
+           "envFrom":[{"secretRef":{"name":"mine"}}]}]}}""".formatted(NODE),
+        "create", "-n", namespace, "-f", "-");
+    assertThat(pod.exitCode()).as(pod.toString()).isZero();
+    Kubectl asNode = Kubectl.withToken(SERVER, config.token());
+
+    Kubectl.Result mine = asNode.run("get", "secret", "mine", "-n", namespace,
+        "-o", "jsonpath={.data.k}");
+    assertThat(mine.exitCode()).as(mine.toString()).isZero();
+    Kubectl.Result theirs = asNode.run("get", "secret", "theirs", "-n", namespace);
+    assertThat(theirs.exitCode()).isNotZero();
+    assertThat(theirs.err()).contains("secrets \"theirs\" is forbidden: User \"system:node:"
+        + NODE + "\" cannot get resource \"secrets\" in API group \"\" in the namespace \""
+        + namespace + "\"").contains("no relationship found between node '" + NODE
+        + "' and this object");
+    Kubectl.Result all = asNode.run("get", "secrets", "-n", namespace);
+    assertThat(all.exitCode()).as("listing Secrets").isNotZero();
+    assertThat(all.err()).contains("cannot list resource \"secrets\"");
+    kubectl.run("delete", "pod", "uses-mine", "-n", namespace, "--grace-period=0", "--force");
+  }
+
+  @Test
   void logsAndExecThroughTheApiStillWork() {
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
         assertThat(kubectl.run("logs", "real", "-n", namespace).out()).contains("real-log-line"));
