@@ -251,11 +251,9 @@ class ObjectApiIT {
     assertThat(Http.json(strict).getString("message")).isEqualTo("strict decoding error: unknown field \"dataa\"");
   }
 
+  /** A new namespace, once the control plane has put its kube-root-ca.crt there. */
   private static String newNamespace() {
-    String name = NamespaceApiIT.uniqueName();
-    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
-        .isEqualTo(201);
-    return name;
+    return SERVER.newNamespace();
   }
 
   private static JsonObject createConfigMap(String namespace, String name, String track) {

@@ -66,6 +66,7 @@ class ServiceAccountTokenIT {
     String namespace = SERVER.newNamespace();
     assertThat(kubectl.run("create", "serviceaccount", "robot", "-n", namespace).exitCode())
         .isZero();
+    robotMayView(namespace);
 
     Kubectl.Result created = kubectl.run("create", "token", "robot", "-n", namespace);
     assertThat(created.exitCode()).as(created.err()).isZero();
@@ -89,6 +90,13 @@ class ServiceAccountTokenIT {
     assertThat(strings(status, "audiences"))
         .containsExactly("https://kubernetes.default.svc.cluster.local");
     printRequestCost(namespace, token);
+  }
+
+  /** RBAC: the account may read its namespace, as the view role allows (a user would bind it). */
+  private void robotMayView(String namespace) {
+    Kubectl.Result bound = kubectl.run("create", "rolebinding", "robot-view", "--clusterrole=view",
+        "--serviceaccount=" + namespace + ":robot", "-n", namespace);
+    assertThat(bound.exitCode()).as(bound.toString()).isZero();
   }
 
   /** Prints the median and p99 of a GET with the admin's static token and with this one. */
@@ -155,6 +163,7 @@ class ServiceAccountTokenIT {
   void aTokenBoundToAPodStopsWorkingWhenThePodIsDeleted() {
     String namespace = SERVER.newNamespace();
     kubectl.run("create", "serviceaccount", "robot", "-n", namespace);
+    robotMayView(namespace);
     SERVER.create(namespace, "pods", """
         {"metadata":{"name":"holder"},"spec":{"serviceAccountName":"robot",
           "containers":[{"name":"c","image":"capstan/busybox:1"}],
@@ -316,6 +325,7 @@ class ServiceAccountTokenIT {
     startAgent();
     String namespace = SERVER.newNamespace();
     kubectl.run("create", "serviceaccount", "robot", "-n", namespace);
+    robotMayView(namespace);
     SERVER.create(namespace, "pods", """
         {"metadata":{"name":"caller"},"spec":{"nodeName":"%s","serviceAccountName":"robot",
           "tolerations":[{"operator":"Exists"}],
