@@ -417,7 +417,7 @@ class DescribeIT {
         "^PolicyRule:", "^\\s+pods/log\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")));
     targets.put("rolebindings.rbac.authorization.k8s.io", new Target(ns, "read-pods", List.of(
         "^Role:\\n\\s+Kind:\\s+Role\\n\\s+Name:\\s+pod-reader", "^\\s+User\\s+jane",
-        "^\\s+ServiceAccount\\s+default\\s+" + ns)));
+        "^\\s+ServiceAccount\\s+default")));
     targets.put("clusterroles.rbac.authorization.k8s.io", new Target(null, "view", List.of(
         "^PolicyRule:", "^\\s+pods\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")));
     targets.put("clusterrolebindings.rbac.authorization.k8s.io", new Target(null, "cluster-admin",

@@ -35,10 +35,22 @@ final class BoundedCopy {
     add(new byte[] {(byte) b}, 0, 1);
   }
 
-  /** The body as a JSON object, or null when it is not one (or was too large). */
+  /**
+   * The body as a JSON object, or null when it is not one (or was too large). A protobuf body
+   * (kubectl's typed commands send them; they start with Kubernetes' magic {@code k8s\0}) is
+   * logged as the JSON object it decodes to, as kube-apiserver logs it.
+   */
   synchronized JsonObject json() {
     if (overflowed || bytes.size() == 0) {
       return null;
+    }
+    byte[] body = bytes.toByteArray();
+    if (body.length > 4 && body[0] == 'k' && body[1] == '8' && body[2] == 's' && body[3] == 0) {
+      try {
+        return dev.capstan.api.protobuf.ProtobufBodies.decode(body);
+      } catch (RuntimeException e) {
+        return null;
+      }
     }
     try (JsonReader reader = Json.createReader(new ByteArrayInputStream(bytes.toByteArray()))) {
       JsonValue value = reader.readValue();
