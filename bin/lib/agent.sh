@@ -1,11 +1,32 @@
 # The node agent of this machine: the jar from node-agent/target, run as its own process with
-# the node's token, the installation's CA, the broker user made for agents, and pods' volumes
-# under $CAPSTAN_HOME/agent.
+# its node's own token (system:node:<name>), the installation's CA, a serving certificate that CA
+# issues for the node's name and address (its endpoint listens on that address only, over TLS,
+# for the API server's client certificate alone), the broker user made for agents, and pods'
+# volumes under $CAPSTAN_HOME/agent.
 
 AGENT_JAR=$CAPSTAN_ROOT/node-agent/target/capstan-node-agent.jar
 
 agent_node_name() { echo "${CAPSTAN_AGENT_NAME:-$(hostname -s | tr '[:upper:]' '[:lower:]')}"; }
 AGENT_PORT=$((10250 + CAPSTAN_PORT_OFFSET))
+
+# The node's address (CAPSTAN_NODE_IP, else the first IPv4 address of an interface that is up,
+# not loopback and not a container bridge (Docker's, or the agent's pod bridge cap<hash>); else
+# 127.0.0.1): the Node's InternalIP, where the agent's endpoint listens, and in its serving
+# certificate.
+agent_node_ip() {
+  if [[ -n ${CAPSTAN_NODE_IP:-} ]]; then echo "$CAPSTAN_NODE_IP"; return 0; fi
+  local ip
+  ip=$(ip -4 -o addr show up scope global 2>/dev/null \
+    | awk '$2 !~ /^(docker|veth|br-|cni|cap)/ { split($4, a, "/"); print a[1]; exit }')
+  echo "${ip:-127.0.0.1}"
+}
+
+# The address the running agent listens on, as it was started (interfaces may come and go
+# since); the node's address when none was recorded.
+agent_listen_ip() {
+  local recorded=$RUN_DIR/agent.address
+  if [[ -s $recorded ]]; then cat "$recorded"; else agent_node_ip; fi
+}
 
 # The agent's command line is a plain `java -jar`, alike for every installation from one
 # checkout; its environment names this installation.
@@ -15,17 +36,27 @@ start_agent() {
   [[ -f $AGENT_JAR ]] || die "the node agent is not built ($AGENT_JAR is missing); run 'mvn -DskipTests package'."
   require_free_port "$AGENT_PORT" "the node agent's endpoint"
   mkdir -p "$CAPSTAN_HOME/agent" "$CAPSTAN_HOME/manifests"
-  say "starting the node agent $(agent_node_name) (log: $LOG_DIR/agent.log)"
+  local node address
+  node=$(agent_node_name)
+  address=$(agent_node_ip)
+  ensure_node_token "$node"
+  ensure_node_serving_certificate "$node" "$address"
+  echo "$address" > "$RUN_DIR/agent.address"
+  say "starting the node agent $node on $address (log: $LOG_DIR/agent.log)"
   CAPSTAN_API_SERVER="https://127.0.0.1:$HTTPS_PORT" \
-  CAPSTAN_TOKEN_FILE="$SECRETS_DIR/node-token" \
+  CAPSTAN_TOKEN_FILE="$SECRETS_DIR/node-$node-token" \
   CAPSTAN_CA_FILE="$TLS_DIR/ca.crt" \
-  CAPSTAN_NODE_NAME="$(agent_node_name)" \
+  CAPSTAN_NODE_NAME="$node" \
+  CAPSTAN_NODE_IP="$address" \
+  CAPSTAN_ADDRESS="$address" \
+  CAPSTAN_TLS_CERT_FILE="$TLS_DIR/node-$node.crt" \
+  CAPSTAN_TLS_PRIVATE_KEY_FILE="$TLS_DIR/node-$node.key" \
+  CAPSTAN_CLIENT_CA_FILE="$TLS_DIR/ca.crt" \
   CAPSTAN_MESSAGING_URL="tcp://127.0.0.1:$MESSAGING_PORT?enable1xPrefixes=true&reconnectAttempts=-1" \
   CAPSTAN_MESSAGING_USER="$AGENT_USER" \
   CAPSTAN_MESSAGING_PASSWORD_FILE="$SECRETS_DIR/agent-password" \
   CAPSTAN_SANDBOX_IMAGE="$SANDBOX_IMAGE" \
   CAPSTAN_AGENT_DIR="$CAPSTAN_HOME/agent" \
-  CAPSTAN_KUBELET_CLIENT_TOKEN_FILE="$SECRETS_DIR/kubelet-client-token" \
   CAPSTAN_KUBELET_PORT="$AGENT_PORT" \
   CAPSTAN_STATIC_POD_DIR="$CAPSTAN_HOME/manifests" \
     setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
@@ -43,9 +74,13 @@ start_agent() {
 
 stop_agent() { stop_pid_file agent 30; }
 
-# Whether the agent's endpoint answers (it opens once the node is registered).
+# Whether the agent's endpoint answers (it opens once the node is registered), with the
+# certificate the CA issued for its node.
 agent_answers() {
-  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$AGENT_PORT/healthz" 2>/dev/null) == 200 ]]
+  local node
+  node=$(agent_node_name)
+  [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 --cacert "$TLS_DIR/ca.crt" \
+    --resolve "$node:$AGENT_PORT:$(agent_listen_ip)" "https://$node:$AGENT_PORT/healthz" 2>/dev/null) == 200 ]]
 }
 
 # "running PID" (its endpoint answers), "not-answering PID", "stale PID" or "none".

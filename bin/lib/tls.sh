@@ -1,10 +1,15 @@
 # TLS for the API: a private CA of this installation (kept under $CAPSTAN_HOME/tls), a server
 # certificate it signs for the addresses kubectl uses, installed as WildFly's keystore. kubectl
 # trusts the CA through the kubeconfig; it sends bearer tokens only over HTTPS.
+# The same CA issues what the API server and the node agents show each other (as kubeadm does):
+# the API server's client certificate for agents (kube-apiserver's --kubelet-client-certificate)
+# and each agent's serving certificate for its node name and address. Keys are 0600.
 
 TLS_DIR=$CAPSTAN_HOME/tls
 HTTPS_PORT=$((8443 + CAPSTAN_PORT_OFFSET))
 TLS_KEYSTORE_NAME=capstan-tls.p12
+KUBERNETES_SERVICE_IP=10.96.0.1
+SERVICE_ACCOUNT_KEY_FILE=$SECRETS_DIR/service-account.key
 
 ensure_tls() {
   command -v openssl >/dev/null 2>&1 \
@@ -17,7 +22,12 @@ ensure_tls() {
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
       > "$LOG_DIR/tls.log" 2>&1 || die "could not create the CA (see $LOG_DIR/tls.log)."
   fi
-  local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s)"
+  # Pods reach the API as https://kubernetes.default.svc (and its longer and shorter names) at
+  # the kubernetes service's cluster IP, the first of the service range (10.96.0.0/12 by
+  # default), and verify it with the kube-root-ca.crt in their token volume.
+  local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s),IP:$KUBERNETES_SERVICE_IP"
+  sans+=",DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+  sans+=",DNS:kubernetes.default.svc.cluster.local"
   [[ -n ${CAPSTAN_BIND_ADDRESS:-} && $CAPSTAN_BIND_ADDRESS != 0.0.0.0 ]] && sans+=",IP:$CAPSTAN_BIND_ADDRESS"
   if [[ ! -s $TLS_DIR/server.crt || $(cat "$TLS_DIR/server.sans" 2>/dev/null) != "$sans" ]]; then
     openssl req -new -newkey rsa:2048 -nodes -subj "/CN=capstan-apiserver" \
@@ -35,4 +45,49 @@ ensure_tls() {
     -inkey "$TLS_DIR/server.key" -certfile "$TLS_DIR/ca.crt" \
     -out "$WILDFLY_BASE/configuration/$TLS_KEYSTORE_NAME" -passout env:CAPSTAN_TLS_KEYSTORE_PASSWORD \
     >> "$LOG_DIR/tls.log" 2>&1 || die "could not write the TLS keystore (see $LOG_DIR/tls.log)."
+}
+
+# issue_certificate NAME SUBJECT EXTENSIONS: $TLS_DIR/NAME.crt and NAME.key (PKCS#8, 0600), signed
+# by the installation's CA; EXTENSIONS is an openssl extension file's text.
+issue_certificate() {
+  local name=$1 subject=$2 extensions=$3
+  (umask 077 && openssl req -new -newkey rsa:2048 -nodes -subj "$subject" \
+    -keyout "$TLS_DIR/$name.key" -out "$TLS_DIR/$name.csr") >> "$LOG_DIR/tls.log" 2>&1 \
+    && openssl x509 -req -sha256 -days 825 -in "$TLS_DIR/$name.csr" \
+      -CA "$TLS_DIR/ca.crt" -CAkey "$TLS_DIR/ca.key" -CAcreateserial -out "$TLS_DIR/$name.crt" \
+      -extfile <(printf '%s\n' "$extensions") >> "$LOG_DIR/tls.log" 2>&1 \
+    || die "could not issue the certificate $name (see $LOG_DIR/tls.log)."
+  chmod 600 "$TLS_DIR/$name.key"
+  rm -f "$TLS_DIR/$name.csr"
+}
+
+# The API server's identity towards node agents: the only client certificate they accept.
+ensure_kubelet_client_certificate() {
+  [[ -s $TLS_DIR/kubelet-client.crt && -s $TLS_DIR/kubelet-client.key ]] && return 0
+  issue_certificate kubelet-client "/O=system:masters/CN=capstan-apiserver-kubelet-client" \
+    $'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment'
+}
+
+# ensure_node_serving_certificate NODE ADDRESS: the agent's serving certificate, for its node
+# name and its address, issued again when either changed.
+ensure_node_serving_certificate() {
+  local node=$1 address=$2 name=node-$1
+  local sans="DNS:$node,IP:$address"
+  if [[ ! -s $TLS_DIR/$name.crt || ! -s $TLS_DIR/$name.key \
+      || $(cat "$TLS_DIR/$name.sans" 2>/dev/null) != "$sans" ]]; then
+    issue_certificate "$name" "/O=system:nodes/CN=system:node:$node" \
+      "subjectAltName=$sans"$'\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment'
+    echo "$sans" > "$TLS_DIR/$name.sans"
+  fi
+}
+
+# The keys that sign ServiceAccount tokens (kube-apiserver's --service-account-signing-key-file):
+# a PEM file of RSA keys, 0600, made once. The first key signs; every key in it verifies, so a
+# rotation puts a new key first and drops the old one once its tokens have expired (README).
+ensure_service_account_key() {
+  [[ -s $SERVICE_ACCOUNT_KEY_FILE ]] && return 0
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
+    -out "$SERVICE_ACCOUNT_KEY_FILE.new" >> "$LOG_DIR/tls.log" 2>&1) \
+    || die "could not create the service account signing key (see $LOG_DIR/tls.log)."
+  mv "$SERVICE_ACCOUNT_KEY_FILE.new" "$SERVICE_ACCOUNT_KEY_FILE"
 }

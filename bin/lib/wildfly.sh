@@ -31,8 +31,11 @@ prepare_wildfly_base() {
       || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
   fi
   write_token_file
-  secret kubelet-client-token > /dev/null
+  ensure_encryption_config
+  ensure_audit_policy
   ensure_tls
+  ensure_kubelet_client_certificate
+  ensure_service_account_key
   # markers a killed server leaves behind would hold the deployment scanner back
   rm -f "$WILDFLY_BASE/deployments/capstan.ear".{failed,undeployed,isdeploying,pending}
   cmp -s "$EAR_FILE" "$WILDFLY_BASE/deployments/capstan.ear" \
@@ -47,16 +50,31 @@ require_wildfly_ports() {
 }
 
 # The API's bearer tokens (kube-apiserver's token-file format): the admin's, in the kubeconfig,
-# and the node agents'. The server reads the file again when it changes.
+# and one per node agent (system:node:<name> in system:nodes, issued when the agent is started:
+# ensure_node_token), so an agent's credential is its node's alone. The server reads the file
+# again when it changes; it is replaced whole (rename), never seen half written.
 TOKEN_FILE=$CAPSTAN_HOME/tokens.csv
 
 write_token_file() {
-  (umask 077 && cat > "$TOKEN_FILE" <<TOKENS
-# token,user,uid,"groups" (written by bin/capstan; secrets in $SECRETS_DIR)
-$(secret admin-token),admin,admin,"system:masters"
-$(secret node-token),system:node:$(hostname -s),node-$(hostname -s),"system:nodes"
-TOKENS
-  )
+  local file node
+  {
+    echo "# token,user,uid,\"groups\" (written by bin/capstan; secrets in $SECRETS_DIR)"
+    echo "$(secret admin-token),admin,admin,\"system:masters\""
+    for file in "$SECRETS_DIR"/node-*-token; do
+      [[ -s $file ]] || continue
+      node=${file##*/node-}
+      node=${node%-token}
+      echo "$(cat "$file"),system:node:$node,node-$node,\"system:nodes\""
+    done
+  } > "$TOKEN_FILE.new"
+  chmod 600 "$TOKEN_FILE.new"
+  mv -f "$TOKEN_FILE.new" "$TOKEN_FILE"
+}
+
+# ensure_node_token NODE: the node agent's own token (made on first use), in the token file.
+ensure_node_token() {
+  secret "node-$1-token" > /dev/null
+  grep -qF ",system:node:$1,node-$1," "$TOKEN_FILE" 2>/dev/null || write_token_file
 }
 
 start_wildfly() {
@@ -70,9 +88,20 @@ start_wildfly() {
     -Djboss.node.name="${node_name:0:23}" \
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
     -Dcapstan.token.file="$TOKEN_FILE" \
-    -Dcapstan.kubelet.client-token.file="$SECRETS_DIR/kubelet-client-token" \
+    -Dcapstan.encryption.config="$ENCRYPTION_CONFIG" \
+    -Dcapstan.audit.policy-file="$AUDIT_POLICY" \
+    -Dcapstan.audit.log-path="$AUDIT_LOG" \
+    -Dcapstan.audit.log-maxsize="$AUDIT_LOG_MAXSIZE" \
+    -Dcapstan.audit.log-maxbackup="$AUDIT_LOG_MAXBACKUP" \
+    -Dcapstan.kubelet.client-certificate="$TLS_DIR/kubelet-client.crt" \
+    -Dcapstan.kubelet.client-key="$TLS_DIR/kubelet-client.key" \
+    -Dcapstan.kubelet.certificate-authority="$TLS_DIR/ca.crt" \
     -Dcapstan.tls.keystore="$TLS_KEYSTORE_NAME" \
+    -Dcapstan.service-account.key-file="$SERVICE_ACCOUNT_KEY_FILE" \
+    -Dcapstan.root-ca.file="$TLS_DIR/ca.crt" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
+    ${CAPSTAN_POD_SECURITY_ENFORCE:+-Dcapstan.pod-security.enforce=$CAPSTAN_POD_SECURITY_ENFORCE} \
+    ${CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES:+-Dcapstan.pod-security.exempt-namespaces=$CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES} \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
   remember_started wildfly

@@ -67,7 +67,7 @@ class DebugIT {
   @Test
   void aDebuggerSeesTheTargetsProcessesAndShowsInThePod() {
     Kubectl.Result debug = kubectl.run("debug", "app", "-n", namespace, "--image="
-        + NodeAgentIT.IMAGE, "--target=app", "--", "sh", "-c", "ps; echo ok; sleep 30");
+        + NodeAgentIT.IMAGE, "--target=app", "--", "sh", "-c", "ps; echo ok; sleep 300");
     assertThat(debug.exitCode()).as(debug.toString()).isZero();
     // kubectl names it debugger-xxxxx (it says so only when it attaches)
     String debugger = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
@@ -80,13 +80,17 @@ class DebugIT {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
         assertThat(kubectl.run("logs", "app", "-c", debugger, "-n", namespace).out())
             .contains("ok").contains("sleep 3600"));
-    JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
-        + "/pods/app"))).getJsonObject("status");
-    JsonObject debuggerStatus = status.getJsonArray("ephemeralContainerStatuses")
-        .getValuesAs(JsonObject.class).stream()
-        .filter(c -> c.getString("name").equals(debugger)).findFirst().orElseThrow();
-    assertThat(debuggerStatus.getString("name")).isEqualTo(debugger);
-    assertThat(debuggerStatus.getJsonObject("state").containsKey("running")).isTrue();
+    // the agent reports the status after the container runs: the logs can come first
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+          + "/pods/app"))).getJsonObject("status");
+      assertThat(String.valueOf(status.get("ephemeralContainerStatuses")))
+          .as("ephemeralContainerStatuses").contains("\"name\":\"" + debugger + "\"");
+      JsonObject debuggerStatus = status.getJsonArray("ephemeralContainerStatuses")
+          .getValuesAs(JsonObject.class).stream()
+          .filter(c -> c.getString("name").equals(debugger)).findFirst().orElseThrow();
+      assertThat(debuggerStatus.getJsonObject("state").keySet()).as("state").contains("running");
+    });
     assertThat(kubectl.run("get", "pod", "app", "-n", namespace, "-o", "yaml").out())
         .contains("ephemeralContainers:").contains("targetContainerName: app")
         .contains("ephemeralContainerStatuses:");

@@ -93,6 +93,11 @@ final class Kubectl {
     }
   }
 
+  /** The kubeconfig this kubectl uses (for tools that call kubectl themselves). */
+  Path kubeconfig() {
+    return kubeconfig;
+  }
+
   /** Runs kubectl with the arguments and the manifest as its standard input. */
   Result withInput(String stdin, String... args) {
     return execute(new ProcessBuilder(command(args)), stdin, args);

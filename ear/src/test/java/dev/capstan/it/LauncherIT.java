@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code bin/capstan} as a user runs it, end to end: a cluster started with {@code up} (PostgreSQL,
@@ -37,11 +35,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * own home's PID files, after checking that the process names that home. It uses the build the
  * suite has just made ({@code CAPSTAN_BUILD=never}). Needs root (a network namespace, dockerd),
  * as the suite's own dockerd does.
- *
- * <p>Nothing it uses is shared with the other integration classes, so it runs beside them
- * (ear/src/test/resources/junit-platform.properties).
  */
-@Execution(ExecutionMode.CONCURRENT)
 class LauncherIT {
 
   private static final String NETNS = "capstan-launcher-it";
@@ -120,6 +114,32 @@ class LauncherIT {
     } catch (IllegalStateException | IllegalArgumentException e) {
       // the JVM is shutting down already, or the hook was never added: nothing to remove
     }
+  }
+
+  @Test
+  void upEncryptsSecretsWithAKeyOfItsOwnAndRotateKeyReplacesItWhileTheyStayReadable()
+      throws IOException {
+    Path config = HOME.resolve("secrets/encryption-config.yaml");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(config))).isEqualTo("rw-------");
+    String before = Files.readString(config);
+    assertThat(before).contains("kind: EncryptionConfiguration").contains("- aesgcm:");
+    String value = "launcher-" + java.util.UUID.randomUUID();
+    Run created = kubectl(null, "create", "secret", "generic", "launcher-secret",
+        "--from-literal=k=" + value);
+    assertThat(created.exitCode()).as(created.out()).isZero();
+
+    Run rotated = capstan(Duration.ofMinutes(2), "secrets", "rotate-key");
+
+    assertThat(rotated.exitCode()).as(rotated.out()).isZero();
+    assertThat(rotated.out()).contains("re-encrypted").contains("dropped the old key");
+    String after = Files.readString(config);
+    String oldKey = before.replaceAll("(?s).*?- name: (\\S+).*", "$1");
+    assertThat(after).doesNotContain(oldKey).contains("- aesgcm:");
+    Run read = kubectl(null, "get", "secret", "launcher-secret", "-o", "jsonpath={.data.k}");
+    assertThat(read.out()).isEqualTo(java.util.Base64.getEncoder()
+        .encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+    kubectl(null, "delete", "secret", "launcher-secret");
   }
 
   @Test

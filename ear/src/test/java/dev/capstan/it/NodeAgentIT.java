@@ -73,26 +73,23 @@ class NodeAgentIT {
     return config(node, dockerHost, kubeletPort, agentDir);
   }
 
-  /** An agent of the suite's server on the test machine's Docker, keeping its files in dir. */
+  /**
+   * An agent of the suite's server on the test machine's Docker, keeping its files in dir, with
+   * its node's own token and a serving certificate for its name and 127.0.0.1, where its
+   * endpoint listens ({@link NodeCredentials}).
+   */
   static AgentConfig config(String node, String dockerHost, int kubeletPort, Path dir) {
-    return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
-        node, "127.0.0.1", dockerHost, Optional.of(SERVER.messagingUrl()),
+    return new AgentConfig(SERVER.secureApi().toString(), NodeCredentials.token(node),
+        Optional.empty(), true, node, "127.0.0.1", dockerHost,
+        Optional.of(SERVER.messagingUrl()),
         TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
         dir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), kubeletPort,
-        Optional.of(kubeletClientToken()), Optional.of(dir.resolve("manifests")));
+        Optional.of(NodeCredentials.servingTls(node, "127.0.0.1")),
+        Optional.of(dir.resolve("manifests")));
   }
 
   static int freeKubeletPort() {
     return freePort();
-  }
-
-  private static String kubeletClientToken() {
-    try {
-      return Files.readString(Path.of(System.getProperty("it.dir"), "kubelet-client-token"))
-          .trim();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int freePort() {
@@ -401,7 +398,7 @@ class NodeAgentIT {
 
   @Test
   void theContainerSpecReachesDocker() throws Exception {
-    String namespace = SERVER.newNamespace();
+    String namespace = SERVER.newPrivilegedNamespace();
     create(namespace, """
         {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"mode":"fast"}}""");
     assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/secrets"), """
@@ -538,7 +535,7 @@ class NodeAgentIT {
 
   @Test
   void hooksRunAfterStartAndBeforeTheStopSignal() throws Exception {
-    String namespace = SERVER.newNamespace();
+    String namespace = SERVER.newPrivilegedNamespace();
     Path out = Files.createDirectories(agentDir.resolve("hooks-" + namespace));
     create(namespace, """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"hooked"},

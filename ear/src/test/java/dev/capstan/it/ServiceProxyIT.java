@@ -237,6 +237,15 @@ class ServiceProxyIT {
     assertThat(iptablesSave().lines()
         .filter(line -> line.startsWith("-A PREROUTING") && line.contains(chains)))
         .as("one jump into the rebuilt chains").hasSize(1);
+    assertThat(iptablesSave().lines().filter(line -> line.startsWith("-A " + chains
+        + "-FIREWALL ") && line.contains("-d 127.0.0.0/8") && line.contains("! -s 127.0.0.0/8")
+        && line.contains("\"block incoming localnet connections\"")
+        && line.contains("! --ctstate RELATED,ESTABLISHED,DNAT -j DROP")))
+        .as("route_localnet comes with kube-proxy's localnet drop rule").hasSize(1);
+    // the filter hooks follow the nat ones that already answered
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(iptablesSave().lines().filter(line -> line.startsWith("-A INPUT")
+            && line.contains("-j " + chains + "-FIREWALL"))).hasSize(1));
   }
 
   @Test

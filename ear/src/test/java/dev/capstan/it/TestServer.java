@@ -23,10 +23,30 @@ record TestServer(int portOffset) {
   static final TestServer NO_DATABASE = new TestServer(1200);
   static final TestServer LEADER = new TestServer(1300);
 
-  /** A new namespace with a unique name, created on this server. */
+  /**
+   * A new namespace with a unique name, created on this server, once it holds what the control
+   * plane puts in every namespace (the root CA publisher's kube-root-ca.crt), so that a test's
+   * watches and lists see only what the test does.
+   */
   String newNamespace() {
     String name = NamespaceApiIT.uniqueName();
     assertThat(Http.postJson(api("/api/v1/namespaces"), Http.namespace(name)).statusCode())
+        .isEqualTo(201);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(50)).until(() -> Http.get(api(
+            "/api/v1/namespaces/" + name + "/configmaps/kube-root-ca.crt")).statusCode() == 200);
+    return name;
+  }
+
+  /**
+   * A new namespace whose pods may use the host (hostPath, hostPort, privileged), as a user
+   * labels one on Kubernetes: {@code pod-security.kubernetes.io/enforce=privileged}.
+   */
+  String newPrivilegedNamespace() {
+    String name = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(api("/api/v1/namespaces"), "{\"apiVersion\":\"v1\",\"kind\":"
+        + "\"Namespace\",\"metadata\":{\"name\":\"" + name + "\",\"labels\":{"
+        + "\"pod-security.kubernetes.io/enforce\":\"privileged\"}}}").statusCode())
         .isEqualTo(201);
     return name;
   }

@@ -53,7 +53,9 @@ class TwoServersIT {
         .as("the second server reads what the first wrote").isEqualTo(200);
 
     URI onSecond = TestServer.RESTART.api("/api/v1/namespaces/" + namespace + "/configmaps");
-    try (WatchLines watch = new WatchLines(URI.create(onSecond + "?watch=1&timeoutSeconds=20"))) {
+    // the namespace's kube-root-ca.crt may appear meanwhile: watch only the one written here
+    try (WatchLines watch = new WatchLines(URI.create(onSecond
+        + "?watch=1&timeoutSeconds=20&fieldSelector=metadata.name%3Dshared"))) {
       assertThat(watch.status()).isEqualTo(200);
       assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces/" + namespace + "/configmaps"),
           "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"shared\"}}")
@@ -77,6 +79,7 @@ class TwoServersIT {
   void aSecondServerSharesWatchesAndJoinsTheKubernetesServiceUntilItStops() {
     TestServer.runDeployed(containers, deployer, SECOND, SECOND_DEPLOYMENT, () -> {
       aWatchOnOneServerSeesWritesThroughTheOther();
+      anRbacChangeOnOneServerReachesTheOthersAuthorizer();
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
           assertThat(kubernetesEndpointPorts()).as("both servers in the kubernetes endpoints")
               .containsExactlyInAnyOrder(TestServer.SUITE.secureApi().getPort(),
@@ -86,6 +89,42 @@ class TwoServersIT {
     await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
         assertThat(kubernetesEndpointPorts()).as("the stopped server leaves the endpoints")
             .containsExactly(TestServer.SUITE.secureApi().getPort()));
+  }
+
+  /** The second server caches decisions: a binding written through the first must reach it. */
+  private static void anRbacChangeOnOneServerReachesTheOthersAuthorizer() {
+    String namespace = NamespaceApiIT.uniqueName();
+    assertThat(Http.postJson(TestServer.SUITE.api("/api/v1/namespaces"), Http.namespace(namespace))
+        .statusCode()).isEqualTo(201);
+    URI pods = TestServer.RESTART.api("/api/v1/namespaces/" + namespace + "/pods");
+    assertThat(getAs(pods, "carol")).as("carol holds nothing yet").isEqualTo(403);
+    URI bindings = TestServer.SUITE.api("/apis/rbac.authorization.k8s.io/v1/namespaces/"
+        + namespace + "/rolebindings");
+    assertThat(Http.postJson(bindings, "{\"metadata\":{\"name\":\"carol-view\"},\"roleRef\":"
+        + "{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"ClusterRole\",\"name\":"
+        + "\"view\"},\"subjects\":[{\"kind\":\"User\",\"name\":\"carol\"}]}").statusCode())
+        .isEqualTo(201);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(getAs(pods, "carol")).as("carol may list pods on the second server")
+            .isEqualTo(200));
+    assertThat(Http.delete(URI.create(bindings + "/carol-view")).statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(getAs(pods, "carol")).as("the binding's deletion reaches the second server")
+            .isEqualTo(403));
+  }
+
+  private static int getAs(URI uri, String user) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+          .newBuilder(uri).header("Authorization", "Bearer " + Http.token())
+          .header("Impersonate-User", user).timeout(Duration.ofSeconds(20)).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static java.util.List<Integer> kubernetesEndpointPorts() {

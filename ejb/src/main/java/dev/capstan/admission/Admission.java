@@ -2,7 +2,10 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.access.tokens.SigningKeys;
 import dev.capstan.admission.limits.LimitRanger;
+import dev.capstan.admission.podsecurity.PodSecurityAdmission;
+import dev.capstan.admission.podsecurity.PodTemplates;
 import dev.capstan.admission.quota.QuotaCheck;
 import dev.capstan.admission.quota.QuotaUsage;
 import dev.capstan.kinds.ResourceType;
@@ -27,7 +30,8 @@ import java.util.Optional;
 /**
  * The admission chain every create of a namespaced object goes through, whoever creates it (the
  * REST API, a controller), in Kubernetes' plugin order: LimitRanger's defaults, then the
- * ServiceAccount rule, then LimitRanger's min/max checks, then ResourceQuota. Runs inside the
+ * ServiceAccount rule, then LimitRanger's min/max checks, then PodSecurity (pods refused,
+ * workloads' templates warned about), then ResourceQuota. Runs inside the
  * create's transaction under the store's revision lock ({@link CreateAdmission}), so the quota
  * usage it reads is current and the charge it writes to {@code status.used} (with the quota's
  * resourceVersion as precondition) commits with the object or not at all: two creates racing
@@ -39,7 +43,11 @@ public class Admission implements CreateAdmission {
   @Inject
   private ObjectStore store;
 
+  @Inject
+  private PodSecurityAdmission podSecurity;
+
   private final Clock clock = Clock.systemUTC();
+  private final java.util.random.RandomGenerator random = new java.security.SecureRandom();
 
   @Override
   public JsonObject admit(ObjectKey key, JsonObject object) {
@@ -50,6 +58,9 @@ public class Admission implements CreateAdmission {
     JsonObject admitted = object;
     if (type.get() == ResourceTypes.POD) {
       admitted = admitPod(key, admitted);
+      podSecurity.admitPod(key.namespace(), admitted);
+    } else if (PodTemplates.hasTemplate(type.get().group(), type.get().kind())) {
+      podSecurity.admitWorkload(type.get(), key.namespace(), admitted);
     } else if (type.get() == ResourceTypes.RESOURCE_QUOTA) {
       admitted = withUsage(type.get(), key.namespace(), admitted);
     }
@@ -73,10 +84,18 @@ public class Admission implements CreateAdmission {
           ? violations.get(0) : "[" + String.join(", ", violations) + "]");
     }
     String account = ServiceAccountAdmission.accountOf(admitted);
-    if (!mirror && ServiceAccountAdmission.mustExist(account)
-        && store.get(ResourceTypes.SERVICE_ACCOUNT.key(key.namespace(), account)).isEmpty()) {
+    Optional<JsonObject> serviceAccount = mirror ? Optional.empty()
+        : store.get(ResourceTypes.SERVICE_ACCOUNT.key(key.namespace(), account))
+            .map(stored -> stored.json());
+    if (!mirror && ServiceAccountAdmission.mustExist(account) && serviceAccount.isEmpty()) {
       throw new AdmissionDenied("pods", key.name(),
           ServiceAccountAdmission.notFound(key.namespace(), account));
+    }
+    // a server without signing keys could not issue the token: mount nothing rather than leave
+    // every pod waiting for a volume its node can never fill
+    if (!mirror && SigningKeys.configured().isPresent()
+        && ServiceAccountAdmission.automounts(admitted, serviceAccount)) {
+      admitted = ServiceAccountAdmission.withTokenVolume(admitted, random);
     }
     JsonObject status = object(admitted, "status");
     if (status.containsKey("qosClass")) {

@@ -9,6 +9,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import java.util.List;
 
 /**
  * The defaults Kubernetes fills in on create and update, so clients read back what they would
@@ -40,8 +41,36 @@ public final class Defaulting {
       case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
       case "LimitRange" -> LimitRanger.defaulted(object);
       case "Secret" -> secret(object);
+      case "RoleBinding.rbac.authorization.k8s.io",
+          "ClusterRoleBinding.rbac.authorization.k8s.io" -> rbacBinding(object);
       default -> object;
     };
+  }
+
+  /**
+   * rbac/v1 defaults: a roleRef's and a User's or Group's apiGroup is
+   * {@code rbac.authorization.k8s.io} when left empty.
+   */
+  private static JsonObject rbacBinding(JsonObject binding) {
+    String group = "rbac.authorization.k8s.io";
+    jakarta.json.JsonObjectBuilder result = Json.createObjectBuilder(binding);
+    if (binding.get("roleRef") instanceof JsonObject roleRef
+        && roleRef.getString("apiGroup", "").isEmpty()) {
+      result.add("roleRef", Json.createObjectBuilder(roleRef).add("apiGroup", group));
+    }
+    if (binding.get("subjects") instanceof jakarta.json.JsonArray subjects) {
+      jakarta.json.JsonArrayBuilder defaulted = Json.createArrayBuilder();
+      for (jakarta.json.JsonValue value : subjects) {
+        if (value instanceof JsonObject subject && subject.getString("apiGroup", "").isEmpty()
+            && List.of("User", "Group").contains(subject.getString("kind", ""))) {
+          defaulted.add(Json.createObjectBuilder(subject).add("apiGroup", group));
+        } else {
+          defaulted.add(value);
+        }
+      }
+      result.add("subjects", defaulted);
+    }
+    return result.build();
   }
 
   /**

@@ -7,10 +7,12 @@
  *  REST create ──┐
  *  controller ───┴─▶ ObjectStore.create ─ revision lock ─▶ Admission.admit ─▶ write object
  *                                                          │
- *        LimitRanger defaults ─▶ ServiceAccount ─▶ LimitRanger min/max ─▶ ResourceQuota
- *        (limits/)               (default, exists)  (limits/)            (quota/: check,
- *                                                                          charge status.used)
+ *        LimitRanger defaults ─▶ ServiceAccount ─▶ LimitRanger min/max ─▶ PodSecurity
+ *        (limits/)               (default, exists)  (limits/)            (podsecurity/:
+ *                                                                          enforce, warn, audit)
+ *        ─▶ ResourceQuota (quota/: check, charge status.used)
  *  any step may refuse: AdmissionDenied ─▶ rollback ─▶ 403 Forbidden / FailedCreate event
+ *  warnings and audit annotations ─▶ AdmissionWarnings (request scope) ─▶ Warning headers
  * </pre>
  *
  * <p>All of it runs in the create's transaction, so a quota charge commits with the object or

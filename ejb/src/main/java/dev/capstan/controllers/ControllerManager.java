@@ -135,7 +135,9 @@ public class ControllerManager {
         new NodeLifecycleController(store, events),
         new DisruptionController(store),
         new ResourceQuotaController(store),
-        new ServiceAccountController(store));
+        new ServiceAccountController(store),
+        new ClusterRoleAggregationController(store),
+        new RootCaPublisher(store, RootCaPublisher::configuredRootCa));
     loops = controllers.stream()
         .map(controller -> new ControllerLoop(controller, clock, workers, timers, this::mayWork,
             controller.workers()))

@@ -85,6 +85,14 @@ public class KubernetesService {
     try {
       ensureService();
       JsonArray subsets = desiredSubsets(liveServers());
+      if (subsets.isEmpty()) {
+        // Only a server not advertising itself (starting before its first heartbeat, or
+        // stopping with its address withdrawn) can see no live server with an address, and only
+        // because the others' heartbeats looked late to it: it leaves the endpoints to the
+        // servers that advertise, which always count themselves. (Emptying them made the
+        // kubernetes service flap to no endpoints for 5 s while tests started second servers.)
+        return;
+      }
       reconcileEndpoints(subsets);
       reconcileEndpointSlice(subsets);
     } catch (EJBException | ConflictException | NotFoundException e) {

@@ -20,6 +20,8 @@ import java.util.Set;
  * @param categories e.g. {@code all}, so {@code kubectl get all} includes the kind
  * @param subresources e.g. {@code status}, {@code scale}
  * @param readOnly served from live state, never written through the API (ComponentStatus)
+ * @param createOnly a request answered in its status and never stored (access reviews): the
+ *     only verb is {@code create}
  */
 public record ResourceType(
     String group,
@@ -30,7 +32,8 @@ public record ResourceType(
     List<String> shortNames,
     List<String> categories,
     Set<String> subresources,
-    boolean readOnly) {
+    boolean readOnly,
+    boolean createOnly) {
 
   /** Every verb of a writable kind, in discovery's order. */
   public static final List<String> ALL_VERBS = List.of(
@@ -53,7 +56,7 @@ public record ResourceType(
   }
 
   public List<String> verbs() {
-    return readOnly ? READ_VERBS : ALL_VERBS;
+    return createOnly ? List.of("create") : readOnly ? READ_VERBS : ALL_VERBS;
   }
 
   /** The store identity of the object of this kind with this namespace and name. */

@@ -40,9 +40,10 @@ public final class ResourceTypes {
   public static final ResourceType LIMIT_RANGE =
       namespaced("", "LimitRange", "limitranges", List.of("limits"), List.of(), Set.of());
   public static final ResourceType SERVICE_ACCOUNT = namespaced("", "ServiceAccount",
-      "serviceaccounts", List.of("sa"), List.of(), Set.of());
+      "serviceaccounts", List.of("sa"), List.of(), Set.of("token"));
   public static final ResourceType COMPONENT_STATUS = new ResourceType("", "v1",
-      "ComponentStatus", "componentstatuses", false, List.of("cs"), List.of(), Set.of(), true);
+      "ComponentStatus", "componentstatuses", false, List.of("cs"), List.of(), Set.of(), true,
+      false);
   public static final ResourceType DEPLOYMENT = namespaced("apps", "Deployment", "deployments",
       List.of("deploy"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType REPLICA_SET = namespaced("apps", "ReplicaSet", "replicasets",
@@ -62,10 +63,36 @@ public final class ResourceTypes {
   public static final ResourceType ENDPOINT_SLICE = namespaced("discovery.k8s.io",
       "EndpointSlice", "endpointslices", List.of(), List.of(), Set.of());
 
+  public static final String RBAC_GROUP = "rbac.authorization.k8s.io";
+  public static final ResourceType ROLE =
+      namespaced(RBAC_GROUP, "Role", "roles", List.of(), List.of(), Set.of());
+  public static final ResourceType CLUSTER_ROLE =
+      cluster(RBAC_GROUP, "ClusterRole", "clusterroles", List.of(), List.of(), Set.of());
+  public static final ResourceType ROLE_BINDING =
+      namespaced(RBAC_GROUP, "RoleBinding", "rolebindings", List.of(), List.of(), Set.of());
+  public static final ResourceType CLUSTER_ROLE_BINDING = cluster(RBAC_GROUP,
+      "ClusterRoleBinding", "clusterrolebindings", List.of(), List.of(), Set.of());
+  public static final ResourceType SELF_SUBJECT_ACCESS_REVIEW =
+      review("authorization.k8s.io", "v1", "SelfSubjectAccessReview", false);
+  public static final ResourceType SUBJECT_ACCESS_REVIEW =
+      review("authorization.k8s.io", "v1", "SubjectAccessReview", false);
+  public static final ResourceType LOCAL_SUBJECT_ACCESS_REVIEW =
+      review("authorization.k8s.io", "v1", "LocalSubjectAccessReview", true);
+  public static final ResourceType SELF_SUBJECT_RULES_REVIEW =
+      review("authorization.k8s.io", "v1", "SelfSubjectRulesReview", false);
+  public static final ResourceType SELF_SUBJECT_REVIEW =
+      review("authentication.k8s.io", "v1", "SelfSubjectReview", false);
+  /** kubectl 1.27 asks for v1beta1 (v1 came with 1.28). */
+  public static final ResourceType SELF_SUBJECT_REVIEW_V1BETA1 =
+      review("authentication.k8s.io", "v1beta1", "SelfSubjectReview", false);
+
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
       SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, CRON_JOB, LEASE,
-      POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE);
+      POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE, ROLE, CLUSTER_ROLE, ROLE_BINDING,
+      CLUSTER_ROLE_BINDING, SELF_SUBJECT_ACCESS_REVIEW, SUBJECT_ACCESS_REVIEW,
+      LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, SELF_SUBJECT_REVIEW,
+      SELF_SUBJECT_REVIEW_V1BETA1);
 
   private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()
       .collect(Collectors.toUnmodifiableMap(
@@ -104,12 +131,18 @@ public final class ResourceTypes {
   private static ResourceType namespaced(String group, String kind, String plural,
       List<String> shortNames, List<String> categories, Set<String> subresources) {
     return new ResourceType(group, "v1", kind, plural, true, shortNames, categories,
-        subresources, false);
+        subresources, false, false);
+  }
+
+  private static ResourceType review(String group, String version, String kind,
+      boolean namespaced) {
+    return new ResourceType(group, version, kind, kind.toLowerCase(java.util.Locale.ROOT) + "s",
+        namespaced, List.of(), List.of(), Set.of(), false, true);
   }
 
   private static ResourceType cluster(String group, String kind, String plural,
       List<String> shortNames, List<String> categories, Set<String> subresources) {
     return new ResourceType(group, "v1", kind, plural, false, shortNames, categories,
-        subresources, false);
+        subresources, false, false);
   }
 }

@@ -45,6 +45,11 @@ public final class FieldSelector {
     return requirements;
   }
 
+  /** The requirements a predicate keeps, as a selector of their own. */
+  public FieldSelector only(java.util.function.Predicate<FieldRequirement> keep) {
+    return new FieldSelector(requirements.stream().filter(keep).toList());
+  }
+
   public boolean isEmpty() {
     return requirements.isEmpty();
   }

@@ -2,6 +2,10 @@ package dev.capstan.store;
 
 import dev.capstan.contract.ClusterEvent;
 import dev.capstan.json.JsonFields;
+import dev.capstan.selection.FieldSelector;
+import dev.capstan.store.encryption.BodyTransformer;
+import dev.capstan.store.encryption.EncryptionAtRest;
+import dev.capstan.store.encryption.StorageTransformException;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
@@ -21,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * The one way into cluster state, for the REST API, controllers and the scheduler alike: get,
@@ -30,9 +35,15 @@ import java.util.function.UnaryOperator;
  * row and appends the change-log entry; after the transaction commits, a {@link ClusterEvent}
  * is fired for the event relay. Each write takes the revision first: writers queue on that row,
  * so the read-check-write inside a write can never interleave with another writer's.
+ *
+ * <p>Bodies pass through {@link EncryptionAtRest} on their way to and from the {@code body}
+ * columns (object row and change log alike), so kinds encrypted at rest (Secrets) are ciphertext
+ * in PostgreSQL and JSON everywhere else.
  */
 @Stateless
 public class ObjectStore {
+
+  private static final Logger LOG = Logger.getLogger(ObjectStore.class.getName());
 
   @PersistenceContext(unitName = "capstan")
   private EntityManager em;
@@ -42,6 +53,9 @@ public class ObjectStore {
 
   @Inject
   private CreateAdmission admission;
+
+  @Inject
+  private EncryptionAtRest encryption;
 
   @Resource
   private SessionContext context;
@@ -53,7 +67,8 @@ public class ObjectStore {
     return em.createNamedQuery(StoredObject.FIND_BY_IDENTITY, StoredObject.class)
         .setParameter("key", key)
         .getResultStream()
-        .findFirst();
+        .findFirst()
+        .map(this::open);
   }
 
   /**
@@ -63,13 +78,25 @@ public class ObjectStore {
    */
   public ObjectList list(ListQuery query) {
     long revision = currentRevision();
-    ListSql listSql = ListSql.of(query);
+    BodyTransformer transformer = encryption.transformer();
+    ObjectKey kind = new ObjectKey(query.apiGroup(), query.kind(), "", "");
+    // PostgreSQL cannot look into an encrypted body: such field selectors are applied here
+    FieldSelector bodyFields = transformer.mayBeEncrypted(kind) ? bodyFields(query.fields())
+        : FieldSelector.parse("");
+    ListQuery inSql = bodyFields.isEmpty() ? query : new ListQuery(query.apiGroup(),
+        query.kind(), query.namespace(), query.labels(), columnFields(query.fields()), 0,
+        query.after());
+    ListSql listSql = ListSql.of(inSql);
     Query sql = em.createNativeQuery(listSql.sql, StoredObject.class);
     for (int i = 0; i < listSql.parameters.size(); i++) {
       sql.setParameter(i + 1, listSql.parameters.get(i));
     }
     @SuppressWarnings("unchecked")
-    List<StoredObject> rows = sql.getResultList();
+    List<StoredObject> loaded = sql.getResultList();
+    List<StoredObject> rows = loaded.stream()
+        .map(row -> open(row, transformer))
+        .filter(row -> bodyFields.isEmpty() || bodyFields.matches(row.json()))
+        .toList();
     Optional<ListQuery.Position> next = Optional.empty();
     if (query.limit() > 0 && rows.size() > query.limit()) {
       rows = rows.subList(0, query.limit());
@@ -111,7 +138,7 @@ public class ObjectStore {
     JsonObject stamped = ObjectMetadata.created(key.namespace(), uid, revision, now)
         .stamp(body, apiVersion, key.kind());
     StoredObject object = new StoredObject(key, uid, now);
-    object.write(revision, 1, ObjectMetadata.labels(stamped).toString(), stamped.toString());
+    write(object, revision, 1, stamped);
     em.persist(object);
     record(revision, ObjectChange.Type.ADDED, object, apiVersion, now);
     if (dryRun) {
@@ -135,7 +162,7 @@ public class ObjectStore {
   public StoredObject update(ObjectKey key, String apiVersion, Preconditions preconditions,
       UnaryOperator<JsonObject> mutation) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     JsonObject desired = mutation.apply(current);
@@ -148,11 +175,17 @@ public class ObjectStore {
     Instant now = clock.instant();
     JsonObject stamped = ObjectMetadata.kept(current, key.namespace(), revision, generation)
         .stamp(desired, apiVersion, key.kind());
-    if (ObjectMetadata.withResourceVersion(stamped, object.resourceVersion()).equals(current)) {
+    if (ObjectMetadata.withResourceVersion(stamped, object.resourceVersion()).equals(current)
+        && !object.stale()) {
       // a no-op, as in Kubernetes: nothing is written, the resourceVersion stays, no one is told
       return object;
     }
-    object.write(revision, generation, ObjectMetadata.labels(stamped).toString(), stamped.toString());
+    if (object.stale()) {
+      // read with an older key: this write (even an unchanged replace) re-encrypts the object,
+      // and its history goes with it, so that the old key can be dropped
+      restoreHistory(key);
+    }
+    write(object, revision, generation, stamped);
     if (ObjectMetadata.isDeleting(stamped) && ObjectMetadata.finalizers(stamped).isEmpty()
         && !ObjectMetadata.finalizers(current).isEmpty()) {
       em.remove(object);
@@ -186,7 +219,7 @@ public class ObjectStore {
   public DeleteResult delete(ObjectKey key, String apiVersion, Preconditions preconditions,
       ToLongFunction<JsonObject> gracePeriod) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     Instant now = clock.instant();
@@ -197,8 +230,7 @@ public class ObjectStore {
       boolean shortens = currentGrace.isPresent() && grace < currentGrace.get();
       if (!ObjectMetadata.isDeleting(current) || shortens) {
         JsonObject marked = ObjectMetadata.markDeleting(current, revision, now, grace);
-        object.write(revision, object.generation(), ObjectMetadata.labels(marked).toString(),
-            marked.toString());
+        write(object, revision, object.generation(), marked);
         record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
       }
       if (finalizers || grace > 0) {
@@ -206,8 +238,7 @@ public class ObjectStore {
       }
     }
     JsonObject deleted = ObjectMetadata.withResourceVersion(current, revision);
-    object.write(revision, object.generation(), ObjectMetadata.labels(deleted).toString(),
-        deleted.toString());
+    write(object, revision, object.generation(), deleted);
     em.remove(object);
     record(revision, ObjectChange.Type.DELETED, object, apiVersion, now);
     return new DeleteResult(object, true);
@@ -220,7 +251,7 @@ public class ObjectStore {
   public StoredObject markDeleting(ObjectKey key, String apiVersion, Preconditions preconditions,
       UnaryOperator<JsonObject> alsoChange) throws NotFoundException, ConflictException {
     long revision = nextRevision();
-    StoredObject object = get(key).orElseThrow(() -> new NotFoundException(key));
+    StoredObject object = latest(key).orElseThrow(() -> new NotFoundException(key));
     check(object, preconditions);
     JsonObject current = object.json();
     if (ObjectMetadata.isDeleting(current)) {
@@ -228,8 +259,7 @@ public class ObjectStore {
     }
     Instant now = clock.instant();
     JsonObject marked = alsoChange.apply(ObjectMetadata.markDeleting(current, revision, now, 0));
-    object.write(revision, object.generation(), ObjectMetadata.labels(marked).toString(),
-        marked.toString());
+    write(object, revision, object.generation(), marked);
     record(revision, ObjectChange.Type.MODIFIED, object, apiVersion, now);
     return object;
   }
@@ -289,9 +319,86 @@ public class ObjectStore {
       String apiVersion, Instant now) {
     em.persist(new ObjectChange(revision, type, object, now));
     ObjectKey key = object.key();
+    if (type == ObjectChange.Type.DELETED && HistoryRetention.dropsOnDelete(key)) {
+      em.createNamedQuery(ObjectChange.DELETE_HISTORY_BEFORE)
+          .setParameter("key", key)
+          .setParameter("revision", revision)
+          .executeUpdate();
+    }
     clusterEvents.fire(new ClusterEvent(type.name(), apiVersion, key.kind(), key.namespace(),
         key.name(), object.uid().toString(), revision, boundNode(key, object),
         occurrence(key, object)));
+  }
+
+  /** Writes a body to the object: its labels, and its stored form (encrypted for some kinds). */
+  private void write(StoredObject object, long revision, long generation, JsonObject body) {
+    String json = body.toString();
+    object.write(revision, generation, ObjectMetadata.labels(body).toString(), json,
+        encryption.toStorage(object.key(), json));
+  }
+
+  /**
+   * The object as committed now, read under the revision lock. A read earlier in the same
+   * transaction (a controller's get before its update) leaves the entity in the persistence
+   * context as it was then, and a query does not overwrite a managed entity's state (JPA's
+   * identity guarantee): such an entity is read again, or a write another transaction made in
+   * between would be lost.
+   */
+  private Optional<StoredObject> latest(ObjectKey key) {
+    Optional<StoredObject> found = get(key);
+    found.ifPresent(object -> {
+      long committed = em.createQuery(
+              "SELECT o.resourceVersion FROM StoredObject o WHERE o.uid = :uid", Long.class)
+          .setParameter("uid", object.uid())
+          .getSingleResult();
+      if (committed != object.resourceVersion()) {
+        em.refresh(object);
+        open(object);
+      }
+    });
+    return found;
+  }
+
+  private StoredObject open(StoredObject object) {
+    return open(object, encryption.transformer());
+  }
+
+  private static StoredObject open(StoredObject object, BodyTransformer transformer) {
+    BodyTransformer.Opened opened = transformer.fromStorage(object.key(), object.storedBody());
+    object.opened(opened.json(), opened.stale());
+    return object;
+  }
+
+  /** Re-encrypts the stale entries of an object's history under the key writes use now. */
+  private void restoreHistory(ObjectKey key) {
+    BodyTransformer transformer = encryption.transformer();
+    for (ObjectChange change : em.createNamedQuery(ObjectChange.HISTORY, ObjectChange.class)
+        .setParameter("key", key)
+        .getResultList()) {
+      try {
+        BodyTransformer.Opened opened = transformer.fromStorage(key, change.storedBody());
+        if (opened.stale()) {
+          change.restore(transformer.toStorage(key, opened.json()));
+        }
+      } catch (StorageTransformException e) {
+        // under a key no longer configured: it cannot be re-encrypted, and is left to compaction
+        LOG.warning(() -> "Change " + change.revision() + " stays as it is: " + e.getMessage());
+      }
+    }
+  }
+
+  /** The field requirements a list answers from the body (not the name and namespace columns). */
+  private static FieldSelector bodyFields(FieldSelector fields) {
+    return fields.only(r -> !isColumn(r));
+  }
+
+  private static FieldSelector columnFields(FieldSelector fields) {
+    return fields.only(ObjectStore::isColumn);
+  }
+
+  private static boolean isColumn(FieldSelector.FieldRequirement requirement) {
+    return requirement.field().equals("metadata.name")
+        || requirement.field().equals("metadata.namespace");
   }
 
   /**

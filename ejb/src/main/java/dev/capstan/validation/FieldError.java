@@ -13,6 +13,19 @@ public record FieldError(String field, String reason, String message) {
     return new FieldError(field, "FieldValueRequired", "Required value: name or generateName is required");
   }
 
+  /** {@code Required value} with Kubernetes' detail, if any. */
+  public static FieldError required(String field, String detail) {
+    return new FieldError(field, "FieldValueRequired",
+        "Required value" + (detail.isEmpty() ? "" : ": " + detail));
+  }
+
+  /** {@code Unsupported value: "x": supported values: "a", "b"}. */
+  public static FieldError notSupported(String field, String value, java.util.List<String> supported) {
+    return new FieldError(field, "FieldValueNotSupported", "Unsupported value: \"" + value
+        + "\": supported values: " + String.join(", ",
+            supported.stream().map(s -> "\"" + s + "\"").toList()));
+  }
+
   public static FieldError invalid(String field, String value, String detail) {
     return new FieldError(field, "FieldValueInvalid", "Invalid value: \"" + value + "\": " + detail);
   }

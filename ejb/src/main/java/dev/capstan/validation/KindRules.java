@@ -4,6 +4,8 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 import static dev.capstan.json.JsonFields.strings;
 
+import dev.capstan.admission.podsecurity.NamespacePolicy;
+import dev.capstan.admission.podsecurity.PodSecurityDefaults;
 import dev.capstan.cron.CronSchedule;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -50,9 +52,25 @@ final class KindRules {
         }
       }
       case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
+      case "Role.rbac.authorization.k8s.io" -> RbacRules.role(object, true, errors);
+      case "ClusterRole.rbac.authorization.k8s.io" -> RbacRules.role(object, false, errors);
+      case "RoleBinding.rbac.authorization.k8s.io" -> RbacRules.binding(object, true, errors);
+      case "ClusterRoleBinding.rbac.authorization.k8s.io" ->
+          RbacRules.binding(object, false, errors);
+      case "Namespace" -> podSecurityLabels(object, errors);
+      case "Endpoints" -> EndpointAddresses.endpoints(object, errors);
+      case "EndpointSlice.discovery.k8s.io" -> EndpointAddresses.endpointSlice(object, errors);
       default -> { }
     }
     return errors;
+  }
+
+  /** Pod Security labels must name a level ({@code restricted}) or version ({@code v1.30}). */
+  private static void podSecurityLabels(JsonObject namespace, List<FieldError> errors) {
+    Map<String, String> labels = strings(object(object(namespace, "metadata"), "labels"));
+    NamespacePolicy.resolve(labels, PodSecurityDefaults.policy()).problems().forEach(problem ->
+        errors.add(FieldError.invalid("metadata.labels[" + problem.label() + "]",
+            problem.value(), problem.detail())));
   }
 
   /** policy/v1: at most one of minAvailable and maxUnavailable, each a count or a percentage. */

@@ -1,5 +1,6 @@
 package dev.capstan.agent;
 
+import dev.capstan.agent.server.ServingTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -28,9 +29,9 @@ import java.util.Optional;
  * @param maxPods how many pods the node takes (Kubernetes' default 110)
  * @param resyncInterval how often every pod is looked at again, messages or not
  * @param statusInterval how often the node's status and lease are renewed
- * @param kubeletPort the port of the agent's own endpoint (logs), Kubernetes' 10250
- * @param kubeletClientToken the token the control plane presents to that endpoint; empty
- *     refuses every request
+ * @param kubeletPort the port of the agent's own endpoint (logs, exec, attach, port-forward),
+ *     Kubernetes' 10250
+ * @param servingTls its address, serving certificate and client CA; empty serves no endpoint
  * @param staticPodDir a directory of pod manifests this node runs on its own (kubelet's
  *     staticPodPath); empty for none
  */
@@ -51,7 +52,7 @@ public record AgentConfig(
     Duration resyncInterval,
     Duration statusInterval,
     int kubeletPort,
-    Optional<String> kubeletClientToken,
+    Optional<ServingTls> servingTls,
     Optional<Path> staticPodDir) {
 
   public static final String DEFAULT_SANDBOX_IMAGE = "registry.k8s.io/pause:3.10";
@@ -63,8 +64,11 @@ public record AgentConfig(
    * {@code DOCKER_HOST}, {@code CAPSTAN_MESSAGING_URL}, {@code CAPSTAN_MESSAGING_USER},
    * {@code CAPSTAN_MESSAGING_PASSWORD} or {@code CAPSTAN_MESSAGING_PASSWORD_FILE},
    * {@code CAPSTAN_SANDBOX_IMAGE}, {@code CAPSTAN_AGENT_DIR}, {@code CAPSTAN_MAX_PODS},
-   * {@code CAPSTAN_KUBELET_PORT}, {@code CAPSTAN_KUBELET_CLIENT_TOKEN} or
-   * {@code CAPSTAN_KUBELET_CLIENT_TOKEN_FILE}, {@code CAPSTAN_STATIC_POD_DIR}.
+   * {@code CAPSTAN_KUBELET_PORT}, {@code CAPSTAN_TLS_CERT_FILE} and
+   * {@code CAPSTAN_TLS_PRIVATE_KEY_FILE} (the endpoint's serving certificate; without them it is
+   * not served), {@code CAPSTAN_CLIENT_CA_FILE} (default {@code CAPSTAN_CA_FILE}),
+   * {@code CAPSTAN_ADDRESS} (where the endpoint listens; default the node's address),
+   * {@code CAPSTAN_STATIC_POD_DIR}.
    *
    * @throws IllegalArgumentException naming the first setting that is missing or wrong
    */
@@ -74,13 +78,15 @@ public record AgentConfig(
         .orElseThrow(() -> new IllegalArgumentException(
             "set CAPSTAN_TOKEN or CAPSTAN_TOKEN_FILE to this node's API token"));
     String nodeName = optional(env, "CAPSTAN_NODE_NAME").orElseGet(AgentConfig::hostName);
+    String nodeIp = optional(env, "CAPSTAN_NODE_IP").orElseGet(NodeAddresses::internalIp);
+    Optional<ServingTls> servingTls = servingTls(env, nodeIp);
     return new AgentConfig(
         apiServer,
         token,
         optional(env, "CAPSTAN_CA_FILE").map(Path::of),
         Boolean.parseBoolean(env.getOrDefault("CAPSTAN_INSECURE", "false")),
         nodeName,
-        optional(env, "CAPSTAN_NODE_IP").orElseGet(NodeAddresses::internalIp),
+        nodeIp,
         optional(env, "DOCKER_HOST").orElse("unix:///var/run/docker.sock"),
         optional(env, "CAPSTAN_MESSAGING_URL"),
         env.getOrDefault("CAPSTAN_MESSAGING_USER", "capstan-agent"),
@@ -92,8 +98,31 @@ public record AgentConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(10),
         Integer.parseInt(env.getOrDefault("CAPSTAN_KUBELET_PORT", "10250")),
-        secret(env, "CAPSTAN_KUBELET_CLIENT_TOKEN"),
+        servingTls,
         optional(env, "CAPSTAN_STATIC_POD_DIR").map(Path::of));
+  }
+
+  private static Optional<ServingTls> servingTls(Map<String, String> env, String nodeIp) {
+    Optional<String> certificate = optional(env, "CAPSTAN_TLS_CERT_FILE");
+    Optional<String> key = optional(env, "CAPSTAN_TLS_PRIVATE_KEY_FILE");
+    if (certificate.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    String clientCa = optional(env, "CAPSTAN_CLIENT_CA_FILE").or(() -> optional(env,
+        "CAPSTAN_CA_FILE")).orElseThrow(() -> new IllegalArgumentException(
+            "set CAPSTAN_CLIENT_CA_FILE (or CAPSTAN_CA_FILE) to the CA of the API server's client"
+                + " certificate"));
+    String address = optional(env, "CAPSTAN_ADDRESS").orElse(nodeIp);
+    if (address.equals("0.0.0.0") || address.equals("::")) {
+      throw new IllegalArgumentException("CAPSTAN_ADDRESS must be one of the node's addresses,"
+          + " not " + address + " (all interfaces)");
+    }
+    return Optional.of(new ServingTls(address,
+        Path.of(certificate.orElseThrow(() -> new IllegalArgumentException(
+            "set CAPSTAN_TLS_CERT_FILE with CAPSTAN_TLS_PRIVATE_KEY_FILE"))),
+        Path.of(key.orElseThrow(() -> new IllegalArgumentException(
+            "set CAPSTAN_TLS_PRIVATE_KEY_FILE with CAPSTAN_TLS_CERT_FILE"))),
+        Path.of(clientCa)));
   }
 
   private static String required(Map<String, String> env, String name) {

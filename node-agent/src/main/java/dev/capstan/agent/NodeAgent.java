@@ -143,11 +143,17 @@ public final class NodeAgent implements AutoCloseable {
         TimeUnit.SECONDS.sleep(wait);
       }
     }
-    try {
-      server = new AgentServer(config, docker);
-      server.start();
-    } catch (IOException e) {
-      LOG.warning(() -> "Cannot serve container logs on port " + config.kubeletPort() + ": " + e);
+    if (config.servingTls().isEmpty()) {
+      LOG.warning(() -> "No serving certificate (CAPSTAN_TLS_CERT_FILE): logs, exec, attach and"
+          + " port-forward of this node's pods are not served");
+    } else {
+      try {
+        server = new AgentServer(config, config.servingTls().get(), docker);
+        server.start();
+      } catch (IOException e) {
+        LOG.warning(() -> "Cannot serve logs and exec on " + config.servingTls().get().address()
+            + ":" + config.kubeletPort() + ": " + e);
+      }
     }
     heartbeat.scheduleWithFixedDelay(reporter::heartbeat, 0,
         config.statusInterval().toMillis(), TimeUnit.MILLISECONDS);

@@ -249,7 +249,7 @@ public final class QuotaUsage {
     ResourceList hard = ResourceList.of(object(object(quota, "spec"), "hard"));
     ResourceList used = ResourceList.EMPTY;
     for (ResourceType type : ResourceTypes.all()) {
-      if (!type.namespaced() || type.readOnly()) {
+      if (!type.namespaced() || type.readOnly() || type.createOnly()) {
         continue;
       }
       List<String> tracked = tracked(type, hard.names());

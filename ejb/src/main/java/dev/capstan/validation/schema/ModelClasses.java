@@ -29,7 +29,11 @@ public final class ModelClasses {
       Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),
       Map.entry("PodDisruptionBudget.policy", CORE + "policy.v1.PodDisruptionBudget"),
       Map.entry("Event.events.k8s.io", CORE + "events.v1.Event"),
-      Map.entry("EndpointSlice.discovery.k8s.io", CORE + "discovery.v1.EndpointSlice"));
+      Map.entry("EndpointSlice.discovery.k8s.io", CORE + "discovery.v1.EndpointSlice"),
+      Map.entry("Role.rbac.authorization.k8s.io", CORE + "rbac.Role"),
+      Map.entry("ClusterRole.rbac.authorization.k8s.io", CORE + "rbac.ClusterRole"),
+      Map.entry("RoleBinding.rbac.authorization.k8s.io", CORE + "rbac.RoleBinding"),
+      Map.entry("ClusterRoleBinding.rbac.authorization.k8s.io", CORE + "rbac.ClusterRoleBinding"));
 
   private ModelClasses() {}
 

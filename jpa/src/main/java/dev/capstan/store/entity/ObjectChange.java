@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -19,6 +20,9 @@ import org.hibernate.annotations.ColumnTransformer;
 /**
  * One entry of the change log: what a revision did to which object, with the object's body after
  * the change (before it, for a deletion). Append-only; watch replays it, compaction trims it.
+ *
+ * <p>The body is stored in the same form as the object's row (ciphertext for kinds encrypted at
+ * rest); readers open it ({@link #opened}) before asking for {@link #json()}.
  */
 @Entity
 @Table(name = "api_change")
@@ -32,9 +36,13 @@ import org.hibernate.annotations.ColumnTransformer;
 @NamedQuery(
     name = ObjectChange.HISTORY,
     query = "select c from ObjectChange c where c.key = :key order by c.revision")
+@NamedQuery(
+    name = ObjectChange.DELETE_HISTORY_BEFORE,
+    query = "delete from ObjectChange c where c.key = :key and c.revision < :revision")
 public class ObjectChange {
 
   public static final String HISTORY = "ObjectChange.history";
+  public static final String DELETE_HISTORY_BEFORE = "ObjectChange.deleteHistoryBefore";
   public static final String AFTER = "ObjectChange.after";
   public static final String AFTER_FOR_KIND = "ObjectChange.afterForKind";
 
@@ -65,6 +73,12 @@ public class ObjectChange {
   @Column(name = "recorded_at", nullable = false)
   private Instant recordedAt;
 
+  @Transient
+  private String json;
+
+  @Transient
+  private boolean stale;
+
   protected ObjectChange() {}
 
   public ObjectChange(long revision, Type type, StoredObject object, Instant recordedAt) {
@@ -72,7 +86,8 @@ public class ObjectChange {
     this.type = type;
     this.key = object.key();
     this.uid = object.uid();
-    this.body = object.body();
+    this.body = object.storedBody();
+    this.json = object.body();
     this.recordedAt = recordedAt;
   }
 
@@ -96,9 +111,31 @@ public class ObjectChange {
     return recordedAt;
   }
 
+  /** The {@code body} column: JSON, or for kinds encrypted at rest their ciphertext. */
+  public String storedBody() {
+    return body;
+  }
+
+  /** The row was read: its body as JSON, and whether its stored form is under an old key. */
+  public void opened(String bodyJson, boolean stale) {
+    this.json = bodyJson;
+    this.stale = stale;
+  }
+
+  /** Whether the stored form was written with another key than writes use now. */
+  public boolean stale() {
+    return stale;
+  }
+
+  /** Stores the body again, in a new form (re-encrypted under the current key). */
+  public void restore(String storedBody) {
+    this.body = storedBody;
+    this.stale = false;
+  }
+
   /** The object as the change left it (as it was last, for a deletion). */
   public JsonObject json() {
-    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+    try (JsonReader reader = Json.createReader(new StringReader(json != null ? json : body))) {
       return reader.readObject();
     }
   }

@@ -58,6 +58,14 @@ final class ContainerStarts {
   private final Map<String, CompletableFuture<ProbeRunner.Outcome>> postStarts =
       new ConcurrentHashMap<>();
 
+  /**
+   * The last attempt started of each container, by {@code <pod uid>/<container>}: a container
+   * removed behind the agent's back leaves no record in the runtime, and the pod's status as the
+   * API last echoed it may not show the start yet, so the restart count is kept here too, as the
+   * kubelet keeps it in its own status cache.
+   */
+  private final Map<String, Integer> lastAttempts = new ConcurrentHashMap<>();
+
   ContainerStarts(ContainerRuntime runtime, ImagePuller images, ContainerStops stops,
       LifecycleHooks hooks, RestartBackoff backoff, Environment env, PodEvents events,
       String nodeIp, Clock clock) {
@@ -135,6 +143,10 @@ final class ContainerStarts {
         }
       } else {
         attempt = Math.max(attempt, restartCountInStatus(pod, container.getName()));
+        Integer started = lastAttempts.get(uid + "/" + container.getName());
+        if (started != null) {
+          attempt = Math.max(attempt, started + 1);
+        }
       }
       Start start = start(pod, container, attempt, sandbox, wake);
       if (start.waiting().isPresent()) {
@@ -270,6 +282,8 @@ final class ContainerStarts {
       events.normal(pod, container.getName(), "Created", "Created container: "
           + container.getName());
       runtime.start(id);
+      lastAttempts.merge(pod.getMetadata().getUid() + "/" + container.getName(), attempt,
+          Math::max);
       events.normal(pod, container.getName(), "Started", "Started container "
           + container.getName());
       LifecycleHooks.postStartOf(container).ifPresent(handler -> {
@@ -311,6 +325,11 @@ final class ContainerStarts {
         + seconds(backoff.currentDelay(backoffKey)) + " restarting failed container=" + container
         + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
         + pod.getMetadata().getUid() + ")");
+  }
+
+  /** Drops what is kept about a pod's containers (the pod is gone). */
+  void forget(String uid) {
+    lastAttempts.keySet().removeIf(key -> key.startsWith(uid + "/"));
   }
 
   /** Keeps the newest {@code keep} dead attempts of a container (for its last state). */

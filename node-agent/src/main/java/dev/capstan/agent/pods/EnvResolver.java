@@ -180,6 +180,76 @@ final class EnvResolver {
     return Optional.of(data);
   }
 
+  /**
+   * A pod-bound ServiceAccount token from the API's TokenRequest, asked with this agent's own
+   * credential (the kubelet's {@code serviceAccountToken} projection).
+   */
+  ServiceAccountToken serviceAccountToken(Pod pod, String audience, long expirationSeconds)
+      throws ConfigError {
+    String namespace = pod.getMetadata().getNamespace();
+    String account = orBlank(pod.getSpec().getServiceAccountName()).isEmpty() ? "default"
+        : pod.getSpec().getServiceAccountName();
+    Map<String, Object> spec = new LinkedHashMap<>();
+    if (audience != null && !audience.isEmpty()) {
+      spec.put("audiences", List.of(audience));
+    }
+    spec.put("expirationSeconds", expirationSeconds);
+    spec.put("boundObjectRef", Map.of("apiVersion", "v1", "kind", "Pod",
+        "name", pod.getMetadata().getName(), "uid", pod.getMetadata().getUid()));
+    Map<String, Object> request = Map.of("apiVersion", "authentication.k8s.io/v1",
+        "kind", "TokenRequest", "spec", spec);
+    String url = api.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/"
+        + namespace + "/serviceaccounts/" + account + "/token";
+    try {
+      String answer = api.raw(url, "POST", request);
+      if (answer == null) {
+        throw new ConfigError("failed to fetch token: serviceaccount \"" + account
+            + "\" not found");
+      }
+      var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer)
+          .path("status");
+      String token = status.path("token").asText("");
+      if (token.isEmpty()) {
+        throw new ConfigError("failed to fetch token: the answer holds no token");
+      }
+      return new ServiceAccountToken(token,
+          java.time.Instant.parse(status.path("expirationTimestamp").asText()));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw new ConfigError("failed to fetch token: " + e.getMessage());
+    } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+      throw new ConfigError("failed to fetch token: unreadable answer: " + e.getMessage());
+    }
+  }
+
+  /** A token and when it expires. */
+  record ServiceAccountToken(String token, java.time.Instant expires) {}
+
+  /** A downward API field of the pod, as files and variables see it. */
+  static String podField(Pod pod, String path) {
+    return switch (path) {
+      case "metadata.name" -> pod.getMetadata().getName();
+      case "metadata.namespace" -> pod.getMetadata().getNamespace();
+      case "metadata.uid" -> pod.getMetadata().getUid();
+      case "spec.nodeName" -> orBlank(pod.getSpec().getNodeName());
+      case "spec.serviceAccountName" -> orBlank(pod.getSpec().getServiceAccountName());
+      case "metadata.labels" -> lines(pod.getMetadata().getLabels());
+      case "metadata.annotations" -> lines(pod.getMetadata().getAnnotations());
+      default -> fieldWithKey(pod, path, path);
+    };
+  }
+
+  /** {@code key="value"} lines, sorted, as the kubelet writes labels and annotations. */
+  private static String lines(Map<String, String> values) {
+    if (values == null) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder();
+    values.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> text
+        .append(entry.getKey()).append("=\"").append(entry.getValue().replace("\\", "\\\\")
+            .replace("\"", "\\\"").replace("\n", "\\n")).append("\"\n"));
+    return text.toString().stripTrailing();
+  }
+
   Optional<Map<String, String>> secret(String namespace, String name) {
     Secret secret = api.secrets().inNamespace(namespace).withName(name).get();
     if (secret == null) {

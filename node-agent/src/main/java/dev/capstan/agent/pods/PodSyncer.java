@@ -189,7 +189,8 @@ public final class PodSyncer {
     }
     probes.retainOnly(uid, runningIds);
     status.report(pod, sandbox.sandbox(), now, started.waiting(), probeResults());
-    return started.wakeUp();
+    // a projected token's refresh is a wake-up like any other
+    return earliest(started.wakeUp(), volumes.nextRefresh(uid));
   }
 
   /**
@@ -246,6 +247,7 @@ public final class PodSyncer {
     volumes.remove(uid);
     backoff.forget(uid + "/");
     images.forget(uid + "/");
+    starts.forget(uid);
   }
 
   private static boolean isTerminal(Pod pod) {

@@ -1,27 +1,40 @@
 package dev.capstan.agent.pods;
 
+import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * A pod's volumes on this machine, under {@code <agent dir>/pods/<uid>/volumes/<name>}: emptyDir
  * (a directory that lives as long as the pod, or a tmpfs for {@code medium: Memory}), hostPath
- * (the host's own path), and configMap and secret (their keys written as files, read-only).
+ * (the host's own path), configMap and secret (their keys written as files, read-only), and
+ * downwardAPI and projected (ServiceAccount token, configMap, secret and downward API sources in
+ * one directory, written atomically through a {@code ..data} symlink as the kubelet does).
  * Containers bind-mount them; data in an emptyDir survives container restarts and goes with the
  * pod.
+ *
+ * <p>A projected ServiceAccount token is asked for, bound to the pod, through the API's
+ * TokenRequest, and asked for again once 80% of its lifetime or 24 hours have passed (the
+ * kubelet's token manager): {@link #nextRefresh} tells the pod's worker when to wake up for it.
  */
 final class PodVolumes {
 
@@ -32,10 +45,37 @@ final class PodVolumes {
 
   private final Path root;
   private final EnvResolver sources;
+  private final Clock clock;
+  /** Tokens written, by pod uid and then volume/path: when each must be asked for again. */
+  private final Map<String, Map<String, TokenState>> tokens = new ConcurrentHashMap<>();
+
+  private record TokenState(String token, Instant refreshAt) {}
 
   PodVolumes(Path root, EnvResolver sources) {
+    this(root, sources, Clock.systemUTC());
+  }
+
+  PodVolumes(Path root, EnvResolver sources, Clock clock) {
     this.root = root;
     this.sources = sources;
+    this.clock = clock;
+  }
+
+  /** When a token of the pod's volumes must be refreshed, if it has any. */
+  Optional<Instant> nextRefresh(String uid) {
+    return tokens.getOrDefault(uid, Map.of()).values().stream().map(TokenState::refreshAt)
+        .min(Comparator.naturalOrder());
+  }
+
+  /**
+   * When the kubelet refreshes a token: past 80% of its lifetime, or 24 hours after it was
+   * issued, whichever comes first.
+   */
+  static Instant refreshAt(Instant issued, Instant expires) {
+    Duration lifetime = Duration.between(issued, expires);
+    Instant at80 = issued.plus(lifetime.multipliedBy(8).dividedBy(10));
+    Instant day = issued.plus(Duration.ofHours(24));
+    return at80.isBefore(day) ? at80 : day;
   }
 
   Path podDir(String uid) {
@@ -85,10 +125,19 @@ final class PodVolumes {
                   + "\" not found"));
           writeFiles(dir, data, source.getItems(), source.getDefaultMode());
           volumes.put(volume.getName(), new HostVolume(dir, true));
+        } else if (volume.getDownwardAPI() != null) {
+          Map<String, String> files = new LinkedHashMap<>();
+          addDownwardApi(pod, volume.getDownwardAPI().getItems(), files);
+          AtomicWriter.write(dir, files, mode(volume.getDownwardAPI().getDefaultMode()), clock);
+          volumes.put(volume.getName(), new HostVolume(dir, true));
+        } else if (volume.getProjected() != null) {
+          AtomicWriter.write(dir, projectedFiles(pod, volume),
+              mode(volume.getProjected().getDefaultMode()), clock);
+          volumes.put(volume.getName(), new HostVolume(dir, true));
         } else {
           throw new EnvResolver.ConfigError("volume \"" + volume.getName()
-              + "\" has a type this node does not support (emptyDir, hostPath, configMap and"
-              + " secret are)");
+              + "\" has a type this node does not support (emptyDir, hostPath, configMap,"
+              + " secret, downwardAPI and projected are)");
         }
       } catch (IOException e) {
         throw new UncheckedIOException("preparing volume " + volume.getName(), e);
@@ -97,8 +146,81 @@ final class PodVolumes {
     return volumes;
   }
 
+  /** The files of a projected volume, its sources in order (later ones win a shared path). */
+  private Map<String, String> projectedFiles(Pod pod, Volume volume)
+      throws EnvResolver.ConfigError {
+    String namespace = pod.getMetadata().getNamespace();
+    String uid = pod.getMetadata().getUid();
+    Map<String, String> files = new LinkedHashMap<>();
+    for (VolumeProjection source : EnvResolver.orEmpty(volume.getProjected().getSources())) {
+      if (source.getServiceAccountToken() != null) {
+        var projection = source.getServiceAccountToken();
+        String tokenKey = volume.getName() + "/" + projection.getPath();
+        Map<String, TokenState> podTokens = tokens.computeIfAbsent(uid,
+            key -> new ConcurrentHashMap<>());
+        TokenState state = podTokens.get(tokenKey);
+        if (state == null || !clock.instant().isBefore(state.refreshAt())) {
+          long seconds = projection.getExpirationSeconds() == null ? 3600
+              : projection.getExpirationSeconds();
+          Instant asked = clock.instant();
+          EnvResolver.ServiceAccountToken token = sources.serviceAccountToken(pod,
+              projection.getAudience(), seconds);
+          state = new TokenState(token.token(), refreshAt(asked, token.expires()));
+          podTokens.put(tokenKey, state);
+        }
+        files.put(projection.getPath(), state.token());
+      } else if (source.getConfigMap() != null) {
+        var projection = source.getConfigMap();
+        Map<String, String> data = sources.configMap(namespace, projection.getName())
+            .or(() -> Boolean.TRUE.equals(projection.getOptional()) ? Optional.of(Map.of())
+                : Optional.empty())
+            .orElseThrow(() -> new EnvResolver.ConfigError("configmap \""
+                + projection.getName() + "\" not found"));
+        selected(data, projection.getItems(), files);
+      } else if (source.getSecret() != null) {
+        var projection = source.getSecret();
+        Map<String, String> data = sources.secret(namespace, projection.getName())
+            .or(() -> Boolean.TRUE.equals(projection.getOptional()) ? Optional.of(Map.of())
+                : Optional.empty())
+            .orElseThrow(() -> new EnvResolver.ConfigError("secret \""
+                + projection.getName() + "\" not found"));
+        selected(data, projection.getItems(), files);
+      } else if (source.getDownwardAPI() != null) {
+        addDownwardApi(pod, source.getDownwardAPI().getItems(), files);
+      }
+    }
+    return files;
+  }
+
+  private static void addDownwardApi(Pod pod, List<DownwardAPIVolumeFile> items,
+      Map<String, String> files) {
+    for (DownwardAPIVolumeFile item : EnvResolver.orEmpty(items)) {
+      if (item.getFieldRef() != null) {
+        files.put(item.getPath(), EnvResolver.podField(pod, item.getFieldRef().getFieldPath()));
+      }
+    }
+  }
+
+  private static void selected(Map<String, String> data, List<KeyToPath> items,
+      Map<String, String> files) {
+    if (items == null || items.isEmpty()) {
+      files.putAll(data);
+      return;
+    }
+    for (KeyToPath item : items) {
+      if (data.containsKey(item.getKey())) {
+        files.put(item.getPath(), data.get(item.getKey()));
+      }
+    }
+  }
+
+  private static int mode(Integer defaultMode) {
+    return defaultMode == null ? 0644 : defaultMode;
+  }
+
   /** Removes the pod's directory and everything in it (unmounting tmpfs volumes first). */
   void remove(String uid) {
+    tokens.remove(uid);
     Path dir = podDir(uid);
     if (!Files.exists(dir)) {
       return;

@@ -16,6 +16,7 @@ import java.util.Set;
  *                              └─ to a local address ─▶ P-NODEPORTS ─ nodePort ─▶┘ └▶ P-SEP-b ─ DNAT b
  * nat POSTROUTING ─▶ P-POSTROUTING ─ marked ─▶ MASQUERADE
  * filter INPUT, FORWARD, OUTPUT ─▶ P-FILTER ─ service without endpoints ─▶ REJECT
+ * filter INPUT, OUTPUT ─▶ P-FIREWALL ─ to 127.0.0.0/8 from elsewhere, not DNAT ─▶ DROP
  * </pre>
  *
  * <p>Each service chain picks an endpoint at random with {@code statistic} rules whose
@@ -66,6 +67,23 @@ final class ProxyRules {
 
   String filter() {
     return prefix + "-FILTER";
+  }
+
+  /**
+   * The chain guarding the host's loopback: node ports on 127.0.0.1 need {@code route_localnet},
+   * which also lets packets from elsewhere (a pod, a neighbour) addressed to 127.0.0.0/8 reach
+   * whatever listens only on the host's loopback. Like kube-proxy's KUBE-FIREWALL (the
+   * CVE-2020-8558 fix), it drops those unless they belong to a connection this proxy rewrote.
+   */
+  String firewall() {
+    return prefix + "-FIREWALL";
+  }
+
+  /** The firewall's one rule, in restore syntax. */
+  String localnetRule() {
+    return "-A " + firewall() + " -m comment --comment \"block incoming localnet connections\""
+        + " -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT"
+        + " -j DROP";
   }
 
   /** The chains every sync declares (and so flushes), apart from the per-service ones. */
@@ -155,7 +173,9 @@ final class ProxyRules {
     rules.forEach(rule -> out.append(rule).append('\n'));
     stale.forEach(chain -> out.append("-X ").append(chain).append('\n'));
     out.append("COMMIT\n*filter\n:").append(filter()).append(" - [0:0]\n");
+    out.append(':').append(firewall()).append(" - [0:0]\n");
     rejects.forEach(rule -> out.append(rule).append('\n'));
+    out.append(localnetRule()).append('\n');
     out.append("COMMIT\n");
     return out.toString();
   }

@@ -105,6 +105,9 @@ public final class ServiceProxy implements AutoCloseable {
       hooks.add(new Hook("filter", chain,
           jumpTo(rules.filter(), "capstan services without endpoints")));
     }
+    for (String chain : List.of("INPUT", "OUTPUT")) {
+      hooks.add(new Hook("filter", chain, jumpTo(rules.firewall(), "capstan firewall")));
+    }
     return hooks;
   }
 
@@ -120,7 +123,8 @@ public final class ServiceProxy implements AutoCloseable {
 
   /**
    * Node ports answer on 127.0.0.1 too, which needs the kernel to route loopback-addressed
-   * packets out of other interfaces (kube-proxy sets the same).
+   * packets out of other interfaces (kube-proxy sets the same). The firewall chain
+   * ({@link ProxyRules#firewall()}) keeps that from exposing the host's loopback listeners.
    */
   private static void allowLocalhostNodePorts() {
     try {

@@ -6,6 +6,10 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.capstan.contract.tls.PemTls;
 import dev.capstan.agent.AgentConfig;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.capstan.agent.portforward.ChannelPortForward;
@@ -19,7 +23,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The agent's own HTTP endpoint, as the kubelet's port 10250: {@code /healthz}, and
@@ -35,7 +40,9 @@ import java.util.logging.Logger;
  * {@code follow}), which the API server proxies for {@code kubectl logs}, and
  * {@code /exec/<namespace>/<pod>/<container>} for {@code kubectl exec} (see {@link ExecHandler}),
  * and {@code /portForward/<namespace>/<pod>} for {@code kubectl port-forward}.
- * Every request but {@code /healthz} needs the control plane's bearer token.
+ * It listens on the node's address only, over TLS with the node's serving certificate
+ * ({@link ServingTls}); every request but {@code /healthz} needs the API server's client
+ * certificate ({@link ClientIdentity}): 401 without one, 403 with another identity's.
  */
 public final class AgentServer implements AutoCloseable {
 
@@ -52,10 +59,25 @@ public final class AgentServer implements AutoCloseable {
     return thread;
   });
 
-  public AgentServer(AgentConfig config, DockerRuntime docker) throws IOException {
+  public AgentServer(AgentConfig config, ServingTls tls, DockerRuntime docker)
+      throws IOException {
     this.config = config;
     this.docker = docker;
-    this.server = HttpServer.create(new InetSocketAddress(config.kubeletPort()), 32);
+    SSLContext context = PemTls.context(Optional.of(tls.certificateFile()),
+        Optional.of(tls.keyFile()), tls.clientCaFile());
+    HttpsServer https = HttpsServer.create(new InetSocketAddress(tls.address(),
+        config.kubeletPort()), 32);
+    https.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        // asked, not required: a request without one gets a 401 answer, not a broken handshake
+        parameters.setWantClientAuth(true);
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        params.setSSLParameters(parameters);
+      }
+    });
+    this.server = https;
     server.setExecutor(Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "capstan-agent-http");
       thread.setDaemon(true);
@@ -68,8 +90,7 @@ public final class AgentServer implements AutoCloseable {
     for (String verb : new String[] {"exec", "attach"}) {
       server.createContext("/" + verb + "/", exchange -> {
         try (exchange) {
-          if (!authorized(exchange)) {
-            respond(exchange, 401, "Unauthorized");
+          if (!admitted(exchange, "create")) {
             return;
           }
           String[] path = exchange.getRequestURI().getPath().substring(verb.length() + 2)
@@ -96,8 +117,7 @@ public final class AgentServer implements AutoCloseable {
    */
   private void portForward(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!authorized(exchange)) {
-        respond(exchange, 401, "Unauthorized");
+      if (!admitted(exchange, "create")) {
         return;
       }
       String[] path = exchange.getRequestURI().getPath().substring("/portForward/".length())
@@ -151,13 +171,13 @@ public final class AgentServer implements AutoCloseable {
 
   public void start() {
     server.start();
-    LOG.info(() -> "Serving container logs on port " + config.kubeletPort());
+    LOG.info(() -> "Serving logs, exec, attach and port-forward over TLS on "
+        + server.getAddress());
   }
 
   private void containerLogs(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!authorized(exchange)) {
-        respond(exchange, 401, "Unauthorized");
+      if (!admitted(exchange, "get")) {
         return;
       }
       String[] path = exchange.getRequestURI().getPath().substring("/containerLogs/".length())
@@ -223,14 +243,13 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
-  private boolean authorized(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    if (config.kubeletClientToken().isEmpty() || header == null
-        || !header.startsWith("Bearer ")) {
-      return false;
+  /** Whether the caller is the API server; answers 401 or 403 when it is not. */
+  private static boolean admitted(HttpExchange exchange, String verb) throws IOException {
+    ClientIdentity.Decision decision = ClientIdentity.of(exchange, verb, "proxy");
+    if (!decision.allowed()) {
+      respond(exchange, decision.status(), decision.message());
     }
-    return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
-        config.kubeletClientToken().get().getBytes(StandardCharsets.UTF_8));
+    return decision.allowed();
   }
 
   private static int attempt(Container container) {

@@ -69,6 +69,19 @@ class ProxyRulesTest {
   }
 
   @Test
+  void packetsToTheHostLoopbackFromElsewhereAreDroppedUnlessRewrittenByTheProxy() {
+    String input = rules.render(List.of(), Set.of());
+
+    String filter = input.substring(input.indexOf("*filter"));
+    assertThat(filter).startsWith("*filter\n:CAP-abcdef-FILTER - [0:0]\n"
+        + ":CAP-abcdef-FIREWALL - [0:0]\n");
+    assertThat(filter).contains("-A CAP-abcdef-FIREWALL -m comment --comment"
+        + " \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8"
+        + " -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n");
+    assertThat(filter).endsWith("COMMIT\n");
+  }
+
+  @Test
   void chainsOfServicesThatWentAreFlushedAndDeleted() {
     String input = rules.render(List.of(), Set.of("CAP-abcdef-SERVICES", "CAP-abcdef-SVC-0123456789"));
 

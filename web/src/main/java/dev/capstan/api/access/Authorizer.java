@@ -1,12 +1,16 @@
 package dev.capstan.api.access;
 
+import dev.capstan.access.User;
+
 /**
- * The one authorization decision every request passes after authentication: may this user do
- * this? Today every authenticated user may do everything; RBAC (a later issue) replaces the
- * implementation, not the callers.
+ * One authorization mode (Kubernetes' {@code --authorization-mode=Node,RBAC}): every CDI bean
+ * implementing this takes part, in the order of {@link #order()}. The first that allows or
+ * denies decides; when all have no opinion the request is refused.
  */
 public interface Authorizer {
 
-  /** @param method the HTTP method; @param path the request path, e.g. {@code api/v1/pods} */
-  boolean allows(User user, String method, String path);
+  /** Where this authorizer stands in the chain: lower asks first. */
+  int order();
+
+  Decision authorize(User user, RequestInfo request);
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.capstan.access.User;
 
 /**
  * Bearer tokens from a file in kube-apiserver's {@code --token-auth-file} format: one

@@ -36,6 +36,8 @@ public final class DiscoveryDocuments {
           List.of("get", "patch", "update"))),
       // kubectl drain evicts only when discovery names the Eviction's group and version
       Map.entry("eviction", new Subresource("policy", "v1", "Eviction", List.of("create"))),
+      Map.entry("token", new Subresource("authentication.k8s.io", "v1", "TokenRequest",
+          List.of("create"))),
       Map.entry("binding", new Subresource("", "", "Binding", List.of("create"))),
       Map.entry("log", new Subresource("", "", "", List.of("get"))),
       Map.entry("exec", new Subresource("", "", "PodExecOptions", List.of("create", "get"))),
@@ -53,7 +55,28 @@ public final class DiscoveryDocuments {
    */
   private record Subresource(String group, String version, String kind, List<String> verbs) {}
 
+  /**
+   * Kinds that are only ever created and answered, never stored (Kubernetes' reviews): listed
+   * in their group with the one verb {@code create}.
+   */
+  private static final List<Review> REVIEWS = List.of(
+      new Review("authentication.k8s.io", "v1", "tokenreviews", "TokenReview"));
+
+  private record Review(String group, String version, String plural, String kind) {}
+
   private DiscoveryDocuments() {}
+
+  /** The named groups and their versions: the stored kinds' and the reviews'. */
+  private static Map<String, Set<String>> allGroups() {
+    Map<String, Set<String>> groups = new java.util.LinkedHashMap<>();
+    ResourceTypes.groups().forEach((group, versions) ->
+        groups.put(group, new java.util.LinkedHashSet<>(versions)));
+    for (Review review : REVIEWS) {
+      groups.computeIfAbsent(review.group(), g -> new java.util.LinkedHashSet<>())
+          .add(review.version());
+    }
+    return groups;
+  }
 
   /**
    * {@code /api}. Like kube-apiserver, it names one address for clients of every network
@@ -77,7 +100,7 @@ public final class DiscoveryDocuments {
 
   public static Response groups() {
     JsonArrayBuilder groups = Json.createArrayBuilder();
-    for (Map.Entry<String, Set<String>> group : ResourceTypes.groups().entrySet()) {
+    for (Map.Entry<String, Set<String>> group : allGroups().entrySet()) {
       groups.add(group(group.getKey(), group.getValue()));
     }
     return json(Json.createObjectBuilder()
@@ -88,7 +111,7 @@ public final class DiscoveryDocuments {
   }
 
   public static Response group(String group) {
-    Set<String> versions = ResourceTypes.groups().get(group);
+    Set<String> versions = allGroups().get(group);
     if (versions == null) {
       throw Statuses.notFoundPath();
     }
@@ -116,7 +139,10 @@ public final class DiscoveryDocuments {
 
   static JsonObject resourceList(String group, String version) {
     List<ResourceType> types = ResourceTypes.ofGroupVersion(group, version);
-    if (types.isEmpty()) {
+    List<Review> reviews = REVIEWS.stream()
+        .filter(review -> review.group().equals(group) && review.version().equals(version))
+        .toList();
+    if (types.isEmpty() && reviews.isEmpty()) {
       throw Statuses.notFoundPath();
     }
     JsonArrayBuilder resources = Json.createArrayBuilder();
@@ -136,6 +162,12 @@ public final class DiscoveryDocuments {
       resources.add(resource);
       type.subresources().stream().filter(SERVED::containsKey).sorted()
           .forEach(sub -> resources.add(subresource(type, sub)));
+    }
+    for (Review review : reviews) {
+      resources.add(Json.createObjectBuilder().add("name", review.plural())
+          .add("singularName", review.kind().toLowerCase(java.util.Locale.ROOT))
+          .add("namespaced", false).add("kind", review.kind())
+          .add("verbs", Json.createArrayBuilder().add("create")));
     }
     return Json.createObjectBuilder()
         .add("kind", "APIResourceList")

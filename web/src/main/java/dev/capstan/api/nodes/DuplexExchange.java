@@ -6,14 +6,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * One HTTP/1.1 request to a node agent whose body and response stream at the same time (an
- * exec session), on a socket of its own: the request body goes out in chunks as it is written,
+ * exec session), on a TLS connection of its own ({@link AgentTls}): the request body goes out in chunks as it is written,
  * and the response body is read, de-chunked, while it is. {@code java.net.http} sends a
  * request body whole before it reads the answer, so it cannot carry an interactive session.
  */
@@ -34,17 +33,27 @@ final class DuplexExchange implements Closeable {
     this.chunked = chunked;
   }
 
-  static DuplexExchange post(NodeEndpoints.Agent agent, String pathAndQuery, String token)
-      throws IOException {
-    Socket socket = new Socket();
-    socket.connect(new InetSocketAddress(agent.address(), agent.port()), 5_000);
+  /** A request whose body streams ({@link #send}, {@link #finish}): exec, attach, port-forward. */
+  static DuplexExchange post(NodeEndpoints.Agent agent, String pathAndQuery) throws IOException {
+    return open(agent, "POST " + pathAndQuery + " HTTP/1.1\r\n"
+        + "Host: " + agent.authority() + "\r\n"
+        + "Content-Type: application/x-capstan-exec\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n");
+  }
+
+  /** A request without a body whose answer streams: container logs. */
+  static DuplexExchange get(NodeEndpoints.Agent agent, String pathAndQuery) throws IOException {
+    return open(agent, "GET " + pathAndQuery + " HTTP/1.1\r\n"
+        + "Host: " + agent.authority() + "\r\n"
+        + "Connection: close\r\n\r\n");
+  }
+
+  /** Sends the request head over a verified TLS connection ({@link AgentTls}). */
+  private static DuplexExchange open(NodeEndpoints.Agent agent, String head) throws IOException {
+    Socket socket = AgentTls.connect(agent);
     socket.setTcpNoDelay(true);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST " + pathAndQuery + " HTTP/1.1\r\n"
-        + "Host: " + agent.authority() + "\r\n"
-        + "Authorization: Bearer " + token + "\r\n"
-        + "Content-Type: application/x-capstan-exec\r\n"
-        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
     out.flush();
     InputStream in = new BufferedInputStream(socket.getInputStream());
     String statusLine = line(in);

@@ -6,11 +6,8 @@ import dev.capstan.api.status.Statuses;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +15,12 @@ import java.util.Optional;
 /**
  * What the API server needs to reach a pod's node agent: the pod's container by name (or its
  * only one), the node's InternalIP and agent port ({@code daemonEndpoints.kubeletEndpoint.Port}),
- * and the token agents accept from the control plane ({@code capstan.kubelet.client-token.file}).
+ * which the API server reaches over TLS ({@link AgentTls}).
  */
 final class NodeEndpoints {
 
-  /** Where a node's agent listens. */
-  record Agent(String address, int port) {
+  /** Where a node's agent listens, and the node its certificate must name. */
+  record Agent(String nodeName, String address, int port) {
     String authority() {
       return address + ":" + port;
     }
@@ -87,24 +84,11 @@ final class NodeEndpoints {
     }
     int port = object(object(object(node, "status"), "daemonEndpoints"), "kubeletEndpoint")
         .getInt("Port", 10250);
-    return new Agent(address, port);
+    return new Agent(nodeName, address, port);
   }
 
   /** A path segment or query value, percent-encoded for the agent's URL. */
   static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  static String clientToken() {
-    String file = System.getProperty("capstan.kubelet.client-token.file", "");
-    if (file.isEmpty()) {
-      throw Statuses.serviceUnavailable("this server has no token for node agents"
-          + " (capstan.kubelet.client-token.file is not set)");
-    }
-    try {
-      return Files.readString(Path.of(file)).trim();
-    } catch (IOException e) {
-      throw Statuses.serviceUnavailable("cannot read the node agents' token: " + e.getMessage());
-    }
   }
 }

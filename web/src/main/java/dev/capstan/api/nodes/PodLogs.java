@@ -10,12 +10,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,15 +18,13 @@ import java.util.function.Function;
 /**
  * The {@code pods/log} subresource: the container's log from the node agent that runs the pod
  * (its endpoint is the node's InternalIP and {@code daemonEndpoints.kubeletEndpoint.Port}),
- * streamed through, {@code follow} included. The API server presents the token of
- * {@code capstan.kubelet.client-token.file}, which agents accept.
+ * streamed through, {@code follow} included, over the verified TLS connection of
+ * {@link AgentTls} with the API server's client certificate.
  */
 public final class PodLogs {
 
   private static final List<String> PASSED_ON = List.of("follow", "previous", "sinceSeconds",
       "timestamps", "tailLines", "limitBytes");
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private PodLogs() {}
 
@@ -49,33 +42,30 @@ public final class PodLogs {
     JsonObject node = nodes.apply(nodeName).orElseThrow(() -> Statuses.badRequest(
         "pod " + name + " runs on node " + nodeName + ", which is not registered"));
     NodeEndpoints.Agent agent = NodeEndpoints.agent(node, nodeName);
-    URI uri = URI.create("http://" + agent.authority()
-        + "/containerLogs/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name) + "/" + NodeEndpoints.encode(container)
-        + passedOn(query));
-    HttpResponse<InputStream> response;
+    String path = "/containerLogs/" + NodeEndpoints.encode(namespace) + "/"
+        + NodeEndpoints.encode(name) + "/" + NodeEndpoints.encode(container) + passedOn(query);
+    DuplexExchange response;
     try {
-      response = HTTP.send(HttpRequest.newBuilder(uri)
-              .header("Authorization", "Bearer " + NodeEndpoints.clientToken()).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      response = DuplexExchange.get(agent, path);
     } catch (IOException e) {
-      throw Statuses.serviceUnavailable("the node agent of node " + nodeName + " at "
-          + uri.getAuthority() + " does not answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Statuses.serviceUnavailable("interrupted");
+      throw Statuses.serviceUnavailable(e.getMessage());
     }
-    if (response.statusCode() != 200) {
+    if (response.status() != 200) {
       String message;
-      try (InputStream body = response.body()) {
-        message = new String(body.readNBytes(4096), StandardCharsets.UTF_8).trim();
+      try (response) {
+        message = new String(response.body().readNBytes(4096), StandardCharsets.UTF_8).trim();
       } catch (IOException e) {
-        message = "status " + response.statusCode();
+        message = "status " + response.status();
       }
-      throw response.statusCode() == 404 ? Statuses.badRequest(message)
+      throw response.status() == 404 ? Statuses.badRequest(message)
           : Statuses.serviceUnavailable("the node agent of node " + nodeName + " answered "
-              + response.statusCode() + ": " + message);
+              + response.status() + ": " + message);
     }
-    StreamingOutput stream = out -> copy(response.body(), out);
+    StreamingOutput stream = out -> {
+      try (response) {
+        copy(response.body(), out);
+      }
+    };
     return Response.ok(stream).type("text/plain; charset=utf-8").build();
   }
 

@@ -1,7 +1,10 @@
 package dev.capstan.api.nodes;
 
-import dev.capstan.api.access.TokenFile;
-import dev.capstan.api.access.User;
+import dev.capstan.access.User;
+import dev.capstan.api.access.AccessControl;
+import dev.capstan.api.access.AccessFilter;
+import dev.capstan.api.access.Impersonation;
+import dev.capstan.api.access.RequestInfo;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
@@ -18,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,37 +42,31 @@ final class PodStream {
   private static final Logger LOG = Logger.getLogger(PodStream.class.getName());
   static final String USER = "capstan.user";
 
-  /** Authenticates the handshake's bearer token; the result travels in the user properties. */
+  /**
+   * Authenticates and authorizes the handshake through the API's {@link AccessControl}, as the
+   * access filter does for every other request (the WebSocket container may upgrade before the
+   * servlet filters run, so the handshake checks for itself); the user travels in the user
+   * properties. An unauthorized handshake leaves no user there and the session is closed.
+   */
   static final class Handshake extends ServerEndpointConfig.Configurator {
-
-    private static volatile TokenFile tokens;
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
         HandshakeResponse response) {
       config.getUserProperties().remove(USER);
-      List<String> authorization = request.getHeaders().entrySet().stream()
+      String authorization = request.getHeaders().entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase("Authorization"))
-          .map(Map.Entry::getValue).findFirst().orElse(List.of());
-      authorization.stream().findFirst().flatMap(Handshake::authenticate)
-          .ifPresent(u -> config.getUserProperties().put(USER, u));
-    }
-
-    /** The user an {@code Authorization} header's bearer token names, if any. */
-    static Optional<User> authenticate(String authorization) {
-      return Optional.ofNullable(authorization).filter(h -> h.startsWith("Bearer "))
-          .flatMap(h -> tokens().flatMap(t -> t.authenticate(h.substring(7).trim())));
-    }
-
-    private static Optional<TokenFile> tokens() {
-      if (tokens == null) {
-        String file = System.getProperty("capstan.token.file", "");
-        if (file.isBlank()) {
-          return Optional.empty();
+          .map(Map.Entry::getValue).filter(values -> !values.isEmpty())
+          .map(values -> values.get(0)).findFirst().orElse(null);
+      AccessControl access = CDI.current().select(AccessControl.class).get();
+      access.authenticate(authorization).flatMap(requester -> Impersonation.actingAs(requester,
+          request.getHeaders(), request.getRequestURI().getPath(), access)).ifPresent(user -> {
+        RequestInfo info = RequestInfo.parse("GET", request.getRequestURI().getPath(),
+            AccessFilter.query(request.getQueryString()), true);
+        if (access.authorize(user, info).allowed()) {
+          config.getUserProperties().put(USER, user);
         }
-        tokens = new TokenFile(Path.of(file));
-      }
-      return Optional.of(tokens);
+      });
     }
   }
 
@@ -83,7 +79,8 @@ final class PodStream {
   }
 
   void open(Session session, EndpointConfig config, String namespace, String name) {
-    // The configurator's properties are shared by all sessions: take this one's user at once.
+    // Each handshake has its own copy of the user properties (Undertow's per-connection
+    // endpoint config, as Jakarta WebSocket requires), so no other session sees this user.
     Object user = config.getUserProperties().remove(USER);
     if (!(user instanceof User)) {
       close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Unauthorized");
@@ -107,8 +104,7 @@ final class PodStream {
       }
       path.append("stdin=").append(first(query, "stdin").orElse("false"))
           .append("&tty=").append(first(query, "tty").orElse("false"));
-      agent = DuplexExchange.post(NodeEndpoints.agent(node, nodeName), path.toString(),
-          NodeEndpoints.clientToken());
+      agent = DuplexExchange.post(NodeEndpoints.agent(node, nodeName), path.toString());
       if (agent.status() != 200) {
         String message = new String(agent.body().readNBytes(4096), StandardCharsets.UTF_8).trim();
         fail(session, message.isEmpty() ? "the node agent answered " + agent.status() : message);

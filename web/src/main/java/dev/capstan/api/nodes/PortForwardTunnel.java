@@ -1,6 +1,6 @@
 package dev.capstan.api.nodes;
 
-import dev.capstan.api.access.User;
+import dev.capstan.access.User;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
@@ -37,7 +37,8 @@ final class PortForwardTunnel {
   private boolean channels;
 
   void open(Session session, EndpointConfig config, String namespace, String name) {
-    // The configurator's properties are shared by all sessions: take this one's user at once.
+    // Each handshake has its own copy of the user properties (Undertow's per-connection
+    // endpoint config, as Jakarta WebSocket requires), so no other session sees this user.
     Object user = config.getUserProperties().remove(PodStream.USER);
     if (!(user instanceof User)) {
       close(session, CloseReason.CloseCodes.VIOLATED_POLICY, "Unauthorized");
@@ -97,8 +98,7 @@ final class PortForwardTunnel {
             + " is not registered"));
     return DuplexExchange.post(NodeEndpoints.agent(node, nodeName),
         "/portForward/" + NodeEndpoints.encode(namespace) + "/" + NodeEndpoints.encode(name)
-            + (ports.isEmpty() ? "" : "?ports=" + NodeEndpoints.encode(ports)),
-        NodeEndpoints.clientToken());
+            + (ports.isEmpty() ? "" : "?ports=" + NodeEndpoints.encode(ports)));
   }
 
   void message(ByteBuffer data) {

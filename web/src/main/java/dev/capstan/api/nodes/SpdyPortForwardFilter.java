@@ -5,7 +5,6 @@ import dev.capstan.api.status.Statuses;
 import jakarta.json.JsonObject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  * pod's node agent.
  */
 // async: watches under this path are suspended requests, which every filter on their way must allow
-@WebFilter(urlPatterns = "/api/v1/namespaces/*", asyncSupported = true)
 public class SpdyPortForwardFilter extends HttpFilter {
 
   private static final Logger LOG = Logger.getLogger(SpdyPortForwardFilter.class.getName());
@@ -46,10 +44,6 @@ public class SpdyPortForwardFilter extends HttpFilter {
     String upgrade = request.getHeader("Upgrade");
     if (!path.matches() || upgrade == null || !upgrade.toUpperCase().startsWith("SPDY/3.1")) {
       chain.doFilter(request, response);
-      return;
-    }
-    if (PodStream.Handshake.authenticate(request.getHeader("Authorization")).isEmpty()) {
-      status(response, 401, Statuses.forHttpCode(401, "Unauthorized"));
       return;
     }
     boolean offered = Collections.list(request.getHeaders("X-Stream-Protocol-Version")).stream()

@@ -2,6 +2,7 @@ package dev.capstan.api.objects;
 
 import dev.capstan.api.status.Statuses;
 import dev.capstan.kinds.ResourceType;
+import dev.capstan.store.HistoryRetention;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * The {@code history} subresource, Capstan's own: every revision of one object still in the
  * change log (the compaction window), oldest first, across deletions and re-creations under the
- * same name. {@code GET /api/v1/namespaces/default/configmaps/app/history} answers
+ * same name (not a deleted Secret's: see {@link HistoryRetention}).
+ * {@code GET /api/v1/namespaces/default/configmaps/app/history} answers
  *
  * <pre>
  * {"kind": "ObjectHistory", "apiVersion": "capstan.dev/v1",
@@ -31,6 +33,16 @@ final class History {
     String name = target.name().orElseThrow();
     ObjectKey key = type.key(target.namespaceOrEmpty(), name);
     List<ObjectChange> changes = changeLog.history(key);
+    if (HistoryRetention.dropsOnDelete(key)) {
+      // a deleted Secret's history went with it; its DELETED change stays only for watchers
+      int lastDeleted = -1;
+      for (int i = 0; i < changes.size(); i++) {
+        if (changes.get(i).type() == ObjectChange.Type.DELETED) {
+          lastDeleted = i;
+        }
+      }
+      changes = changes.subList(lastDeleted + 1, changes.size());
+    }
     if (changes.isEmpty()) {
       throw Statuses.notFound(type.qualifiedPlural(), name);
     }

@@ -1,12 +1,20 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.access.NodeIdentity;
+import dev.capstan.access.RequestingUser;
+import dev.capstan.admission.AdmissionAttributes;
+import dev.capstan.admission.AdmissionAttributes.Operation;
 import dev.capstan.admission.DefaultTolerationSeconds;
 import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.GracefulDeletion;
 import dev.capstan.admission.InitialStatus;
+import dev.capstan.admission.noderestriction.NodeRestriction;
 import dev.capstan.allocation.ServiceAllocator;
+import dev.capstan.api.access.rbac.AccessReviews;
+import dev.capstan.api.access.rbac.RbacWrites;
 import dev.capstan.api.nodes.PodLogs;
+import dev.capstan.api.serviceaccounts.TokenRequests;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
 import dev.capstan.disruption.EvictionAdmission;
@@ -80,6 +88,22 @@ public class ObjectEndpoint {
 
   @Inject
   private ServiceAllocator allocator;
+
+  @Inject
+  private RbacWrites rbacWrites;
+
+  @Inject
+  private AccessReviews reviews;
+
+  @Inject
+  private PodSecurityWrites podSecurity;
+
+  @Inject
+  private TokenRequests tokenRequests;
+
+  /** Who asks: admission judges writes by it ({@link NodeRestriction}). */
+  @Inject
+  private RequestingUser requestingUser;
 
   private final Clock clock = Clock.systemUTC();
 
@@ -168,8 +192,19 @@ public class ObjectEndpoint {
     if (type == ResourceTypes.POD && target.subresource().filter("eviction"::equals).isPresent()) {
       return evict(target, options, Bodies.decode(options.contentType(), body));
     }
+    if (type == ResourceTypes.SERVICE_ACCOUNT
+        && target.subresource().filter("token"::equals).isPresent()) {
+      requireStore();
+      return json(201, tokenRequests.create(target.namespaceOrEmpty(), target.name().orElseThrow(),
+          Bodies.decode(options.contentType(), body)));
+    }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
+    }
+    if (type.createOnly()) {
+      // an access review: answered, never stored
+      return json(201, reviews.create(type, target.namespaceOrEmpty(),
+          Bodies.decode(options.contentType(), body)));
     }
     if (type.namespaced() && target.namespace().isEmpty()) {
       throw Statuses.methodNotAllowed("POST");
@@ -178,12 +213,15 @@ public class ObjectEndpoint {
     checkKind(type, object);
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
-    List<String> warnings = FieldValidation.of(options).check(type, object);
+    List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
+        object));
     object = InitialStatus.apply(type, DefaultTolerationSeconds.apply(type.group(), type.kind(),
         Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
+    rbacWrites.checkCreate(type, target.namespaceOrEmpty(), object);
     String name = ObjectValidation.nameOf(object);
+    admit(options, target, Operation.CREATE, name, Optional.of(object), Optional.empty());
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
     }
@@ -194,6 +232,7 @@ public class ObjectEndpoint {
           ? createService(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object)
           : store.create(type.key(target.namespaceOrEmpty(), name), type.apiVersion(), object,
               options.dryRun());
+      warnings.addAll(podSecurity.created(type, stored.json()));
       return withWarnings(respond(201, stored.json(), target, options), warnings);
     } catch (AlreadyExistsException e) {
       throw Statuses.alreadyExists(type.qualifiedPlural(), name);
@@ -206,6 +245,7 @@ public class ObjectEndpoint {
   private Response bind(Target target, RequestOptions options, JsonObject binding) {
     requireStore();
     String pod = target.name().orElseThrow();
+    admit(options, target, Operation.CREATE, pod, Optional.of(binding), Optional.empty());
     String node = JsonFields.object(binding, "target").getString("name", "");
     if (node.isEmpty()) {
       throw Statuses.invalid("Binding", pod, List.of(FieldError.required("target.name")));
@@ -240,6 +280,7 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = Evictions.deleteOptions(pod, eviction).withQuery(options);
     ObjectKey key = ResourceTypes.POD.key(target.namespaceOrEmpty(), pod);
     JsonObject current = find(target).json();
+    admit(options, target, Operation.CREATE, pod, Optional.of(eviction), Optional.of(current));
     if (options.dryRun() || deleteOptions.dryRun()) {
       return json(201, Statuses.success(201));
     }
@@ -287,13 +328,18 @@ public class ObjectEndpoint {
       throw Statuses.badRequest("the name of the object (" + bodyName
           + ") does not match the name on the URL (" + name + ")");
     }
-    List<String> warnings = FieldValidation.of(options).check(type, submitted);
+    List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
+        submitted));
     JsonObject desired = Defaulting.apply(type.group(), type.kind(),
         withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
     validate(type, desired, ObjectValidation.validateUpdate(type, desired));
-    JsonObject updated = update(target, options, Preconditions.NONE,
-        current -> Subresources.merge(type, subresource, current, subresource.isPresent()
-            || options.dryRun() ? desired : allocated(type, desired, Optional.of(current))));
+    Optional<JsonObject> before = namespaceBefore(target);
+    JsonObject updated = update(target, options, Preconditions.NONE, current -> {
+      rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, desired);
+      return Subresources.merge(type, subresource, current, subresource.isPresent()
+          || options.dryRun() ? desired : allocated(type, desired, Optional.of(current)));
+    });
+    warnings.addAll(podSecurity.updated(target, before, updated));
     return withWarnings(respond(200, updated, target, options), warnings);
   }
 
@@ -308,6 +354,7 @@ public class ObjectEndpoint {
     List<String> warnings = new java.util.ArrayList<>();
     Optional<String> subresource = target.subresource();
     boolean scale = subresource.isPresent() && subresource.get().equals("scale");
+    Optional<JsonObject> before = namespaceBefore(target);
     JsonObject updated = update(target, options, Preconditions.NONE, current -> {
       try {
         if (scale) {
@@ -320,12 +367,16 @@ public class ObjectEndpoint {
             FieldValidation.pruned(type, applied));
         checkKind(type, patched);
         validate(type, patched, ObjectValidation.validateUpdate(type, patched));
+        rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, patched);
         return Subresources.merge(type, subresource, current, subresource.isPresent()
             || options.dryRun() ? patched : allocated(type, patched, Optional.of(current)));
       } catch (InvalidPatchException e) {
         throw Statuses.invalidPatch(e.getMessage());
       }
     });
+    if (!scale) {
+      warnings.addAll(podSecurity.updated(target, before, updated));
+    }
     return withWarnings(respond(200, scale ? Scales.of(type, updated) : updated, target, options),
         warnings);
   }
@@ -339,6 +390,10 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
         .withQuery(options);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
+    if (requestingUser.get().flatMap(NodeIdentity::nodeName).isPresent()) {
+      admit(options, target, Operation.DELETE, key.name(), Optional.empty(),
+          Optional.of(find(target).json()));
+    }
     if (options.dryRun() || deleteOptions.dryRun()) {
       return respond(200, find(target).json(), target, options);
     }
@@ -378,6 +433,8 @@ public class ObjectEndpoint {
     ObjectList page = store.list(listQuery(target, options));
     JsonArrayBuilder deleted = Json.createArrayBuilder();
     for (StoredObject object : page.items()) {
+      admit(options, target, Operation.DELETE, object.key().name(), Optional.empty(),
+          Optional.of(object.json()));
       if (options.dryRun() || deleteOptions.dryRun()) {
         deleted.add(object.json());
         continue;
@@ -402,16 +459,35 @@ public class ObjectEndpoint {
 
   // --- steps ---------------------------------------------------------------------------------------
 
+  /** A namespace as it is before an update, whose labels Pod Security compares. */
+  private Optional<JsonObject> namespaceBefore(Target target) {
+    if (target.type() != ResourceTypes.NAMESPACE || target.subresource().isPresent()) {
+      return Optional.empty();
+    }
+    requireStore();
+    return store.get(ResourceTypes.NAMESPACE.key("", target.name().orElseThrow()))
+        .map(StoredObject::json);
+  }
+
   private JsonObject update(Target target, RequestOptions options, Preconditions preconditions,
-      UnaryOperator<JsonObject> mutation) {
+      UnaryOperator<JsonObject> requested) {
     requireStore();
     ResourceType type = target.type();
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
-    if (options.dryRun()) {
-      return mutation.apply(find(target).json());
-    }
+    UnaryOperator<JsonObject> mutation = podSecurity.admitted(target, requested);
+    UnaryOperator<JsonObject> admitted = current -> {
+      JsonObject next = mutation.apply(current);
+      admit(options, target, Operation.UPDATE, key.name(), Optional.of(next),
+          Optional.of(current));
+      return next;
+    };
     try {
-      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, mutation)).json();
+      if (options.dryRun()) {
+        return admitted.apply(find(target).json());
+      }
+      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, admitted)).json();
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     } catch (NotFoundException e) {
       throw Statuses.notFound(type.qualifiedPlural(), key.name());
     } catch (ConflictException e) {
@@ -448,6 +524,27 @@ public class ObjectEndpoint {
     if (ObjectMetadata.isDeleting(object.json())) {
       throw Statuses.forbidden("unable to create new content in namespace " + namespace
           + " because it is being terminated");
+    }
+  }
+
+  /**
+   * The admission plugins that judge a write by who asks ({@link NodeRestriction}); a refusal
+   * is 403 with the plugin's words. Inside an update, it sees the object as stored in the
+   * update's transaction.
+   */
+  private void admit(RequestOptions options, Target target, Operation operation,
+      String name, Optional<JsonObject> object, Optional<JsonObject> oldObject) {
+    Optional<dev.capstan.access.User> user = requestingUser.get();
+    if (user.isEmpty()) {
+      return;
+    }
+    ResourceType type = target.type();
+    try {
+      NodeRestriction.admit(new AdmissionAttributes(user.get(), operation,
+          type.group(), type.plural(), target.subresource().orElse(""),
+          target.namespaceOrEmpty(), name, object, oldObject));
+    } catch (AdmissionDenied e) {
+      throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     }
   }
 

@@ -25,6 +25,7 @@ public class ObjectRequest {
 
   @GET
   public Response get(@Context UriInfo uri, @Context HttpHeaders headers) {
+    refuseUnlessCreate("GET");
     return target.isCollection()
         ? endpoint.list(target, RequestOptions.of(uri, headers))
         : endpoint.get(target, RequestOptions.of(uri, headers));
@@ -39,20 +40,30 @@ public class ObjectRequest {
   @PUT
   @Consumes(MediaType.WILDCARD)
   public Response put(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+    refuseUnlessCreate("PUT");
     return endpoint.replace(target, RequestOptions.of(uri, headers), body);
   }
 
   @PATCH
   @Consumes(MediaType.WILDCARD)
   public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+    refuseUnlessCreate("PATCH");
     return endpoint.patch(target, RequestOptions.of(uri, headers), body);
   }
 
   @DELETE
   @Consumes(MediaType.WILDCARD)
   public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
+    refuseUnlessCreate("DELETE");
     return target.isCollection()
         ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers), body)
         : endpoint.delete(target, RequestOptions.of(uri, headers), body);
+  }
+
+  /** Access reviews are only ever created (405 for anything else, as Kubernetes answers). */
+  private void refuseUnlessCreate(String method) {
+    if (target.type().createOnly()) {
+      throw dev.capstan.api.status.Statuses.methodNotAllowed(method);
+    }
   }
 }

@@ -64,7 +64,7 @@ public class OpenApiResource {
     for (ResourceType type : types) {
       JsonObject gvk = Json.createObjectBuilder().add("group", type.group())
           .add("version", type.version()).add("kind", type.kind()).build();
-      if (!type.readOnly()) {
+      if (!type.readOnly() && !type.createOnly()) {
         paths.add(itemPath(groupVersion, type), Json.createObjectBuilder()
             .add("patch", Json.createObjectBuilder()
                 .add("operationId", "patch" + type.kind())

@@ -2,7 +2,6 @@ package dev.capstan.api.openapi;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -18,7 +17,6 @@ import java.util.Enumeration;
  * {@code application/x-protobuf}, so the request reaches authentication and
  * {@link OpenApiV2Filter} like any other.
  */
-@WebFilter(urlPatterns = "/openapi/v2", asyncSupported = true)
 public class OpenApiV2AcceptHeader extends HttpFilter {
 
   static final String PROTOBUF = "application/x-protobuf";

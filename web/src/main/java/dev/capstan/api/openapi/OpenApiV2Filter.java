@@ -19,8 +19,8 @@ import java.util.List;
  * field of every object it is sent.
  *
  * <p>kubectl's Accept header is made parseable first ({@link OpenApiV2AcceptHeader}); this
- * pre-matching filter runs after authentication ({@code BearerTokenFilter}, at the default
- * priority).
+ * pre-matching filter runs after authentication (the servlet filter
+ * {@code dev.capstan.api.access.AccessFilter}, which every request passes first).
  */
 @Provider
 @PreMatching

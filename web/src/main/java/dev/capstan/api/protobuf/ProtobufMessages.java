@@ -5,9 +5,13 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Authorization;
+import io.kubernetes.client.proto.V1beta1Authentication;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Policy;
+import io.kubernetes.client.proto.V1Rbac;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +27,12 @@ final class ProtobufMessages {
       "apps/v1", V1Apps.getDescriptor(),
       "batch/v1", V1Batch.getDescriptor(),
       "policy/v1", V1Policy.getDescriptor(),
-      "autoscaling/v1", V1Autoscaling.getDescriptor());
+      "autoscaling/v1", V1Autoscaling.getDescriptor(),
+      "rbac.authorization.k8s.io/v1", V1Rbac.getDescriptor(),
+      "authorization.k8s.io/v1", V1Authorization.getDescriptor(),
+      // kubectl create token posts its TokenRequest as protobuf
+      "authentication.k8s.io/v1", V1Authentication.getDescriptor(),
+      "authentication.k8s.io/v1beta1", V1beta1Authentication.getDescriptor());
 
   private static final Map<String, Descriptor> BY_TYPE = index();
 

@@ -1,5 +1,6 @@
 package dev.capstan.api.status;
 
+import dev.capstan.store.encryption.StorageTransformException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -10,8 +11,9 @@ import java.util.logging.Logger;
 
 /**
  * Anything else that escapes a resource is a defect: log it with an id, answer a 500 Status that
- * quotes the id and nothing internal. The exception is an unavailable database, which is an
- * outage (503), not a defect.
+ * quotes the id and nothing internal. The exceptions: an unavailable database, which is an
+ * outage (503), not a defect; an object that cannot be decrypted, a 500 naming its storage path
+ * and why, as kube-apiserver answers.
  */
 @Provider
 public class DefectMapper implements ExceptionMapper<RuntimeException> {
@@ -29,6 +31,15 @@ public class DefectMapper implements ExceptionMapper<RuntimeException> {
           .entity(unavailable.status())
           .build();
     }
+    StorageTransformException unreadable = storageTransform(exception);
+    if (unreadable != null) {
+      // as kube-apiserver: the object cannot be decrypted (its key was dropped, its row altered)
+      LOG.severe(() -> "Unreadable object: " + unreadable.getMessage());
+      return Response.status(500)
+          .type(MediaType.APPLICATION_JSON_TYPE)
+          .entity(Statuses.internalError("Internal error occurred: " + unreadable.getMessage()))
+          .build();
+    }
     String incident = UUID.randomUUID().toString();
     LOG.log(Level.SEVERE, "Internal error " + incident, exception);
     return Response.status(500)
@@ -36,6 +47,15 @@ public class DefectMapper implements ExceptionMapper<RuntimeException> {
         .entity(Statuses.internalError("Internal error occurred: see the server log for incident "
             + incident))
         .build();
+  }
+
+  private static StorageTransformException storageTransform(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StorageTransformException unreadable) {
+        return unreadable;
+      }
+    }
+    return null;
   }
 
   /**

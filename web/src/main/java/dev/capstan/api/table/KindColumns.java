@@ -134,6 +134,17 @@ final class KindColumns {
               + " may consume.", 0, o -> quotaUsage(o, false)),
           text("Limit", "Limits control the maximum amount of cpu/memory that a container may"
               + " use independent of contention on the node.", 0, o -> quotaUsage(o, true)));
+      case "Role.rbac.authorization.k8s.io", "ClusterRole.rbac.authorization.k8s.io" ->
+          List.of(name(), text("Created At", "Time at which the object was created", 0,
+              o -> string(o, "metadata.creationTimestamp")));
+      case "RoleBinding.rbac.authorization.k8s.io",
+          "ClusterRoleBinding.rbac.authorization.k8s.io" -> List.of(name(),
+          text("Role", "Role", 0, o -> string(o, "roleRef.kind") + "/" + string(o, "roleRef.name")),
+          age(),
+          text("Users", "Users in the roleBinding", 1, o -> subjects(o, "User", false)),
+          text("Groups", "Groups in the roleBinding", 1, o -> subjects(o, "Group", false)),
+          text("ServiceAccounts", "ServiceAccounts in the roleBinding", 1,
+              o -> subjects(o, "ServiceAccount", true)));
       case "LimitRange" -> List.of(name(), text("Created At", "Time the limit range was created",
           0, o -> string(o, "metadata.creationTimestamp")));
       case "Event" -> List.of(
@@ -315,6 +326,16 @@ final class KindColumns {
   }
 
   /** The first three, then how many more, as kubectl's printers shorten lists. */
+  /** kube's printer: names of one subject kind, ServiceAccounts as {@code namespace:name}. */
+  private static String subjects(JsonObject binding, String kind, boolean serviceAccounts) {
+    return objects(binding, "subjects").stream()
+        .filter(subject -> subject.getString("kind", "").equals(kind))
+        .map(subject -> serviceAccounts
+            ? subject.getString("namespace", "") + ":" + subject.getString("name", "")
+            : subject.getString("name", ""))
+        .collect(Collectors.joining(", "));
+  }
+
   private static String limited(List<String> all) {
     String shown = all.stream().limit(3).collect(Collectors.joining(","));
     return all.size() > 3 ? shown + " + " + (all.size() - 3) + " more..." : shown;

@@ -1,5 +1,7 @@
 package dev.capstan.api.access;
 
+import dev.capstan.access.User;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

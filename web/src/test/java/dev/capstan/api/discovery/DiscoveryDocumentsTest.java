@@ -50,8 +50,17 @@ class DiscoveryDocumentsTest {
   void subresourcesThatAreNotServedAreNotListed() {
     Map<String, JsonObject> resources = resources("", "v1");
 
-    assertThat(resources).doesNotContainKeys("namespaces/finalize", "nodes/proxy",
-        "serviceaccounts/token");
+    assertThat(resources).doesNotContainKeys("namespaces/finalize", "nodes/proxy");
+  }
+
+  @Test
+  void serviceAccountTokenIsATokenRequestOfAuthentication() {
+    JsonObject token = resources("", "v1").get("serviceaccounts/token");
+
+    assertThat(token.getString("group")).isEqualTo("authentication.k8s.io");
+    assertThat(token.getString("version")).isEqualTo("v1");
+    assertThat(token.getString("kind")).isEqualTo("TokenRequest");
+    assertThat(verbs(token)).isEqualTo("create");
   }
 
   @Test

@@ -40,6 +40,28 @@ class ProtobufBodiesTest {
   }
 
   @Test
+  void aTokenRequestAsKubectlCreateTokenSendsIt() {
+    io.kubernetes.client.proto.V1Authentication.TokenRequest request =
+        io.kubernetes.client.proto.V1Authentication.TokenRequest.newBuilder()
+            .setMetadata(ObjectMeta.newBuilder().setCreationTimestamp(Time.newBuilder()))
+            .setSpec(io.kubernetes.client.proto.V1Authentication.TokenRequestSpec.newBuilder()
+                .addAudiences("vault").setExpirationSeconds(7200)
+                .setBoundObjectRef(io.kubernetes.client.proto.V1Authentication
+                    .BoundObjectReference.newBuilder().setKind("Pod").setApiVersion("v1")
+                    .setName("web-0")))
+            .build();
+
+    JsonObject json = ProtobufBodies.decode(envelope("authentication.k8s.io/v1", "TokenRequest",
+        request));
+
+    JsonObject spec = json.getJsonObject("spec");
+    assertThat(spec.getJsonArray("audiences").getString(0)).isEqualTo("vault");
+    assertThat(spec.getJsonNumber("expirationSeconds").longValue()).isEqualTo(7200);
+    assertThat(spec.getJsonObject("boundObjectRef").getString("name")).isEqualTo("web-0");
+    assertThat(spec.getJsonObject("boundObjectRef").getString("kind")).isEqualTo("Pod");
+  }
+
+  @Test
   void aDeploymentKeepsMeaningfulZerosAndConvertsQuantitiesPortsAndTimes() {
     V1.Container container = V1.Container.newBuilder()
         .setName("web").setImage("nginx:1.27").setStdin(false)

@@ -1,0 +1,129 @@
+package dev.capstan.api.access.node;
+
+import dev.capstan.access.NodeIdentity;
+import dev.capstan.access.User;
+import dev.capstan.api.access.Authorizer;
+import dev.capstan.api.access.Decision;
+import dev.capstan.api.access.RequestInfo;
+import dev.capstan.kinds.ResourceTypes;
+import dev.capstan.nodes.PodReferences;
+import dev.capstan.store.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Kubernetes' Node authorizer ({@code --authorization-mode=Node,RBAC}, first): a node agent's
+ * identity ({@code system:node:<name>} in {@code system:nodes}) is allowed to read the Secrets,
+ * ConfigMaps, PersistentVolumeClaims and ServiceAccounts that pods bound to its node reference
+ * (one object by name: no lists of them) and what {@link NodeRules} lists; which Node, pods and
+ * lease it writes is NodeRestriction's business (admission). Anything else gets no opinion, with
+ * Kubernetes' reason ({@code no relationship found between node 'a' and this object}), so RBAC
+ * decides next and, without a binding for the node, refuses with that reason in the 403. Users
+ * that are not nodes get no opinion.
+ *
+ * <p>The graph is not kept in memory as Kubernetes keeps it: the pods bound to the node in the
+ * object's namespace are read from the store (by {@code spec.nodeName}) when a node asks for one
+ * of these objects, which is when a pod starts.
+ */
+@ApplicationScoped
+public class NodeAuthorizer implements Authorizer {
+
+  @Inject
+  private ObjectStore store;
+
+  /** The pods bound to a node in a namespace. */
+  interface BoundPods {
+    List<JsonObject> in(String namespace, String node);
+  }
+
+  @Override
+  public int order() {
+    return 10;
+  }
+
+  @Override
+  public Decision authorize(User user, RequestInfo request) {
+    return decide(user, request, (namespace, node) -> store.list(ResourceTypes.POD.all(
+        Optional.of(namespace), "spec.nodeName=" + node)).bodies());
+  }
+
+  /** The decision, with the pods bound to a node read through {@code pods}. */
+  static Decision decide(User user, RequestInfo request, BoundPods pods) {
+    Optional<String> node = NodeIdentity.nodeName(user);
+    if (node.isEmpty()) {
+      return Decision.noOpinion("");
+    }
+    if (!request.resourceRequest()) {
+      // discovery, /version, /healthz: what every authenticated user may read
+      return Decision.noOpinion("");
+    }
+    if (request.apiGroup().isEmpty()) {
+      switch (request.resource()) {
+        case "secrets":
+          return readReferenced(node.get(), request, pods, PodReferences::secrets);
+        case "configmaps":
+          return readReferenced(node.get(), request, pods, PodReferences::configMaps);
+        case "persistentvolumeclaims":
+          return getReferenced(node.get(), request, pods, PodReferences::claims);
+        case "serviceaccounts":
+          return serviceAccount(node.get(), request, pods);
+        default:
+          break;
+      }
+    }
+    return NodeRules.allow(request) ? Decision.allow("") : Decision.noOpinion("");
+  }
+
+  private static Decision readReferenced(String node, RequestInfo request, BoundPods pods,
+      java.util.function.Function<PodReferences, java.util.Set<String>> names) {
+    if (!List.of("get", "list", "watch").contains(request.verb())) {
+      return Decision.noOpinion("can only read resources of this type");
+    }
+    if (!request.subresource().isEmpty()) {
+      return Decision.noOpinion("cannot read subresource");
+    }
+    if (request.namespace().isEmpty()) {
+      return Decision.noOpinion("can only read namespaced object of this type");
+    }
+    return related(node, request, pods, pod -> names.apply(pod).contains(request.name()));
+  }
+
+  private static Decision getReferenced(String node, RequestInfo request, BoundPods pods,
+      java.util.function.Function<PodReferences, java.util.Set<String>> names) {
+    if (!request.verb().equals("get")) {
+      return Decision.noOpinion("can only get individual resources of this type");
+    }
+    if (!request.subresource().isEmpty()) {
+      return Decision.noOpinion("cannot get subresource");
+    }
+    return related(node, request, pods, pod -> names.apply(pod).contains(request.name()));
+  }
+
+  /** {@code get} of a pod's ServiceAccount, and {@code create serviceaccounts/token} for it. */
+  private static Decision serviceAccount(String node, RequestInfo request, BoundPods pods) {
+    boolean token = request.subresource().equals("token") && request.verb().equals("create");
+    boolean get = request.subresource().isEmpty() && request.verb().equals("get");
+    if (!token && !get) {
+      return Decision.noOpinion(
+          "can only get individual service accounts or create their tokens");
+    }
+    return related(node, request, pods, pod -> pod.serviceAccount().equals(request.name()));
+  }
+
+  private static Decision related(String node, RequestInfo request, BoundPods pods,
+      Predicate<PodReferences> refers) {
+    if (request.name().isEmpty()) {
+      return Decision.noOpinion("No Object name found");
+    }
+    boolean found = pods.in(request.namespace(), node).stream()
+        .map(PodReferences::of).anyMatch(refers);
+    return found ? Decision.allow("")
+        : Decision.noOpinion("no relationship found between node '" + node
+            + "' and this object");
+  }
+
+}
