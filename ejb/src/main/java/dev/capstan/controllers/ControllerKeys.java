@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.kinds.ResourceType;
+import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.watch.Change;
 import jakarta.json.JsonObject;
@@ -25,6 +26,13 @@ final class ControllerKeys {
   static Collection<String> all(ObjectStore store, ResourceType type) {
     return store.list(type.all(Optional.empty(), "")).bodies().stream()
         .map(ControllerKeys::of)
+        .toList();
+  }
+
+  /** The names of every namespace: the keys of controllers that work one namespace at a time. */
+  static Collection<String> namespaces(ObjectStore store) {
+    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
+        .map(namespace -> object(namespace, "metadata").getString("name", ""))
         .toList();
   }
 

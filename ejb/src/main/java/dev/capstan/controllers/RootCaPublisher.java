@@ -81,9 +81,7 @@ final class RootCaPublisher implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
-        .map(namespace -> object(namespace, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.namespaces(store);
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.capstan.controllers;
 
-import static dev.capstan.json.JsonFields.object;
-
 import dev.capstan.admission.ServiceAccountAdmission;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
@@ -51,9 +49,7 @@ final class ServiceAccountController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
-        .map(namespace -> object(namespace, "metadata").getString("name", ""))
-        .toList();
+    return ControllerKeys.namespaces(store);
   }
 
   @Override
