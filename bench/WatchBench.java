@@ -93,8 +93,8 @@ public class WatchBench {
       long[] livez = latencies("/livez");
       long[] get = latencies("/api/v1/namespaces/" + namespace);
       System.out.printf("%8d %8d %10.0f %8.1f/%-6.1f %8.1f/%-6.1f%n", open.size(),
-          metric(metrics, "jvm_threads_current"),
-          metric(metrics, "jvm_memory_bytes_used") / 1048576.0,
+          metric(metrics, "jvm_threads_live_threads", ""),
+          metric(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / 1048576.0,
           livez[livez.length / 2] / 1e6, livez[livez.length - 1] / 1e6,
           get[get.length / 2] / 1e6, get[get.length - 1] / 1e6);
     }
@@ -110,7 +110,7 @@ public class WatchBench {
           + " client: %d streams ended)%n",
           received.get() - (expected - open.size()), open.size(),
           (System.nanoTime() - start) / 1e6,
-          metric(send("GET", "/metrics", null), "apiserver_longrunning_requests"), ENDED.get());
+          metric(send("GET", "/metrics", null), "apiserver_longrunning_requests", "verb=\"WATCH\""), ENDED.get());
     }
     System.out.print(send("GET", "/metrics", null).lines()
         .filter(line -> line.startsWith("capstan_watch_ends_total"))
@@ -132,9 +132,19 @@ public class WatchBench {
     return times;
   }
 
-  private static long metric(String metrics, String name) {
-    Matcher value = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\d+)$").matcher(metrics);
-    return value.find() ? Long.parseLong(value.group(2)) : -1;
+  /** A metric summed over its series whose labels contain {@code match} (e.g. area="heap"). */
+  private static long metric(String metrics, String name, String match) {
+    Matcher value = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$")
+        .matcher(metrics);
+    double sum = 0;
+    boolean found = false;
+    while (value.find()) {
+      if (value.group(1) == null || value.group(1).contains(match)) {
+        sum += Double.parseDouble(value.group(2));
+        found = true;
+      }
+    }
+    return found ? Math.round(sum) : -1;
   }
 
   private static String send(String method, String path, String json) throws Exception {

@@ -1,7 +1,10 @@
 # The node agent of this machine: the jar from node-agent/target, run as its own process with
-# its node's own token (system:node:<name>), the installation's CA, a serving certificate that CA
+# its node's bootstrap token (system:bootstrap:<name>, which only asks for the node's own
+# credential, system:node:<name>, kept 0600 under $CAPSTAN_HOME/agent/pki and renewed by the
+# agent), the installation's CA, a serving certificate that CA
 # issues for the node's name and address (its endpoint listens on that address only, over TLS,
-# for the API server's client certificate alone), the broker user made for agents, and pods'
+# for the API server's client certificate alone), its node's own broker user (which may consume
+# that node's work alone; over TLS, the broker's certificate verified against the CA), and pods'
 # volumes under $CAPSTAN_HOME/agent.
 
 AGENT_JAR=$CAPSTAN_ROOT/node-agent/target/capstan-node-agent.jar
@@ -39,12 +42,17 @@ start_agent() {
   local node address
   node=$(agent_node_name)
   address=$(agent_node_ip)
-  ensure_node_token "$node"
+  ensure_node_bootstrap_token "$node"
+  ensure_node_broker_access "$node"
   ensure_node_serving_certificate "$node" "$address"
   echo "$address" > "$RUN_DIR/agent.address"
   say "starting the node agent $node on $address (log: $LOG_DIR/agent.log)"
+  # the log starts empty here, before the agent is launched in the background: truncated by the
+  # background job's own redirection, the last agent's "runs pods on Docker" could still be read
+  # below and the start reported before the new agent (and its PID file) existed
+  : > "$LOG_DIR/agent.log"
   CAPSTAN_API_SERVER="https://127.0.0.1:$HTTPS_PORT" \
-  CAPSTAN_TOKEN_FILE="$SECRETS_DIR/node-$node-token" \
+  CAPSTAN_BOOTSTRAP_TOKEN_FILE="$SECRETS_DIR/bootstrap-$node-token" \
   CAPSTAN_CA_FILE="$TLS_DIR/ca.crt" \
   CAPSTAN_NODE_NAME="$node" \
   CAPSTAN_NODE_IP="$address" \
@@ -52,19 +60,22 @@ start_agent() {
   CAPSTAN_TLS_CERT_FILE="$TLS_DIR/node-$node.crt" \
   CAPSTAN_TLS_PRIVATE_KEY_FILE="$TLS_DIR/node-$node.key" \
   CAPSTAN_CLIENT_CA_FILE="$TLS_DIR/ca.crt" \
-  CAPSTAN_MESSAGING_URL="tcp://127.0.0.1:$MESSAGING_PORT?enable1xPrefixes=true&reconnectAttempts=-1" \
-  CAPSTAN_MESSAGING_USER="$AGENT_USER" \
-  CAPSTAN_MESSAGING_PASSWORD_FILE="$SECRETS_DIR/agent-password" \
+  CAPSTAN_MESSAGING_URL="tcp://127.0.0.1:$MESSAGING_PORT?enable1xPrefixes=true&reconnectAttempts=-1&sslEnabled=true" \
+  CAPSTAN_MESSAGING_USER="capstan-node-$node" \
+  CAPSTAN_MESSAGING_PASSWORD_FILE="$SECRETS_DIR/node-$node-broker-password" \
   CAPSTAN_SANDBOX_IMAGE="$SANDBOX_IMAGE" \
   CAPSTAN_AGENT_DIR="$CAPSTAN_HOME/agent" \
   CAPSTAN_KUBELET_PORT="$AGENT_PORT" \
   CAPSTAN_STATIC_POD_DIR="$CAPSTAN_HOME/manifests" \
-    setsid java -Xmx256m -jar "$AGENT_JAR" > "$LOG_DIR/agent.log" 2>&1 < /dev/null &
+    setsid "$CAPSTAN_ROOT/bin/lib/supervise.sh" agent "$(pid_file agent)" supervisor -- \
+    java -Xmx256m -XX:+ExitOnOutOfMemoryError -jar "$AGENT_JAR" \
+    >> "$LOG_DIR/agent.log" 2>&1 < /dev/null &
+  # the supervision's PID: it runs as long as the agent does, and writes the agent's PID file
   local pid=$! i
-  echo "$pid" > "$(pid_file agent)"
   remember_started agent
   for ((i = 0; i < 60; i++)); do
-    grep -q "runs pods on Docker" "$LOG_DIR/agent.log" 2>/dev/null && return 0
+    [[ -s $(pid_file agent) ]] && grep -q "runs pods on Docker" "$LOG_DIR/agent.log" 2>/dev/null \
+      && return 0
     # by PID alone: until the shell has exec'd java, the process does not look like the agent yet
     process_running "$pid" || die "the node agent exited at start; see $LOG_DIR/agent.log."
     sleep 0.5

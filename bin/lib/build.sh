@@ -9,9 +9,10 @@ build_is_current() {
   # Any module source or POM newer than the EAR means a rebuild.
   local module
   [[ $CAPSTAN_ROOT/pom.xml -nt $EAR_FILE ]] && return 1
-  for module in contract jpa ejb web config ear node-agent; do
+  for module in contract jpa ejb web console config ear node-agent; do
     [[ -d $CAPSTAN_ROOT/$module ]] || continue
     [[ -z $(find "$CAPSTAN_ROOT/$module" -path '*/target' -prune -o -path '*/src/test' -prune \
+      -o -path '*/node_modules' -prune \
       -o -type f -newer "$EAR_FILE" -print -quit) ]] || return 1
   done
 }
@@ -32,6 +33,7 @@ build_if_needed() {
     return 0
   fi
   require_maven
+  require_npm
   if build_is_current; then
     return 0
   fi

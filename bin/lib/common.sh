@@ -74,7 +74,7 @@ is_part_pid() {
 # The state of a part's PID file, without changing it: "running PID", "stale PID" (the file names
 # a process that is gone or is not the part) or "none".
 pid_state() {
-  local file pid
+  local file pid i
   file=$(pid_file "$1")
   [[ -f $file ]] || { echo none; return 0; }
   pid=$(<"$file")
@@ -92,9 +92,11 @@ running_pid() {
   esac
 }
 
-# Stops the process of a PID file: TERM, up to $2 seconds of grace, then KILL.
+# Stops the process of a PID file: TERM, up to $2 seconds of grace, then KILL. Its supervision
+# (bin/lib/supervise.sh, which would start it again after an out-of-memory exit) ends first.
 stop_pid_file() {
   local name=$1 grace=${2:-30} pid i
+  stop_supervision "$name"
   pid=$(running_pid "$name") || return 0
   kill -TERM "$pid" 2>/dev/null || true
   kill -CONT "$pid" 2>/dev/null || true # a stopped process would never see the TERM
@@ -107,6 +109,22 @@ stop_pid_file() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$(pid_file "$name")"
+}
+
+# Ends the supervision of part $1, if it runs (its PID file names a supervise.sh for that part).
+stop_supervision() {
+  local file pid i
+  file=$(pid_file "$1").supervisor
+  [[ -f $file ]] || return 0
+  pid=$(<"$file")
+  if process_running "$pid" && process_has "$pid" "$CAPSTAN_ROOT/bin/lib/supervise.sh"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      process_running "$pid" || break
+      sleep 0.1
+    done
+  fi
+  rm -f "$file"
 }
 
 # --- ports ---------------------------------------------------------------------------------------
@@ -165,6 +183,15 @@ require_java() {
 require_maven() {
   command -v mvn >/dev/null 2>&1 \
     || die "Maven is not installed; install it (Debian: apt-get install maven)."
+}
+
+# The console (console/) is built from npm packages with the machine's Node.js and npm.
+require_npm() {
+  command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 \
+    || die "Node.js and npm are not installed; the console's build needs Node.js 20 or newer with npm (Debian: apt-get install nodejs npm, or NodeSource's nodejs)."
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  [[ $major -ge 20 ]] || die "Node.js $(node --version) is too old for the console's build; install Node.js 20 or newer."
 }
 
 random_secret() { head -c 18 /dev/urandom | base64 | tr -d '/+=' ; }

@@ -8,7 +8,15 @@
 TLS_DIR=$CAPSTAN_HOME/tls
 HTTPS_PORT=$((8443 + CAPSTAN_PORT_OFFSET))
 TLS_KEYSTORE_NAME=capstan-tls.p12
-KUBERNETES_SERVICE_IP=10.96.0.1
+# the kubernetes service's cluster IP: the first address of the service range
+# (CAPSTAN_SERVICE_CIDR, Kubernetes' 10.96.0.0/12 by default)
+kubernetes_service_ip() {
+  local network=${1%/*} a b c d
+  IFS=. read -r a b c d <<< "$network"
+  local n=$(( (a << 24 | b << 16 | c << 8 | d) + 1 ))
+  echo "$(( n >> 24 & 255 )).$(( n >> 16 & 255 )).$(( n >> 8 & 255 )).$(( n & 255 ))"
+}
+KUBERNETES_SERVICE_IP=$(kubernetes_service_ip "${CAPSTAN_SERVICE_CIDR:-10.96.0.0/12}")
 SERVICE_ACCOUNT_KEY_FILE=$SECRETS_DIR/service-account.key
 
 ensure_tls() {
@@ -24,7 +32,7 @@ ensure_tls() {
   fi
   # Pods reach the API as https://kubernetes.default.svc (and its longer and shorter names) at
   # the kubernetes service's cluster IP, the first of the service range (10.96.0.0/12 by
-  # default), and verify it with the kube-root-ca.crt in their token volume.
+  # default, CAPSTAN_SERVICE_CIDR), and verify it with the kube-root-ca.crt in their token volume.
   local sans="IP:127.0.0.1,DNS:localhost,DNS:$(hostname -s),IP:$KUBERNETES_SERVICE_IP"
   sans+=",DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
   sans+=",DNS:kubernetes.default.svc.cluster.local"
@@ -45,6 +53,19 @@ ensure_tls() {
     -inkey "$TLS_DIR/server.key" -certfile "$TLS_DIR/ca.crt" \
     -out "$WILDFLY_BASE/configuration/$TLS_KEYSTORE_NAME" -passout env:CAPSTAN_TLS_KEYSTORE_PASSWORD \
     >> "$LOG_DIR/tls.log" 2>&1 || die "could not write the TLS keystore (see $LOG_DIR/tls.log)."
+  ensure_ca_trust_store
+}
+
+# The CA as a PKCS12 trust store, for Artemis clients of the broker's TLS port (outside
+# subscribers: trustStorePath=$TLS_DIR/ca-trust.p12&trustStorePassword=capstan-ca). Its password
+# guards nothing secret: the CA's certificate is public. Node agents make their own from ca.crt.
+CA_TRUST_STORE_PASSWORD=capstan-ca
+ensure_ca_trust_store() {
+  [[ -s $TLS_DIR/ca-trust.p12 && $TLS_DIR/ca-trust.p12 -nt $TLS_DIR/ca.crt ]] && return 0
+  rm -f "$TLS_DIR/ca-trust.p12"
+  keytool -importcert -noprompt -alias capstan-ca -file "$TLS_DIR/ca.crt" -storetype PKCS12 \
+    -keystore "$TLS_DIR/ca-trust.p12" -storepass "$CA_TRUST_STORE_PASSWORD" >> "$LOG_DIR/tls.log" 2>&1 \
+    || die "could not write the CA's trust store (see $LOG_DIR/tls.log)."
 }
 
 # issue_certificate NAME SUBJECT EXTENSIONS: $TLS_DIR/NAME.crt and NAME.key (PKCS#8, 0600), signed

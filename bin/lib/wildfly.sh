@@ -6,7 +6,11 @@ WILDFLY_BASE=$CAPSTAN_HOME/wildfly
 HTTP_PORT=$((8080 + CAPSTAN_PORT_OFFSET))
 MANAGEMENT_PORT=$((9990 + CAPSTAN_PORT_OFFSET))
 MESSAGING_PORT=$((61616 + CAPSTAN_PORT_OFFSET))
-AGENT_USER=capstan-agent
+NODE_WORK_GRANTS=$WILDFLY_BASE/configuration/node-work-grants.yaml
+# A user for outside programs that subscribe to cluster events (role capstan-subscriber).
+EVENTS_USER=capstan-events
+# A user for outside programs that follow the audit trail (role capstan-auditor).
+AUDIT_USER=capstan-audit
 
 api_url() { echo "http://127.0.0.1:$HTTP_PORT"; }
 
@@ -25,11 +29,17 @@ prepare_wildfly_base() {
       *) cp -r "$file" "$WILDFLY_BASE/configuration/" ;;
     esac
   done
-  if ! grep -q "^$AGENT_USER=" "$WILDFLY_BASE/configuration/application-users.properties"; then
-    "$SERVER_HOME/bin/add-user.sh" -a -u "$AGENT_USER" -p "$(secret agent-password)" \
-      -g capstan-subscriber -sc "$WILDFLY_BASE/configuration" > "$LOG_DIR/add-user.log" 2>&1 \
-      || die "could not add the node-agent messaging user (see $LOG_DIR/add-user.log)."
+  if ! grep -q "^$EVENTS_USER=" "$WILDFLY_BASE/configuration/application-users.properties"; then
+    "$SERVER_HOME/bin/add-user.sh" -a -u "$EVENTS_USER" -p "$(secret events-password)" \
+      -g capstan-subscriber -sc "$WILDFLY_BASE/configuration" >> "$LOG_DIR/add-user.log" 2>&1 \
+      || die "could not add the cluster-events subscriber user (see $LOG_DIR/add-user.log)."
   fi
+  if ! grep -q "^$AUDIT_USER=" "$WILDFLY_BASE/configuration/application-users.properties"; then
+    "$SERVER_HOME/bin/add-user.sh" -a -u "$AUDIT_USER" -p "$(secret audit-password)" \
+      -g capstan-auditor -sc "$WILDFLY_BASE/configuration" >> "$LOG_DIR/add-user.log" 2>&1 \
+      || die "could not add the audit-trail subscriber user (see $LOG_DIR/add-user.log)."
+  fi
+  write_node_work_grants
   write_token_file
   ensure_encryption_config
   ensure_audit_policy
@@ -50,9 +60,11 @@ require_wildfly_ports() {
 }
 
 # The API's bearer tokens (kube-apiserver's token-file format): the admin's, in the kubeconfig,
-# and one per node agent (system:node:<name> in system:nodes, issued when the agent is started:
-# ensure_node_token), so an agent's credential is its node's alone. The server reads the file
-# again when it changes; it is replaced whole (rename), never seen half written.
+# and one bootstrap token per node agent (system:bootstrap:<name> in system:bootstrappers, made
+# when the agent is first started: ensure_node_bootstrap_token), which may ask for that node's own
+# credential and nothing else; the agent keeps that credential (system:node:<name>) in its state
+# directory and renews it itself, as the kubelet does with --bootstrap-kubeconfig. The server
+# reads the file again when it changes; it is replaced whole (rename), never seen half written.
 TOKEN_FILE=$CAPSTAN_HOME/tokens.csv
 
 write_token_file() {
@@ -60,6 +72,14 @@ write_token_file() {
   {
     echo "# token,user,uid,\"groups\" (written by bin/capstan; secrets in $SECRETS_DIR)"
     echo "$(secret admin-token),admin,admin,\"system:masters\""
+    for file in "$SECRETS_DIR"/bootstrap-*-token; do
+      [[ -s $file ]] || continue
+      node=${file##*/bootstrap-}
+      node=${node%-token}
+      echo "$(cat "$file"),system:bootstrap:$node,bootstrap-$node,\"system:bootstrappers\""
+    done
+    # a node token of an installation from before bootstrap tokens, until its agent is started
+    # again (start_agent removes it)
     for file in "$SECRETS_DIR"/node-*-token; do
       [[ -s $file ]] || continue
       node=${file##*/node-}
@@ -71,10 +91,80 @@ write_token_file() {
   mv -f "$TOKEN_FILE.new" "$TOKEN_FILE"
 }
 
-# ensure_node_token NODE: the node agent's own token (made on first use), in the token file.
-ensure_node_token() {
-  secret "node-$1-token" > /dev/null
-  grep -qF ",system:node:$1,node-$1," "$TOKEN_FILE" 2>/dev/null || write_token_file
+# ensure_node_bootstrap_token NODE: the node agent's bootstrap token (made on first use), in the
+# token file, and no long-lived node token beside it.
+ensure_node_bootstrap_token() {
+  secret "bootstrap-$1-token" > /dev/null
+  if [[ -e $SECRETS_DIR/node-$1-token ]]; then
+    rm -f "$SECRETS_DIR/node-$1-token"
+    write_token_file
+  fi
+  grep -qF ",system:bootstrap:$1,bootstrap-$1," "$TOKEN_FILE" 2>/dev/null || write_token_file
+}
+
+# --- The node agents' broker identities -----------------------------------------------------------
+# Node work goes on one topic per node (capstan.node-work.<node>). Each node's agent has its own
+# broker user, capstan-node-<node> (in the group of the same name; its password in the secrets),
+# which may consume its own node's topic and nothing else. The grants are a YAML overlay the server
+# applies at every boot (-y: the XML configuration is rewritten from the build at each start), and
+# a node's grant is also made on the running server when its agent is started.
+
+# The nodes that have a broker user.
+broker_nodes() {
+  local file node
+  for file in "$SECRETS_DIR"/node-*-broker-password; do
+    [[ -s $file ]] || continue
+    node=${file##*/node-}
+    echo "${node%-broker-password}"
+  done
+}
+
+write_node_work_grants() {
+  local nodes node
+  nodes=$(broker_nodes)
+  if [[ -z $nodes ]]; then rm -f "$NODE_WORK_GRANTS"; return 0; fi
+  {
+    echo "# Written by bin/capstan: each node's broker user may consume its own node's work topic."
+    echo "wildfly-configuration:"
+    echo "  subsystem:"
+    echo "    messaging-activemq:"
+    echo "      server:"
+    echo "        default:"
+    echo "          security-setting:"
+    for node in $nodes; do
+      echo "            jms.topic.capstan.node-work.$node:"
+      echo "              role:"
+      echo "                capstan-node-$node:"
+      echo "                  consume: true"
+      echo "                  create-non-durable-queue: true"
+      echo "                  delete-non-durable-queue: true"
+    done
+  } > "$NODE_WORK_GRANTS.new"
+  mv -f "$NODE_WORK_GRANTS.new" "$NODE_WORK_GRANTS"
+}
+
+# ensure_node_broker_access NODE: the node's broker user (made on first use; the server reads the
+# users file again when it changes) and its grant, in the overlay and on the running server.
+ensure_node_broker_access() {
+  local node=$1 user=capstan-node-$1 setting
+  secret "node-$node-broker-password" > /dev/null
+  if ! grep -q "^$user=" "$WILDFLY_BASE/configuration/application-users.properties" 2>/dev/null; then
+    "$SERVER_HOME/bin/add-user.sh" -a -u "$user" -p "$(secret "node-$node-broker-password")" \
+      -g "$user" -sc "$WILDFLY_BASE/configuration" >> "$LOG_DIR/add-user.log" 2>&1 \
+      || die "could not add the broker user of node $node (see $LOG_DIR/add-user.log)."
+  fi
+  write_node_work_grants
+  [[ $(pid_state wildfly) == running* ]] || return 0
+  setting="/subsystem=messaging-activemq/server=default/security-setting=jms.topic.capstan.node-work.$node"
+  cat > "$RUN_DIR/grant-node-work.cli" <<CLI
+if (outcome != success) of $setting:read-resource
+  $setting:add
+  $setting/role=$user:add(consume=true, create-non-durable-queue=true, delete-non-durable-queue=true)
+end-if
+CLI
+  "$SERVER_HOME/bin/jboss-cli.sh" --controller="127.0.0.1:$MANAGEMENT_PORT" --connect --timeout=60000 \
+    --file="$RUN_DIR/grant-node-work.cli" >> "$LOG_DIR/grant-node-work.log" 2>&1 \
+    || die "could not let node $node's broker user consume its work (see $LOG_DIR/grant-node-work.log)."
 }
 
 start_wildfly() {
@@ -82,8 +172,12 @@ start_wildfly() {
   prepare_wildfly_base
   local node_name=${CAPSTAN_NODE_NAME:-capstan-$(hostname -s | cut -c1-14)}
   say "starting the control plane (log: $LOG_DIR/wildfly.log)"
+  # A JVM out of memory exits (status 3) rather than limping on damaged; its supervision
+  # (bin/lib/supervise.sh) starts it again.
   JBOSS_PIDFILE=$(pid_file wildfly) LAUNCH_JBOSS_IN_BACKGROUND=1 \
-    setsid "$SERVER_HOME/bin/standalone.sh" -c capstan.xml \
+    JBOSS_JAVA_SIZING="${CAPSTAN_WILDFLY_HEAP:--Xms64m -Xmx512m} -XX:+ExitOnOutOfMemoryError ${CAPSTAN_WILDFLY_JVM_OPTIONS:-}" \
+    setsid "$CAPSTAN_ROOT/bin/lib/supervise.sh" wildfly "$(pid_file wildfly)" command -- \
+    "$SERVER_HOME/bin/standalone.sh" -c capstan.xml \
     -Djboss.server.base.dir="$WILDFLY_BASE" \
     -Djboss.node.name="${node_name:0:23}" \
     -Djboss.socket.binding.port-offset="$CAPSTAN_PORT_OFFSET" \
@@ -93,6 +187,7 @@ start_wildfly() {
     -Dcapstan.audit.log-path="$AUDIT_LOG" \
     -Dcapstan.audit.log-maxsize="$AUDIT_LOG_MAXSIZE" \
     -Dcapstan.audit.log-maxbackup="$AUDIT_LOG_MAXBACKUP" \
+    -Dcapstan.audit.topic="${CAPSTAN_AUDIT_TOPIC:-true}" \
     -Dcapstan.kubelet.client-certificate="$TLS_DIR/kubelet-client.crt" \
     -Dcapstan.kubelet.client-key="$TLS_DIR/kubelet-client.key" \
     -Dcapstan.kubelet.certificate-authority="$TLS_DIR/ca.crt" \
@@ -100,9 +195,12 @@ start_wildfly() {
     -Dcapstan.service-account.key-file="$SERVICE_ACCOUNT_KEY_FILE" \
     -Dcapstan.root-ca.file="$TLS_DIR/ca.crt" \
     ${CAPSTAN_CLUSTER_CIDR:+-Dcapstan.cluster-cidr=$CAPSTAN_CLUSTER_CIDR} \
+    ${CAPSTAN_SERVICE_CIDR:+-Dcapstan.service.cidr=$CAPSTAN_SERVICE_CIDR} \
+    ${CAPSTAN_NODE_PORT_RANGE:+-Dcapstan.service.node-port-range=$CAPSTAN_NODE_PORT_RANGE} \
     ${CAPSTAN_POD_SECURITY_ENFORCE:+-Dcapstan.pod-security.enforce=$CAPSTAN_POD_SECURITY_ENFORCE} \
     ${CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES:+-Dcapstan.pod-security.exempt-namespaces=$CAPSTAN_POD_SECURITY_EXEMPT_NAMESPACES} \
     ${CAPSTAN_BIND_ADDRESS:+-Djboss.bind.address=$CAPSTAN_BIND_ADDRESS} \
+    $([[ -f $NODE_WORK_GRANTS ]] && echo "-y=$NODE_WORK_GRANTS") \
     > "$LOG_DIR/wildfly.log" 2>&1 < /dev/null &
   remember_started wildfly
   # A boot takes about 10 s on an idle machine, minutes on a busy one.

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param uid the object's uid
  * @param resourceVersion the cluster revision of this change
  * @param node the node the object is bound to ({@code spec.nodeName} of a pod), or the empty
- *     string; work for that node's agent goes on {@link Topics#NODE_WORK}
+ *     string; work for that node's agent goes on its own topic ({@link Topics#nodeWork(String)})
  * @param occurrence what a Kubernetes Event object reports; {@link Occurrence#NONE} for any other
  *     kind
  */

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,11 +17,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AccessIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"/api/v1/namespaces", "/api", "/apis", "/api/v1/namespaces/default/pods",
@@ -59,5 +52,58 @@ class AccessIT {
     // "(Unauthorized)" when kubectl has discovery cached, "(the server has asked for the client
     // to provide credentials)" when its discovery request is the one refused: both as with Kubernetes.
     assertThat(result.err()).contains("error: You must be logged in to the server (");
+  }
+
+  /**
+   * WildFly's management interface (on loopback) shows no web console, and its health and metrics
+   * answer only a management user.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/health", "/health/ready", "/metrics"})
+  void theManagementInterfaceServesNoHealthOrMetricsToAnonymousClients(String path) {
+    assertThat(Http.anonymous(management(path)).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theManagementInterfaceHasNoWebConsole() {
+    assertThat(Http.anonymous(management("/console/index.html")).statusCode()).isEqualTo(404);
+  }
+
+  /** The API speaks TLS 1.3 and 1.2, as kube-apiserver does. */
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void theApiSpeaksTls13And12(String protocol) throws Exception {
+    assertThat(handshake(protocol)).isEqualTo(protocol);
+  }
+
+  private static java.net.URI management(String path) {
+    return java.net.URI.create("http://127.0.0.1:" + SERVER.managementPort() + path);
+  }
+
+  /** The protocol a handshake with the API's TLS port settles on, offering only the one given. */
+  private static String handshake(String protocol) throws Exception {
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    // the handshake is what is looked at here, not whose certificate it is
+    context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {}
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+        .createSocket("127.0.0.1", SERVER.secureApi().getPort())) {
+      socket.setSoTimeout(10_000);
+      javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+      parameters.setProtocols(new String[] {protocol});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      return socket.getSession().getProtocol();
+    }
   }
 }

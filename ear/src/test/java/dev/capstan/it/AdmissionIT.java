@@ -11,10 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,11 +27,6 @@ class AdmissionIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void aQuotaOfThreePodsHoldsAReplicationControllerOfFourAtThreeUntilItGoes() {
@@ -77,7 +70,8 @@ class AdmissionIT {
     String victim = podNames(namespace).get(0);
     assertThat(kubectl.run("delete", "pod", victim, "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(podNames(namespace)).hasSize(3).doesNotContain(victim));
+        assertThat(podNames(namespace)).as(() -> podStates(namespace)).hasSize(3)
+            .doesNotContain(victim));
 
     assertThat(kubectl.run("delete", "quota", "test-quotas", "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -216,6 +210,18 @@ class AdmissionIT {
     assertThat(kubectl.run("delete", "sa", "default", "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(kubectl.run("get", "sa", "default", "-n", namespace).exitCode()).isZero());
+  }
+
+  /** Each pod's name, phase, node and deletion, for a failure's message. */
+  private static String podStates(String namespace) {
+    return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/pods")))
+        .getJsonArray("items").getValuesAs(JsonObject.class).stream()
+        .map(pod -> pod.getJsonObject("metadata").getString("name") + " "
+            + pod.getJsonObject("status").getString("phase", "-") + " on "
+            + pod.getJsonObject("spec").getString("nodeName", "-") + " deleting "
+            + pod.getJsonObject("metadata").getString("deletionTimestamp", "-"))
+        .toList() + "; quota " + Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+            + "/resourcequotas")).body();
   }
 
   private static List<String> podNames(String namespace) {

@@ -1,8 +1,15 @@
 package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.capstan.contract.Topics;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -17,10 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,11 +41,9 @@ class AuditIT {
   private static final TestServer SERVER = TestServer.SUITE;
   private static final Kubectl ADMIN = Kubectl.against(SERVER);
   private static final Path LOG = Path.of(System.getProperty("it.audit.log"));
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
+  /** The test servers' broker user in role capstan-auditor (made by the ear pom). */
+  private static final String AUDITOR = "it-auditor";
+  private static final String AUDITOR_PASSWORD = "it-auditor-secret-1";
 
   /** The audit log's events (the writer is asynchronous: callers await them). */
   private static List<JsonObject> events() throws IOException {
@@ -162,6 +165,51 @@ class AuditIT {
     String metrics = Http.get(SERVER.api("/metrics")).body();
     assertThat(metrics).contains("# TYPE apiserver_audit_event_total counter")
         .containsPattern("apiserver_audit_event_total [1-9]")
-        .contains("apiserver_audit_error_total{plugin=\"log\"} 0");
+        .contains("apiserver_audit_error_total{plugin=\"log\"} 0")
+        .contains("apiserver_audit_error_total{plugin=\"topic\"} 0");
+  }
+
+  @Test
+  void anAuditorFollowsTheTrailOnItsTopicWithASelector() throws Exception {
+    String namespace = SERVER.newNamespace();
+    try (Subscriber auditor = Subscriber.connect(SERVER, AUDITOR, AUDITOR_PASSWORD)) {
+      Session session = auditor.session();
+      MessageConsumer deletes = session.createConsumer(session.createTopic(Topics.AUDIT),
+          "verb = 'delete' AND resource = 'configmaps' AND namespace = '" + namespace
+              + "' AND stage = 'ResponseComplete'");
+      auditor.start();
+      assertThat(ADMIN.run("create", "configmap", "doomed", "-n", namespace,
+          "--from-literal=k=v").exitCode()).isZero();
+      assertThat(ADMIN.run("delete", "configmap", "doomed", "-n", namespace).exitCode())
+          .isZero();
+
+      Message message = deletes.receive(15_000);
+      assertThat(message).as("the delete's audit event on " + Topics.AUDIT)
+          .isInstanceOf(TextMessage.class);
+      assertThat(message.getIntProperty(Topics.CODE)).isEqualTo(200);
+      assertThat(message.getStringProperty(Topics.USER)).isEqualTo("it-admin");
+      assertThat(message.getStringProperty(Topics.NAME)).isEqualTo("doomed");
+      JsonObject event = Json.createReader(new StringReader(((TextMessage) message).getText()))
+          .readObject();
+      assertThat(event.getString("kind")).isEqualTo("Event");
+      assertThat(event.getString("apiVersion")).isEqualTo("audit.k8s.io/v1");
+      assertThat(event.getString("verb")).isEqualTo("delete");
+      assertThat(event.getJsonObject("objectRef").getString("name")).isEqualTo("doomed");
+      // the same event as the log file's line
+      String auditId = event.getString("auditID");
+      assertThat(awaitEvent(e -> e.getString("auditID").equals(auditId)
+          && e.getString("stage").equals("ResponseComplete"))).isEqualTo(event);
+      assertThat(deletes.receive(500)).as("only what the selector asked for").isNull();
+
+      assertThatThrownBy(() -> session.createProducer(session.createTopic(Topics.AUDIT))
+          .send(session.createTextMessage("forged"))).as("auditors may not publish")
+          .isInstanceOf(JMSSecurityException.class);
+    }
+    try (Subscriber subscriber = Subscriber.connect(SERVER)) {
+      Session session = subscriber.session();
+      assertThatThrownBy(() -> session.createConsumer(session.createTopic(Topics.AUDIT)))
+          .as("a cluster-events subscriber may not follow the audit trail")
+          .isInstanceOf(JMSSecurityException.class);
+    }
   }
 }

@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,11 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ClusterEventsIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void standaloneSubscriberReceivesTheEventOfACreatedNamespace() throws Exception {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Optional;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,11 +16,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ControlPlaneIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void healthEndpointsAnswerOkWhenDatabaseAndMessagingWork() {

@@ -7,6 +7,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,11 +33,6 @@ class ControllersIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void aReplicationControllerKeepsItsReplicasAndScales() {
@@ -118,6 +112,26 @@ class ControllersIT {
         + podNames(namespace).get(0)))).getJsonObject("metadata").getJsonArray("ownerReferences"))
         .as("orphans lose their owner reference").isNullOrEmpty();
     assertThat(kubectl.run("get", "rc", "-n", namespace).err()).contains("No resources found");
+  }
+
+  @Test
+  void anObjectWhoseOwnerCannotExistIsCollectedEvenWhenTheOwnersNameHoldsANul() {
+    // Kubernetes checks an owner reference's name only for being there, so a name no object can
+    // have (a NUL in it, which PostgreSQL refuses even in a query) reaches the garbage collector
+    String namespace = SERVER.newNamespace();
+    String configMaps = "/api/v1/namespaces/" + namespace + "/configmaps";
+    for (String owner : List.of("gone", "a\\u0000b")) {
+      String name = owner.equals("gone") ? "orphan-plain" : "orphan-nul";
+      HttpResponse<String> created = Http.postJson(SERVER.api(configMaps), "{\"apiVersion\":\"v1\","
+          + "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\",\"ownerReferences\":"
+          + "[{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"name\":\"" + owner + "\","
+          + "\"uid\":\"7d9c1f0e-0000-4000-8000-000000000001\"}]}}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      assertThat(Http.get(SERVER.api(configMaps + "/orphan-plain")).statusCode()).isEqualTo(404);
+      assertThat(Http.get(SERVER.api(configMaps + "/orphan-nul")).statusCode()).isEqualTo(404);
+    });
   }
 
   @Test

@@ -10,18 +10,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Direct reads of the PostgreSQL the test servers use (from CAPSTAN_DB_*), so tests can check
- * what really reached the database.
+ * Direct reads of the PostgreSQL the test servers use (the fork's database, see
+ * {@link ForkEnvironment}; user and password from CAPSTAN_DB_*), so tests can check what really
+ * reached the database.
  */
 final class Database {
 
   private Database() {}
 
   static Connection connect() throws SQLException {
-    return DriverManager.getConnection(
-        env("CAPSTAN_DB_URL", "jdbc:postgresql://127.0.0.1:5432/capstan"),
-        env("CAPSTAN_DB_USER", "capstan"),
-        env("CAPSTAN_DB_PASSWORD", "capstan"));
+    return DriverManager.getConnection(ForkEnvironment.databaseUrl(), user(), password());
+  }
+
+  static String user() {
+    return env("CAPSTAN_DB_USER", "capstan");
+  }
+
+  static String password() {
+    return env("CAPSTAN_DB_PASSWORD", "capstan");
   }
 
   /** One column of the first row of a query with string parameters, if there is a row. */

@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,11 +32,6 @@ class DebugIT {
   private static NodeAgent agent;
   private static String namespace;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgentAndPod() throws Exception {

@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,11 +47,6 @@ class DescribeIT {
 
   /** What to describe for one kind, and lines its description must show. */
   private record Target(String namespace, String name, List<String> patterns) {}
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgentAndCreateObjects() throws Exception {
@@ -161,6 +154,17 @@ class DescribeIT {
         kind: PodDisruptionBudget
         metadata: {name: web}
         spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+        ---
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata: {name: web}
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+          minReplicas: 2
+          maxReplicas: 3
+          metrics:
+          - type: Resource
+            resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
         ---
         apiVersion: v1
         kind: ConfigMap
@@ -407,6 +411,9 @@ class DescribeIT {
         "Holder Identity:\\s+" + NODE)));
     targets.put("poddisruptionbudgets.policy", new Target(ns, "web", List.of(
         "^Min available:\\s+1", "^\\s+Allowed disruptions:\\s+1", "^\\s+Current:\\s+2")));
+    targets.put("horizontalpodautoscalers.autoscaling", new Target(ns, "web", List.of(
+        "^Reference:\\s+Deployment/web", "^Min replicas:\\s+2", "^Max replicas:\\s+3",
+        "resource cpu on pods\\s+\\(as a percentage of request\\):\\s+.* / 50%")));
     targets.put("events.events.k8s.io", new Target(ns, "web-rollout",
         List.of("^Reason:\\s+Deployed")));
     targets.put("endpointslices.discovery.k8s.io", new Target(ns, slice, List.of(

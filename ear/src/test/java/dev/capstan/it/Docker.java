@@ -37,6 +37,50 @@ final class Docker {
     }
   }
 
+  /** An image with a TLS client in it: BusyBox and this machine's openssl with its libraries. */
+  static final String TLS_CLIENT_IMAGE = "capstan-it/tls-client:1";
+
+  /**
+   * Builds {@link #TLS_CLIENT_IMAGE} unless it is there, as the local images are built (no
+   * registry is reachable): a {@code docker import} of a root file system made here. BusyBox's own
+   * TLS is too old for today's servers (no signature_algorithms), so pods that call HTTPS
+   * services, as a client library in a pod does, use openssl.
+   */
+  static synchronized String tlsClientImage() {
+    if (run("image", "inspect", TLS_CLIENT_IMAGE).exitCode() == 0) {
+      return TLS_CLIENT_IMAGE;
+    }
+    String script = """
+        set -e
+        root=$(mktemp -d)
+        trap 'rm -rf "$root"' EXIT
+        mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+        cp /bin/busybox "$root/bin/"
+        for applet in $(/bin/busybox --list); do
+          [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+        done
+        cp /usr/bin/openssl "$root/bin/openssl"
+        for library in $(ldd /usr/bin/openssl | grep -o '/[^ ]*'); do
+          cp --parents -L "$library" "$root"
+        done
+        tar -C "$root" -c . | docker -H "$0" import --change 'ENV PATH=/bin' - "$1"
+        """;
+    try {
+      Process process = new ProcessBuilder("bash", "-c", script, host(), TLS_CLIENT_IMAGE)
+          .redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("could not build " + TLS_CLIENT_IMAGE + ": " + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return TLS_CLIENT_IMAGE;
+  }
+
   /** The id of the running container {@code container} of a pod on a node. */
   static String containerOf(String node, String namespace, String pod, String container) {
     Result result = run("ps", "-q", "--filter", "label=io.capstan.node=" + node,

@@ -6,10 +6,8 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,11 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HistoryIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void everyRevisionOfAnObjectIsQueryableEvenAfterItIsDeleted() {

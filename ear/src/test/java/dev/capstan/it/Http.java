@@ -1,5 +1,7 @@
 package dev.capstan.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -50,6 +52,13 @@ final class Http {
     return send(HttpRequest.newBuilder(uri).DELETE());
   }
 
+  /** A DELETE with a body: DeleteOptions. */
+  static HttpResponse<String> delete(URI uri, String json) {
+    return send(HttpRequest.newBuilder(uri)
+        .header("Content-Type", "application/json")
+        .method("DELETE", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
   static HttpResponse<String> get(URI uri, String accept) {
     return send(HttpRequest.newBuilder(uri).header("Accept", accept).GET());
   }
@@ -58,6 +67,18 @@ final class Http {
     try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
       return reader.readObject();
     }
+  }
+
+  /** The answer is a Kubernetes Status with this code, reason and message. */
+  static void assertStatus(HttpResponse<String> response, int code, String reason,
+      String message) {
+    assertThat(response.statusCode()).as(response.body())
+        .isEqualTo(code);
+    JsonObject status = json(response);
+    assertThat(status.getString("kind")).isEqualTo("Status");
+    assertThat(status.getString("reason")).isEqualTo(reason);
+    assertThat(status.getString("message")).isEqualTo(message);
+    assertThat(status.getInt("code")).isEqualTo(code);
   }
 
   static String namespace(String name) {

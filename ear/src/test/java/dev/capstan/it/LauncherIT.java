@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * engine or a cluster a developer runs on this machine. The test kills only PIDs read from its
  * own home's PID files, after checking that the process names that home. It uses the build the
  * suite has just made ({@code CAPSTAN_BUILD=never}). Needs root (a network namespace, dockerd),
- * as the suite's own dockerd does.
+ * as the suite's own dockerd does. Having its own engine, rules and ports, it runs while another
+ * fork's real nodes run.
  */
 class LauncherIT {
 
@@ -452,6 +453,8 @@ class LauncherIT {
       env.put("CAPSTAN_PORT_OFFSET", "2000");
       env.put("CAPSTAN_DOCKER", "own");
       env.put("CAPSTAN_BUILD", "never");
+      // C1 only, as the suite's own servers (arquillian.xml): this class boots WildFly four times
+      env.put("CAPSTAN_WILDFLY_JVM_OPTIONS", "-XX:TieredStopAtLevel=1");
       env.put("CAPSTAN_NODE_NAME", "launcher-it");
       env.put("CAPSTAN_AGENT_NAME", "launcher-it");
       env.put("CAPSTAN_CLUSTER_CIDR", "10.246.0.0/16");

@@ -21,12 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,11 +45,6 @@ class ManyWatchesIT {
   private static final List<String> WATCHERS = List.of("it-watcher-a-token-3e91",
       "it-watcher-b-token-8c27");
   private static final List<String> CREATED = List.of("one", "two", "three");
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void twoThousandOpenWatchesLeaveTheApiAnsweringAndEachGetsEveryEvent() throws Exception {
@@ -82,7 +73,7 @@ class ManyWatchesIT {
     }
     long watchesBefore = metric("apiserver_longrunning_requests");
     long subscriptionsBefore = metric("capstan_change_feed_subscriptions");
-    long threadsBefore = metric("jvm_threads_current");
+    long threadsBefore = metric("jvm_threads_live_threads");
 
     ExecutorService readers = Executors.newFixedThreadPool(4);
     HttpClient client = HttpClient.newBuilder().executor(readers)
@@ -120,13 +111,16 @@ class ManyWatchesIT {
       long livez = timed(() -> assertThat(Http.get(SERVER.api("/livez")).statusCode()).isEqualTo(200));
       long get = timed(() -> assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + namespace))
           .statusCode()).isEqualTo(200));
-      long threadsOpen = metric("jvm_threads_current");
+      long threadsOpen = metric("jvm_threads_live_threads");
       System.out.printf("ManyWatchesIT: with %d open watches /livez answered in %d ms, GET namespace"
           + " in %d ms; server threads %d before, %d with them open%n", watches.size(), livez, get,
           threadsBefore, threadsOpen);
       assertThat(livez).as("/livez millis").isLessThan(2_000);
       assertThat(get).as("GET millis").isLessThan(2_000);
-      assertThat(metric("apiserver_longrunning_requests")).isEqualTo(watchesBefore + watches.size());
+      // the suite server runs for every class of its fork: watches of earlier classes may end
+      // meanwhile, so the count is ours plus at most those open before
+      assertThat(metric("apiserver_longrunning_requests"))
+          .isBetween((long) watches.size(), watchesBefore + watches.size());
       // The request-thread pool grows while watches are being opened (each start runs on a
       // request thread, at most 256 of them) and shrinks when idle; a thread per watch would
       // need 2,000 more.
@@ -164,11 +158,11 @@ class ManyWatchesIT {
       Thread.sleep(500);
     }
     assertThat(metric("apiserver_longrunning_requests")).as("open watches after closing")
-        .isEqualTo(watchesBefore);
+        .isLessThanOrEqualTo(watchesBefore);
     assertThat(metric("capstan_change_feed_subscriptions")).as("feed subscriptions after closing")
-        .isEqualTo(subscriptionsBefore);
+        .isLessThanOrEqualTo(subscriptionsBefore);
     System.out.printf("ManyWatchesIT: server threads %d after closing%n",
-        metric("jvm_threads_current"));
+        metric("jvm_threads_live_threads"));
     readers.shutdownNow();
   }
 
@@ -184,11 +178,16 @@ class ManyWatchesIT {
   }
 
   /** A gauge of the server's {@code /metrics}. */
+  /** A metric summed over its series (watches: those of WATCH requests), read as Prometheus does. */
   private static long metric(String name) {
-    String metrics = Http.get(SERVER.api("/metrics")).body();
-    Matcher value = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\d+)$").matcher(metrics);
-    assertThat(value.find()).as(name + " in " + metrics).isTrue();
-    return Long.parseLong(value.group(2));
+    PrometheusText metrics = PrometheusText.parse(Http.get(SERVER.api("/metrics")).body());
+    java.util.Map<String, String> labels = name.equals("apiserver_longrunning_requests")
+        ? java.util.Map.of("verb", "WATCH") : java.util.Map.of();
+    if (labels.isEmpty()) {
+      assertThat(metrics.samples(name)).as(name).isNotEmpty();
+    }
+    // no WATCH series yet means no watch was ever open on this server: none now
+    return Math.round(metrics.sum(name, labels));
   }
 
   /** One watch whose lines the client's executor reads as they come: no thread of its own. */

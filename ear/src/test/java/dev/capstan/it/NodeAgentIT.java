@@ -13,10 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,11 +38,6 @@ class NodeAgentIT {
   private static NodeAgent agent;
   private static Path agentDir;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgent() throws Exception {
@@ -75,14 +68,15 @@ class NodeAgentIT {
 
   /**
    * An agent of the suite's server on the test machine's Docker, keeping its files in dir, with
-   * its node's own token and a serving certificate for its name and 127.0.0.1, where its
-   * endpoint listens ({@link NodeCredentials}).
+   * its node's own token, broker user and a serving certificate for its name and 127.0.0.1,
+   * where its endpoint listens ({@link NodeCredentials}).
    */
   static AgentConfig config(String node, String dockerHost, int kubeletPort, Path dir) {
+    NodeCredentials.BrokerUser broker = NodeCredentials.brokerUser(SERVER, node);
     return new AgentConfig(SERVER.secureApi().toString(), NodeCredentials.token(node),
         Optional.empty(), true, node, "127.0.0.1", dockerHost,
         Optional.of(SERVER.messagingUrl()),
-        TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
+        broker.user(), broker.password(), "capstan/pause:1",
         dir, 110, Duration.ofSeconds(5), Duration.ofSeconds(5), kubeletPort,
         Optional.of(NodeCredentials.servingTls(node, "127.0.0.1")),
         Optional.of(dir.resolve("manifests")));

@@ -6,7 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.AgentConfig;
 import dev.capstan.agent.NodeAgent;
+import dev.capstan.contract.Topics;
 import dev.capstan.contract.tls.PemTls;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,10 +38,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,11 +82,6 @@ class NodeCredentialIT {
   private static Listener plain;
   private static Listener tls;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgentAndListeners() throws Exception {
@@ -155,6 +152,75 @@ class NodeCredentialIT {
     }
     for (String node : List.of(EVIL_PLAIN, EVIL_TLS, EVIL_REDIRECT)) {
       Http.delete(SERVER.api("/api/v1/nodes/" + node));
+    }
+  }
+
+  /**
+   * Each node's agent has a broker identity of its own, which hears of its own node's work and
+   * nothing else: not another node's work, not the cluster events, and it can publish nowhere; an
+   * outside subscriber hears of no node's work.
+   */
+  @Test
+  void aNodesBrokerIdentityConsumesItsOwnNodesWorkAlone() throws Exception {
+    SERVER.create(namespace, "pods", """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"elsewhere"},
+         "spec":{"nodeName":"%s","tolerations":[{"operator":"Exists"}],
+           "containers":[{"name":"main","image":"capstan/busybox:1"}]}}""".formatted(EVIL_PLAIN));
+    try (Subscriber own = Subscriber.connect(SERVER, config.messagingUser(),
+        config.messagingPassword())) {
+      Session session = own.session();
+      MessageConsumer work = session.createConsumer(session.createTopic(
+          Topics.nodeWork(NODE)));
+      own.start();
+      assertThat(Http.patch(SERVER.api("/api/v1/namespaces/" + namespace + "/pods/real"),
+          "application/merge-patch+json", "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}")
+          .statusCode()).isEqualTo(200);
+      assertThat(Subscriber.receiveEventFor(work, "real").node()).isEqualTo(NODE);
+
+      assertThatThrownBy(() -> session.createConsumer(session.createTopic(
+          Topics.nodeWork(EVIL_PLAIN)))).as("another node's work")
+          .isInstanceOf(JMSSecurityException.class);
+      assertThatThrownBy(() -> session.createConsumer(own.clusterEvents()))
+          .as("the cluster events").isInstanceOf(JMSSecurityException.class);
+      assertThatThrownBy(() -> session.createProducer(session.createTopic(Topics.nodeWork(NODE)))
+          .send(session.createTextMessage("forged"))).as("publishing its own node's work")
+          .isInstanceOf(JMSSecurityException.class);
+    }
+    try (Subscriber outside = Subscriber.connect(SERVER)) {
+      Session session = outside.session();
+      assertThatThrownBy(() -> session.createConsumer(session.createTopic(
+          Topics.nodeWork(NODE)))).as("a subscriber of cluster events")
+          .isInstanceOf(JMSSecurityException.class);
+    }
+  }
+
+  /**
+   * The broker's port speaks TLS alone, with the API's certificate: a client over plain TCP gets
+   * no connection (so no password crosses in clear), one that trusts another CA fails the
+   * handshake, one that trusts the installation's CA connects.
+   */
+  @Test
+  void theBrokerSpeaksTlsWithTheInstallationsCertificateAlone() throws Exception {
+    String quick = "&callTimeout=5000&connectionTTL=5000&clientFailureCheckPeriod=1000";
+    try (var plainFactory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+        SERVER.plainMessagingUrl() + quick)) {
+      assertThatThrownBy(() -> plainFactory.createConnection(config.messagingUser(),
+          config.messagingPassword()).close()).as("plain TCP")
+          .isInstanceOf(jakarta.jms.JMSException.class);
+    }
+    NodeCredentials.Issued foreign = NodeCredentials.selfSigned("broker-foreign-" + SUFFIX,
+        "localhost");
+    try (var foreignFactory = new org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(
+        SERVER.tlsMessagingUrl() + quick + "&trustStorePath="
+            + TestServer.caTrustStore(foreign.certificate())
+            + "&trustStorePassword=capstan-ca&trustStoreType=PKCS12&verifyHost=true")) {
+      assertThatThrownBy(() -> foreignFactory.createConnection(config.messagingUser(),
+          config.messagingPassword()).close()).as("TLS trusting another CA")
+          .isInstanceOf(jakarta.jms.JMSException.class);
+    }
+    try (Subscriber verified = Subscriber.connect(SERVER, config.messagingUser(),
+        config.messagingPassword())) {
+      assertThat(verified.session()).isNotNull();
     }
   }
 
@@ -307,6 +373,17 @@ class NodeCredentialIT {
     assertThat(untaint.exitCode()).isNotZero();
     assertThat(untaint.err()).contains("node \"" + NODE + "\" is not allowed to modify taints");
 
+    // nor namespaces: the node's token once created and deleted them
+    Kubectl.Result newNamespace = asNode.run("create", "namespace", "by-node-" + SUFFIX);
+    assertThat(newNamespace.exitCode()).isNotZero();
+    assertThat(newNamespace.err()).contains("namespaces is forbidden: User \"system:node:" + NODE
+        + "\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope");
+    Kubectl.Result deleteNamespace = asNode.run("delete", "namespace", namespace, "--wait=false");
+    assertThat(deleteNamespace.exitCode()).isNotZero();
+    assertThat(deleteNamespace.err()).contains("namespaces \"" + namespace + "\" is forbidden:"
+        + " User \"system:node:" + NODE + "\" cannot delete resource \"namespaces\" in API"
+        + " group \"\" in the namespace \"" + namespace + "\"");
+
     Kubectl.Result ownLabel = asNode.run("label", "node", NODE, "example.com/rack=r1");
     assertThat(ownLabel.exitCode()).as(ownLabel.toString()).isZero();
 
@@ -344,6 +421,193 @@ class NodeCredentialIT {
     assertThat(all.exitCode()).as("listing Secrets").isNotZero();
     assertThat(all.err()).contains("cannot list resource \"secrets\"");
     kubectl.run("delete", "pod", "uses-mine", "-n", namespace, "--grace-period=0", "--force");
+  }
+
+  /**
+   * The agent keeps its own credential as the kubelet keeps its client certificate: the first
+   * start shows the bootstrap token (which can do nothing else) for a credential of
+   * {@code system:node:<name>}, kept 0600 in the agent's state directory; a restart uses that
+   * credential again, with the bootstrap token revoked meanwhile, and the node, its lease and its
+   * running pod carry on untouched; a credential the API refuses is replaced with a new
+   * bootstrap token instead of failing forever.
+   */
+  @Test
+  void theAgentKeepsItsOwnCredentialAcrossRestartsAndReplacesARefusedOne() throws Exception {
+    String node = "it-boot-" + SUFFIX;
+    String bootstrap = NodeCredentials.bootstrapToken(node);
+    Kubectl asBootstrap = Kubectl.withToken(SERVER, bootstrap);
+    Kubectl.Result pods = asBootstrap.run("get", "pods", "-n", namespace);
+    assertThat(pods.exitCode()).isNotZero();
+    assertThat(pods.err()).contains("pods is forbidden: User \"system:bootstrap:" + node
+        + "\" cannot list resource \"pods\" in API group \"\" in the namespace \""
+        + namespace + "\"");
+    HttpResponse<String> othersCredential = tokenRequest("it-other-" + SUFFIX, bootstrap);
+    assertThat(othersCredential.statusCode()).as(othersCredential.body()).isEqualTo(403);
+
+    Path dir = Files.createTempDirectory("capstan-agent-boot");
+    Path kept = dir.resolve("pki/node-token");
+    List<String> subscribed = new CopyOnWriteArrayList<>();
+    java.util.logging.Logger work = java.util.logging.Logger.getLogger(
+        "dev.capstan.agent.work.NodeWorkSubscriber");
+    java.util.logging.Handler listening = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord logged) {
+        if (logged.getMessage() != null
+            && logged.getMessage().startsWith("Listening for work on " + Topics.nodeWork(node))) {
+          subscribed.add(logged.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    work.addHandler(listening);
+    NodeAgent first = NodeAgent.start(bootstrapConfig(node, dir, bootstrap));
+    NodeAgent restarted = null;
+    try {
+      NodeAgentIT.keepOtherPodsAway(SERVER, node);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(subscribed)
+          .as("the agent subscribed to its work over the broker's TLS port, trusting the CA")
+          .isNotEmpty());
+      assertThat(Files.exists(dir.resolve("pki/broker-ca.p12"))).isTrue();
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+          Files.getPosixFilePermissions(kept))).isEqualTo("rw-------");
+      String credential = Files.readString(kept).strip();
+      assertThat(whoami(credential)).isEqualTo("system:node:" + node);
+      awaitReady(node);
+      String nodeUid = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + node)))
+          .getJsonObject("metadata").getString("uid");
+      SERVER.create(namespace, "pods", """
+          {"apiVersion":"v1","kind":"Pod","metadata":{"name":"kept-%s"},
+           "spec":{"nodeName":"%s","terminationGracePeriodSeconds":1,
+             "tolerations":[{"operator":"Exists"}],
+             "containers":[{"name":"main","image":"capstan/busybox:1",
+               "command":["sleep","3600"]}]}}""".formatted(SUFFIX, node));
+      String container = awaitRunning("kept-" + SUFFIX);
+
+      first.close();
+      first = null;
+      NodeCredentials.revoke(bootstrap);
+      assertThat(Kubectl.withToken(SERVER, bootstrap).run("get", "pods", "-n", namespace).err())
+          .as("the bootstrap token is revoked").contains("Unauthorized");
+      String renewed = leaseRenewTime(node);
+      restarted = NodeAgent.start(bootstrapConfig(node, dir, bootstrap));
+
+      assertThat(Files.readString(kept).strip()).as("the same credential, reused")
+          .isEqualTo(credential);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(leaseRenewTime(node)).as("the restarted agent's heartbeat")
+              .isNotEqualTo(renewed));
+      awaitReady(node);
+      assertThat(Http.json(Http.get(SERVER.api("/api/v1/nodes/" + node)))
+          .getJsonObject("metadata").getString("uid")).as("the same Node").isEqualTo(nodeUid);
+      assertThat(awaitRunning("kept-" + SUFFIX)).as("the pod's container kept running")
+          .isEqualTo(container);
+
+      // a credential the API refuses (here: signed by no key of the installation)
+      restarted.close();
+      restarted = null;
+      Files.writeString(kept, forgedCredential(node));
+      String again = NodeCredentials.bootstrapToken(node);
+      String before = leaseRenewTime(node);
+      restarted = NodeAgent.start(bootstrapConfig(node, dir, again));
+
+      String replaced = Files.readString(kept).strip();
+      assertThat(replaced).isNotEqualTo(credential).isNotEqualTo(forgedCredential(node));
+      assertThat(whoami(replaced)).isEqualTo("system:node:" + node);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(leaseRenewTime(node)).isNotEqualTo(before));
+      awaitReady(node);
+      assertThat(awaitRunning("kept-" + SUFFIX)).isEqualTo(container);
+      NodeCredentials.revoke(again);
+    } finally {
+      work.removeHandler(listening);
+      if (first != null) {
+        first.close();
+      }
+      if (restarted != null) {
+        restarted.close();
+      }
+      kubectl.run("delete", "pod", "kept-" + SUFFIX, "-n", namespace, "--grace-period=0",
+          "--force");
+      Docker.removeContainersOf(node);
+      Http.delete(SERVER.api("/api/v1/nodes/" + node));
+    }
+  }
+
+  /**
+   * An agent as {@code bin/capstan} starts one: a bootstrap token and no credential given, the
+   * API's CA, its state in {@code dir}.
+   */
+  private static AgentConfig bootstrapConfig(String node, Path dir, String bootstrap) {
+    NodeCredentials.BrokerUser broker = NodeCredentials.brokerUser(SERVER, node);
+    return new AgentConfig(SERVER.secureApi().toString(), "", Optional.of(NodeCredentials.ca()),
+        false, node, "127.0.0.1", Docker.host(), Optional.of(SERVER.tlsMessagingUrl()),
+        broker.user(), broker.password(), "capstan/pause:1", dir, 110, Duration.ofSeconds(5),
+        Duration.ofSeconds(5), NodeAgentIT.freeKubeletPort(),
+        Optional.of(NodeCredentials.servingTls(node, "127.0.0.1")), Optional.empty(),
+        Optional.of(bootstrap));
+  }
+
+  private static HttpResponse<String> tokenRequest(String node, String bearer) throws Exception {
+    HttpClient client = HttpClient.newBuilder().sslContext(PemTls.context(Optional.empty(),
+        Optional.empty(), NodeCredentials.ca())).build();
+    return client.send(HttpRequest.newBuilder(URI.create(SERVER.secureApi() + "/api/v1/nodes/"
+        + node + "/token")).header("Authorization", "Bearer " + bearer)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The user {@code kubectl auth whoami} names for a token. */
+  private static String whoami(String token) {
+    Kubectl.Result who = Kubectl.withToken(SERVER, token).run("auth", "whoami",
+        "-o", "jsonpath={.status.userInfo.username}");
+    assertThat(who.exitCode()).as(who.toString()).isZero();
+    return who.out().strip();
+  }
+
+  private static void awaitReady(String node) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+        assertThat(Kubectl.against(SERVER).run("get", "node", node).out())
+            .containsPattern("(?m)^" + node + "\\s+Ready"));
+  }
+
+  /** The pod's container id, once it runs. */
+  private static String awaitRunning(String pod) {
+    String[] id = new String[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonObject status = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+          + "/pods/" + pod))).getJsonObject("status");
+      assertThat(status.getString("phase", "")).isEqualTo("Running");
+      JsonObject container = status.getJsonArray("containerStatuses").getJsonObject(0);
+      assertThat(container.getInt("restartCount")).isZero();
+      id[0] = container.getString("containerID", "");
+      assertThat(id[0]).isNotEmpty();
+    });
+    return id[0];
+  }
+
+  private static String leaseRenewTime(String node) {
+    HttpResponse<String> lease = Http.get(SERVER.api(
+        "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/" + node));
+    return lease.statusCode() == 200
+        ? Http.json(lease).getJsonObject("spec").getString("renewTime") : "";
+  }
+
+  /** A credential that looks valid for a day to the agent, signed by no key the API has. */
+  private static String forgedCredential(String node) {
+    java.util.Base64.Encoder encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+    long now = System.currentTimeMillis() / 1000;
+    return encoder.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(
+        StandardCharsets.UTF_8)) + "." + encoder.encodeToString(("{\"iss\":"
+        + "\"capstan.dev/node-credentials\",\"sub\":\"system:node:" + node + "\",\"iat\":"
+        + (now / 60 * 60) + ",\"exp\":" + (now / 60 * 60 + 86400) + "}")
+        .getBytes(StandardCharsets.UTF_8)) + ".Zm9yZ2Vk";
   }
 
   @Test

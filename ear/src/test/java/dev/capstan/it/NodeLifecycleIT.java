@@ -14,10 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,11 +41,6 @@ class NodeLifecycleIT {
   private static final String TAINT = "capstan.dev/node-lifecycle-it";
   private static final NodeAgent[] AGENTS = new NodeAgent[2];
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgents() throws Exception {
@@ -313,9 +306,10 @@ class NodeLifecycleIT {
 
   private static AgentConfig config(String node) {
     try {
+      NodeCredentials.BrokerUser broker = NodeCredentials.brokerUser(SERVER, node);
       return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
           node, "127.0.0.1", Docker.host(), Optional.of(SERVER.messagingUrl()),
-          TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
+          broker.user(), broker.password(), "capstan/pause:1",
           Files.createTempDirectory("capstan-agent"), 110, Duration.ofSeconds(5),
           Duration.ofSeconds(5), 0, Optional.empty(), Optional.empty());
     } catch (IOException e) {

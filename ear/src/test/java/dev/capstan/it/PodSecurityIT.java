@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -58,11 +56,6 @@ class PodSecurityIT {
       + " securityContext.runAsNonRoot=true), seccompProfile (pod or container \"c\" must set"
       + " securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")";
 
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
-
   private Kubectl.Result create(String namespace, String yaml) {
     return kubectl.withInput(yaml, "create", "-n", namespace, "-f", "-");
   }
@@ -84,6 +77,49 @@ class PodSecurityIT {
         + " hostPath volumes (volume \"h\")");
     assertThat(kubectl.run("get", "pods", "-n", namespace).err())
         .contains("No resources found");
+  }
+
+  /**
+   * The cluster's exemptions, as kube-apiserver's PodSecurity configuration has them (the suite's
+   * server exempts the user it-psa-exempt and the RuntimeClass it-exempt): their pods are not
+   * checked; another user's pod, or one of another RuntimeClass, is.
+   */
+  @Test
+  void podsOfAnExemptUserOrAnExemptRuntimeClassAreNotChecked() {
+    String namespace = SERVER.newNamespace();
+    String ofClass = "spec:\n  runtimeClassName: %s\n";
+
+    Kubectl.Result byExemptUser = Kubectl.withToken(SERVER, "it-psa-exempt-token-5d1a")
+        .withInput(HOST_PATH_POD, "create", "-n", namespace, "-f", "-", "--dry-run=server");
+    Kubectl.Result exemptClass = kubectl.withInput(HOST_PATH_POD.replace("spec:\n",
+        ofClass.formatted("it-exempt")), "create", "-n", namespace, "-f", "-", "--dry-run=server");
+    Kubectl.Result otherClass = kubectl.withInput(HOST_PATH_POD.replace("spec:\n",
+        ofClass.formatted("it-other")), "create", "-n", namespace, "-f", "-", "--dry-run=server");
+
+    assertThat(byExemptUser.exitCode()).as(byExemptUser.toString()).isZero();
+    assertThat(byExemptUser.out()).contains("pod/x created (server dry run)");
+    assertThat(exemptClass.exitCode()).as(exemptClass.toString()).isZero();
+    assertThat(otherClass.exitCode()).isNotZero();
+    assertThat(otherClass.err()).contains("violates PodSecurity \"baseline:latest\":"
+        + " hostPath volumes (volume \"h\")");
+  }
+
+  /**
+   * kube-system is exempt by default (capstan.pod-security.exempt-namespaces), as kubeadm's and
+   * k3s' clusters exempt it: a hostPath pod there is not checked, while the same pod is refused in
+   * an ordinary namespace.
+   */
+  @Test
+  void kubeSystemIsExemptByDefault() {
+    Kubectl.Result inKubeSystem = kubectl.withInput(HOST_PATH_POD, "create", "-n", "kube-system",
+        "-f", "-", "--dry-run=server");
+    Kubectl.Result elsewhere = create(SERVER.newNamespace(), HOST_PATH_POD);
+
+    assertThat(inKubeSystem.exitCode()).as(inKubeSystem.toString()).isZero();
+    assertThat(inKubeSystem.out()).contains("pod/x created (server dry run)");
+    assertThat(inKubeSystem.err()).doesNotContain("PodSecurity");
+    assertThat(elsewhere.exitCode()).isNotZero();
+    assertThat(elsewhere.err()).contains("violates PodSecurity \"baseline:latest\"");
   }
 
   @Test
@@ -201,5 +237,37 @@ class PodSecurityIT {
     assertThat(refused.err()).contains("The Endpoints \"mgmt\" is invalid:"
         + " subsets[0].addresses[0].ip: Invalid value: \"127.0.0.1\": may not be in the loopback"
         + " range (127.0.0.0/8, ::1/128)");
+  }
+
+  /**
+   * An EndpointSlice may not point at the node's own special addresses either: link-local (the
+   * cloud metadata address) and link-local multicast, in kube-apiserver's words.
+   */
+  @Test
+  void endpointSlicesOnLinkLocalOrMulticastAddressesAreInvalid() {
+    String namespace = SERVER.newNamespace();
+
+    Kubectl.Result refused = create(namespace, """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: meta
+        addressType: IPv4
+        endpoints:
+        - addresses: ["10.244.0.5"]
+        - addresses: ["169.254.169.254"]
+        - addresses: ["224.0.0.251"]
+        ports:
+        - {name: "", port: 80, protocol: TCP}
+        """);
+
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.err()).contains("The EndpointSlice \"meta\" is invalid:")
+        .contains("endpoints[1].addresses[0]: Invalid value: \"169.254.169.254\": may not be in"
+            + " the link-local range (169.254.0.0/16, fe80::/10)")
+        .contains("endpoints[2].addresses[0]: Invalid value: \"224.0.0.251\": may not be in the"
+            + " link-local multicast range (224.0.0.0/24, ff02::/10)");
+    assertThat(kubectl.run("get", "endpointslices", "-n", namespace).err())
+        .contains("No resources found");
   }
 }

@@ -101,10 +101,11 @@ class RestartIT {
 
   private static AgentConfig agentConfig(String node) {
     try {
+      NodeCredentials.BrokerUser broker = NodeCredentials.brokerUser(SERVER, node);
       return new AgentConfig(SERVER.secureApi().toString(), Http.token(), Optional.empty(), true,
           node, "127.0.0.1", Docker.host(), Optional.of(SERVER.messagingUrl()
               .replace("reconnectAttempts=0", "reconnectAttempts=-1")),
-          TestServer.subscriberUser(), TestServer.subscriberPassword(), "capstan/pause:1",
+          broker.user(), broker.password(), "capstan/pause:1",
           Files.createTempDirectory("capstan-agent"), 110, Duration.ofSeconds(5),
           Duration.ofSeconds(5), 0, Optional.empty(), Optional.empty());
     } catch (java.io.IOException e) {

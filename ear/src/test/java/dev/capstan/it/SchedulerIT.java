@@ -9,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +31,6 @@ class SchedulerIT {
   private static final String B = "hollow-b-" + SUFFIX;
   private static HollowNodes nodes;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void registerNodes() {

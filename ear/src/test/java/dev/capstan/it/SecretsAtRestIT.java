@@ -50,11 +50,6 @@ class SecretsAtRestIT {
   @ArquillianResource
   private Deployer deployer;
 
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
-
   @Deployment(name = SECOND_DEPLOYMENT, managed = false, testable = false)
   @TargetsContainer(SECOND)
   static EnterpriseArchive second() {
@@ -110,9 +105,17 @@ class SecretsAtRestIT {
     assertThat(changeBodies(namespace)).as("the re-encrypting write is in the log").isNotEmpty();
     assertThat(kubectl.run("get", "secret", "db", "-n", namespace, "-o",
         "jsonpath={.data.password}").out()).isEqualTo(base64(password));
-    assertThat(kubectl.run("get", "--raw",
-        "/api/v1/namespaces/" + namespace + "/secrets/db/history").out())
-        .contains(base64(user));
+    // the history still in the change log reads under the new key (on a slow machine the
+    // suite's 10 s window may have compacted all of it by now: then it is 404, rightly)
+    Kubectl.Result historyAfter = kubectl.run("get", "--raw",
+        "/api/v1/namespaces/" + namespace + "/secrets/db/history");
+    if (historyAfter.exitCode() == 0) {
+      assertThat(historyAfter.out()).contains(base64(user));
+    } else {
+      assertThat(historyAfter.err()).contains("NotFound");
+      assertThat(changeBodies(namespace)).as("a 404 only once the log holds none of it")
+          .isEmpty();
+    }
 
     // deleted: its history goes with it; only the DELETED change stays for watchers, encrypted
     assertThat(kubectl.run("delete", "secret", "db", "-n", namespace).exitCode()).isZero();

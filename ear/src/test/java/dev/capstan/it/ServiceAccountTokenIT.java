@@ -23,10 +23,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +46,6 @@ class ServiceAccountTokenIT {
   private static NodeAgent agent;
   private static String agentNode;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @AfterAll
   static void stopAgent() {
@@ -197,6 +191,33 @@ class ServiceAccountTokenIT {
   }
 
   @Test
+  void aTokenBoundToASecretStopsWorkingWhenTheSecretIsDeleted() {
+    String namespace = SERVER.newNamespace();
+    kubectl.run("create", "serviceaccount", "robot", "-n", namespace);
+    robotMayView(namespace);
+    assertThat(kubectl.run("create", "secret", "generic", "holder", "-n", namespace,
+        "--from-literal=k=v").exitCode()).isZero();
+    Kubectl.Result created = kubectl.run("create", "token", "robot", "-n", namespace,
+        "--bound-object-kind", "Secret", "--bound-object-name", "holder");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    String token = created.out().strip();
+    var pods = SERVER.api("/api/v1/namespaces/" + namespace + "/pods");
+    assertThat(Http.getWithToken(pods, token).statusCode()).isEqualTo(200);
+    assertThat(review(token).getJsonObject("status").getBoolean("authenticated")).isTrue();
+
+    assertThat(kubectl.run("delete", "secret", "holder", "-n", namespace).exitCode()).isZero();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Http.getWithToken(pods, token).statusCode()).isEqualTo(401));
+    JsonObject status = review(token).getJsonObject("status");
+    assertThat(status.getBoolean("authenticated", false)).isFalse();
+    assertThat(status.getString("error")).isEqualTo("service account token has been invalidated");
+    // a Secret of the same name made again is another object: the token stays invalid
+    kubectl.run("create", "secret", "generic", "holder", "-n", namespace, "--from-literal=k=v");
+    assertThat(Http.getWithToken(pods, token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void forgedExpiredAndForeignKeyTokensAreRefused() throws Exception {
     String namespace = SERVER.newNamespace();
     kubectl.run("create", "serviceaccount", "robot", "-n", namespace);
@@ -329,8 +350,9 @@ class ServiceAccountTokenIT {
     SERVER.create(namespace, "pods", """
         {"metadata":{"name":"caller"},"spec":{"nodeName":"%s","serviceAccountName":"robot",
           "tolerations":[{"operator":"Exists"}],
-          "containers":[{"name":"c","image":"%s","command":["sleep","3600"]}]}}"""
-        .formatted(agentNode, NodeAgentIT.IMAGE));
+          "containers":[{"name":"c","image":"%s","imagePullPolicy":"Never",
+            "command":["sleep","3600"]}]}}"""
+        .formatted(agentNode, Docker.tlsClientImage()));
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
         assertThat(kubectl.run("get", "pod", "caller", "-n", namespace,
             "-o", "jsonpath={.status.phase}").out()).isEqualTo("Running"));
@@ -342,6 +364,18 @@ class ServiceAccountTokenIT {
     assertThat(exec(namespace, "caller", "ls", "-a", MOUNT)).contains("..data", "token");
     assertThat(exec(namespace, "caller", "sh", "-c", "echo x > " + MOUNT + "/x 2>&1; echo $?"))
         .isNotEqualTo("0");
+
+    // From inside the pod, as a client library there calls the API: the mounted token, sent to
+    // kubernetes.default.svc (the cluster DNS name of the kubernetes service, whose cluster IP
+    // the node's service proxy leads to the API server), whose certificate is verified with the
+    // mounted ca.crt for that name.
+    assertThat(callFromPod(namespace, "/api/v1/namespaces/" + namespace + "/pods"))
+        .contains("verify return:1", "HTTP/1.1 200 OK", "\"kind\":\"PodList\"")
+        .containsPattern("\"name\":\\s*\"caller\"");
+    assertThat(callFromPod(namespace, "/api/v1/namespaces/" + namespace + "/secrets"))
+        .as("view does not read Secrets").contains("HTTP/1.1 403 Forbidden",
+            "secrets is forbidden: User \\\"system:serviceaccount:" + namespace
+                + ":robot\\\" cannot list resource \\\"secrets\\\"");
 
     Kubectl.Result asPod = Kubectl.withToken(SERVER, token).run("get", "pods", "-n", namespace);
     assertThat(asPod.exitCode()).as(asPod.err()).isZero();
@@ -365,6 +399,34 @@ class ServiceAccountTokenIT {
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Http.getWithToken(
         SERVER.api("/api/v1/namespaces/" + namespace + "/pods"), token).statusCode())
         .isEqualTo(401));
+  }
+
+  /**
+   * A GET of the API from inside the pod "caller" with its mounted token, over TLS verified
+   * against its mounted ca.crt for the name kubernetes.default.svc: openssl's verification lines
+   * and the HTTP response.
+   */
+  private String callFromPod(String namespace, String path) {
+    // as a client library retries: the node's service proxy may not have programmed the
+    // kubernetes service yet when the pod first runs (the agent started with this test)
+    AtomicReference<String> answer = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      Kubectl.Result result = kubectl.run(callCommand(namespace, path));
+      assertThat(result.exitCode()).as("openssl in the pod: %s %s", result.out(), result.err())
+          .isZero();
+      answer.set(result.out().strip());
+    });
+    return answer.get();
+  }
+
+  private static String[] callCommand(String namespace, String path) {
+    return new String[] {"exec", "caller", "-n", namespace, "--", "sh", "-c",
+        "printf 'GET " + path + " HTTP/1.1\\r\\n"
+        + "Host: kubernetes.default.svc\\r\\nAuthorization: Bearer %s\\r\\n"
+        + "Connection: close\\r\\n\\r\\n' \"$(cat " + MOUNT + "/token)\" | openssl s_client"
+        + " -connect kubernetes.default.svc:443 -servername kubernetes.default.svc -CAfile "
+        + MOUNT + "/ca.crt -verify_hostname kubernetes.default.svc -verify_return_error -quiet"
+        + " -ign_eof 2>&1"};
   }
 
   private static synchronized void startAgent() throws Exception {

@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,15 +33,11 @@ class ServiceProxyIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
   private static final String NODE = "it-proxy-" + UUID.randomUUID().toString().substring(0, 6);
-  private static final int NODE_PORT = 30081;
+  /** A node port of the fork's range (another fork's agents may run beside these). */
+  private static final int NODE_PORT = ForkEnvironment.firstNodePort() + 81;
   private static NodeAgent agent;
   private static dev.capstan.agent.AgentConfig agentConfig;
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @BeforeAll
   static void startAgent() throws Exception {
@@ -79,7 +73,8 @@ class ServiceProxyIT {
     String clusterIp = clusterIp(namespace, "node-js");
     String podCidr = Http.json(Http.get(SERVER.api("/api/v1/nodes/" + NODE)))
         .getJsonObject("spec").getString("podCIDR");
-    assertThat(podCidr).as("the node's pod range").matches("10\\.245\\.\\d+\\.0/24");
+    assertThat(podCidr).as("the node's pod range, within the cluster's " + clusterCidr())
+        .matches(java.util.regex.Pattern.quote(clusterPrefix()) + "\\d+\\.0/24");
     assertThat(kubectl.run("get", "endpoints", "node-js", "-n", namespace).out())
         .as("pods get addresses from their node's range")
         .contains(podCidr.substring(0, podCidr.lastIndexOf('.') + 1));
@@ -196,7 +191,7 @@ class ServiceProxyIT {
       String serverIp = podIp(namespace, server);
       String clientIp = podIp(namespace, "client");
       assertThat(List.of(serverIp, clientIp)).as("each pod from its own node's range")
-          .allMatch(ip -> ip.startsWith("10.245."));
+          .allMatch(ip -> ip.startsWith(clusterPrefix()));
       assertThat(serverIp.substring(0, serverIp.lastIndexOf('.')))
           .isNotEqualTo(clientIp.substring(0, clientIp.lastIndexOf('.')));
 
@@ -413,5 +408,16 @@ class ServiceProxyIT {
   private static String clusterIp(String namespace, String service) {
     return Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace + "/services/"
         + service))).getJsonObject("spec").getString("clusterIP");
+  }
+
+  /** The pod range the fork's servers and agents use (see ForkEnvironment), e.g. 10.245.0.0/16. */
+  private static String clusterCidr() {
+    return System.getProperty("capstan.cluster-cidr");
+  }
+
+  /** The first two octets of {@link #clusterCidr()} with their dots, e.g. "10.245.". */
+  private static String clusterPrefix() {
+    String[] octets = clusterCidr().split("\\.");
+    return octets[0] + "." + octets[1] + ".";
   }
 }

@@ -6,35 +6,34 @@ import static org.awaitility.Awaitility.await;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Cluster IPs and node ports as users meet them: handed out on create, kept on update, a taken
- * or out-of-range one refused naming the field, and given back when the service goes.
+ * or out-of-range one refused naming the field, and given back when the service goes. The ranges
+ * are the fork's own ({@link ForkEnvironment#serviceCidr()}, its node ports).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ServicesIT {
 
   private static final TestServer SERVER = TestServer.SUITE;
+  /** The kubernetes Service's address: the first of the fork's service range. */
+  private static final String KUBERNETES_IP = ForkEnvironment.serviceIp(1);
+  /** The fork's service range is a /16: its first two octets and their dots. */
+  private static final String SERVICE_PREFIX = KUBERNETES_IP.substring(0,
+      KUBERNETES_IP.indexOf('.', KUBERNETES_IP.indexOf('.') + 1) + 1);
   private final Kubectl kubectl = Kubectl.against(SERVER);
-
-  @Deployment(testable = false)
-  static EnterpriseArchive capstan() {
-    return TestServer.capstanEar();
-  }
 
   @Test
   void aServiceGetsAClusterIpFromTheServiceRangeAndKeepsItAcrossUpdates() {
     String namespace = SERVER.newNamespace();
     JsonObject created = Http.json(create(namespace, service("web", "ClusterIP", "", "")));
     String ip = created.getJsonObject("spec").getString("clusterIP");
-    assertThat(ip).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.\\d+\\.\\d+").isNotEqualTo("10.96.0.1");
+    assertThat(ip).startsWith(SERVICE_PREFIX).isNotEqualTo(KUBERNETES_IP);
     assertThat(created.getJsonObject("spec").getJsonArray("clusterIPs").getString(0)).isEqualTo(ip);
 
     // a PUT without the IP (as a manifest replaced with kubectl replace) keeps it
@@ -44,7 +43,8 @@ class ServicesIT {
     assertThat(Http.json(replaced).getJsonObject("spec").getString("clusterIP")).isEqualTo(ip);
 
     HttpResponse<String> moved = Http.patch(SERVER.api("/api/v1/namespaces/" + namespace
-        + "/services/web"), "application/merge-patch+json", "{\"spec\":{\"clusterIP\":\"10.96.7.7\"}}");
+        + "/services/web"), "application/merge-patch+json",
+        "{\"spec\":{\"clusterIP\":\"" + ForkEnvironment.serviceIp(7 * 256 + 7) + "\"}}");
     assertThat(moved.statusCode()).isEqualTo(422);
     assertThat(moved.body()).contains("spec.clusterIPs[0]").contains("may not change once set");
 
@@ -56,23 +56,25 @@ class ServicesIT {
   void aTakenOrOutOfRangeClusterIpIsRefusedNamingTheField() {
     String namespace = SERVER.newNamespace();
     HttpResponse<String> taken = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
-        + "/services"), service("taken", "ClusterIP", "\"clusterIP\":\"10.96.0.1\",", ""));
+        + "/services"),
+        service("taken", "ClusterIP", "\"clusterIP\":\"" + KUBERNETES_IP + "\",", ""));
     assertThat(taken.statusCode()).isEqualTo(422);
     JsonObject status = Http.json(taken);
     assertThat(status.getString("reason")).isEqualTo("Invalid");
     assertThat(status.getString("message")).isEqualTo("Service \"taken\" is invalid:"
-        + " spec.clusterIPs: Invalid value: []string{\"10.96.0.1\"}: failed to allocate IP"
-        + " 10.96.0.1: provided IP is already allocated");
+        + " spec.clusterIPs: Invalid value: []string{\"" + KUBERNETES_IP + "\"}: failed to"
+        + " allocate IP " + KUBERNETES_IP + ": provided IP is already allocated");
 
     HttpResponse<String> outside = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
         + "/services"), service("outside", "ClusterIP", "\"clusterIP\":\"10.0.0.5\",", ""));
     assertThat(outside.statusCode()).isEqualTo(422);
     assertThat(outside.body()).contains("spec.clusterIPs")
-        .contains("The range of valid IPs is 10.96.0.0/12");
+        .contains("The range of valid IPs is " + ForkEnvironment.serviceCidr());
 
+    String wanted = ForkEnvironment.serviceIp(200 * 256 + 9);
     JsonObject chosen = Http.json(create(namespace,
-        service("chosen", "ClusterIP", "\"clusterIP\":\"10.96.200.9\",", "")));
-    assertThat(chosen.getJsonObject("spec").getString("clusterIP")).isEqualTo("10.96.200.9");
+        service("chosen", "ClusterIP", "\"clusterIP\":\"" + wanted + "\",", "")));
+    assertThat(chosen.getJsonObject("spec").getString("clusterIP")).isEqualTo(wanted);
 
     JsonObject headless = Http.json(create(namespace,
         service("headless", "ClusterIP", "\"clusterIP\":\"None\",", "")));
@@ -82,25 +84,30 @@ class ServicesIT {
   @Test
   void nodePortsAreHandedOutOnceAndGivenBackWhenTheServiceGoes() {
     String namespace = SERVER.newNamespace();
+    int taken = ForkEnvironment.firstNodePort() + 1;
     JsonObject first = Http.json(create(namespace,
-        service("first", "NodePort", "", ",\"nodePort\":30001")));
-    assertThat(port(first).getInt("nodePort")).isEqualTo(30001);
+        service("first", "NodePort", "", ",\"nodePort\":" + taken)));
+    assertThat(port(first).getInt("nodePort")).isEqualTo(taken);
 
     HttpResponse<String> second = Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace
-        + "/services"), service("second", "NodePort", "", ",\"nodePort\":30001"));
+        + "/services"), service("second", "NodePort", "", ",\"nodePort\":" + taken));
     assertThat(second.statusCode()).isEqualTo(422);
     assertThat(Http.json(second).getString("message")).isEqualTo("Service \"second\" is invalid:"
-        + " spec.ports[0].nodePort: Invalid value: 30001: provided port is already allocated");
+        + " spec.ports[0].nodePort: Invalid value: " + taken
+        + ": provided port is already allocated");
 
     JsonObject any = Http.json(create(namespace, service("any", "LoadBalancer", "", "")));
-    assertThat(port(any).getInt("nodePort")).isBetween(30000, 32767).isNotEqualTo(30001);
+    assertThat(port(any).getInt("nodePort"))
+        .isBetween(ForkEnvironment.firstNodePort(), ForkEnvironment.lastNodePort())
+        .isNotEqualTo(taken);
     assertThat(kubectl.run("describe", "service", "any", "-n", namespace).out())
         .containsPattern("Type:\\s+LoadBalancer")
         .containsPattern("NodePort:\\s+<unset>\\s+" + port(any).getInt("nodePort") + "/TCP")
         .containsPattern("Session Affinity:\\s+None");
 
     HttpResponse<String> clusterIpWithNodePort = Http.postJson(SERVER.api("/api/v1/namespaces/"
-        + namespace + "/services"), service("wrong", "ClusterIP", "", ",\"nodePort\":30002"));
+        + namespace + "/services"),
+        service("wrong", "ClusterIP", "", ",\"nodePort\":" + (taken + 1)));
     assertThat(clusterIpWithNodePort.statusCode()).isEqualTo(422);
     assertThat(clusterIpWithNodePort.body()).contains("spec.ports[0].nodePort")
         .contains("may not be used when `type` is 'ClusterIP'");
@@ -108,8 +115,8 @@ class ServicesIT {
     assertThat(kubectl.run("delete", "service", "first", "-n", namespace).exitCode()).isZero();
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/services"),
-            service("second", "NodePort", "", ",\"nodePort\":30001")).statusCode())
-            .as("30001 given back").isEqualTo(201));
+            service("second", "NodePort", "", ",\"nodePort\":" + taken)).statusCode())
+            .as(taken + " given back").isEqualTo(201));
   }
 
   @Test

@@ -45,6 +45,11 @@ final class Subscriber implements AutoCloseable {
     return session;
   }
 
+  /** Starts delivery to the consumers made on {@link #session()}. */
+  void start() throws JMSException {
+    connection.start();
+  }
+
   Topic clusterEvents() throws JMSException {
     return session.createTopic(Topics.CLUSTER_EVENTS);
   }

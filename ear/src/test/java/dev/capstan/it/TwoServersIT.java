@@ -34,11 +34,6 @@ class TwoServersIT {
   @ArquillianResource
   private Deployer deployer;
 
-  @Deployment(testable = false)
-  static EnterpriseArchive first() {
-    return TestServer.capstanEar();
-  }
-
   @Deployment(name = SECOND_DEPLOYMENT, managed = false, testable = false)
   @TargetsContainer(SECOND)
   static EnterpriseArchive second() {

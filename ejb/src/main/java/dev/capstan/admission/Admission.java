@@ -8,6 +8,7 @@ import dev.capstan.admission.podsecurity.PodSecurityAdmission;
 import dev.capstan.admission.podsecurity.PodTemplates;
 import dev.capstan.admission.quota.QuotaCheck;
 import dev.capstan.admission.quota.QuotaUsage;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.resources.ResourceList;
@@ -20,7 +21,6 @@ import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.ObjectKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
@@ -133,7 +133,10 @@ public class Admission implements CreateAdmission {
                 ObjectMetadata.resourceVersion(charge.quota())),
             current -> Json.createObjectBuilder(current).add("status", Json.createObjectBuilder()
                 .add("hard", charge.hard().toJson()).add("used", charge.used().toJson()))
-                .build());
+                .build(),
+            // a charge is a write even when a recount makes the usage what the record said:
+            // else the quota controller could still store a count made before this create
+            true);
       } catch (NotFoundException | ConflictException e) {
         // cannot happen under the revision lock; refuse rather than admit uncharged
         throw new IllegalStateException("quota " + namespace + "/" + metadata.getString("name", "")

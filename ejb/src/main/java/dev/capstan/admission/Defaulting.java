@@ -3,7 +3,7 @@ package dev.capstan.admission;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.admission.limits.LimitRanger;
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -39,6 +39,8 @@ public final class Defaulting {
           with(object, "spec", daemonSetSpec(replicated(object(object, "spec"), false)));
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
       case "CronJob.batch" -> with(object, "spec", cronJobSpec(object(object, "spec")));
+      case "HorizontalPodAutoscaler.autoscaling" -> with(object, "spec",
+          dev.capstan.autoscaling.AutoscalerDefaults.spec(object(object, "spec")));
       case "LimitRange" -> LimitRanger.defaulted(object);
       case "Secret" -> secret(object);
       case "RoleBinding.rbac.authorization.k8s.io",
@@ -49,13 +51,14 @@ public final class Defaulting {
 
   /**
    * rbac/v1 defaults: a roleRef's and a User's or Group's apiGroup is
-   * {@code rbac.authorization.k8s.io} when left empty.
+   * {@code rbac.authorization.k8s.io} when left empty, a missing roleRef included (Go's zero
+   * struct is defaulted too, so validation then names only its kind and name).
    */
   private static JsonObject rbacBinding(JsonObject binding) {
     String group = "rbac.authorization.k8s.io";
     jakarta.json.JsonObjectBuilder result = Json.createObjectBuilder(binding);
-    if (binding.get("roleRef") instanceof JsonObject roleRef
-        && roleRef.getString("apiGroup", "").isEmpty()) {
+    JsonObject roleRef = object(binding, "roleRef");
+    if (roleRef.getString("apiGroup", "").isEmpty()) {
       result.add("roleRef", Json.createObjectBuilder(roleRef).add("apiGroup", group));
     }
     if (binding.get("subjects") instanceof jakarta.json.JsonArray subjects) {
@@ -115,8 +118,8 @@ public final class Defaulting {
 
   private static JsonObject replicated(JsonObject spec, boolean hasReplicas) {
     JsonObjectBuilder result = Json.createObjectBuilder(spec);
-    if (hasReplicas && !spec.containsKey("replicas")) {
-      result.add("replicas", 1);
+    if (hasReplicas) {
+      defaultTo(spec, result, "replicas", Json.createValue(1));
     }
     if (spec.get("template") instanceof JsonObject template) {
       result.add("template", with(template, "spec", podSpec(object(template, "spec"))));
@@ -164,7 +167,7 @@ public final class Defaulting {
   /** batch/v1 Job: one completion, one at a time, six retries, non-indexed, not suspended. */
   private static JsonObject jobSpec(JsonObject spec) {
     JsonObjectBuilder result = Json.createObjectBuilder(spec);
-    if (!spec.containsKey("completions") && !spec.containsKey("parallelism")) {
+    if (absent(spec, "completions") && absent(spec, "parallelism")) {
       result.add("completions", 1);
     }
     defaultTo(spec, result, "parallelism", Json.createValue(1));
@@ -318,11 +321,20 @@ public final class Defaulting {
     return result.build();
   }
 
+  /**
+   * Sets the field unless it has a value: JSON null counts as absent, as it decodes into Go's nil
+   * pointer, which Kubernetes' defaulting then fills ({@code "replicas": null} left null made
+   * {@code kubectl describe} of the ReplicaSet panic on it).
+   */
   private static void defaultTo(JsonObject source, JsonObjectBuilder target, String field,
       JsonValue value) {
-    if (!source.containsKey(field) || source.get(field) == JsonValue.NULL) {
+    if (absent(source, field)) {
       target.add(field, value);
     }
+  }
+
+  private static boolean absent(JsonObject source, String field) {
+    return !source.containsKey(field) || source.get(field) == JsonValue.NULL;
   }
 
   private static JsonObject with(JsonObject object, String field, JsonObject value) {

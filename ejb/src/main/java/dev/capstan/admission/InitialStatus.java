@@ -2,8 +2,8 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.Map;
 
@@ -28,6 +28,9 @@ public final class InitialStatus {
       "ReplicaSet.apps", Json.createObjectBuilder().add("replicas", 0).build(),
       "DaemonSet.apps", Json.createObjectBuilder().add("currentNumberScheduled", 0)
           .add("numberMisscheduled", 0).add("desiredNumberScheduled", 0).add("numberReady", 0)
+          .build(),
+      // autoscaling/v2's currentReplicas is omitempty, desiredReplicas is not
+      "HorizontalPodAutoscaler.autoscaling", Json.createObjectBuilder().add("desiredReplicas", 0)
           .build(),
       "PodDisruptionBudget.policy", Json.createObjectBuilder().add("disruptionsAllowed", 0)
           .add("currentHealthy", 0).add("desiredHealthy", 0).add("expectedPods", 0).build());

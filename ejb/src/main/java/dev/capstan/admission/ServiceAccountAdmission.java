@@ -2,7 +2,7 @@ package dev.capstan.admission;
 
 import static dev.capstan.json.JsonFields.object;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -2,6 +2,7 @@ package dev.capstan.allocation;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
@@ -9,7 +10,6 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;

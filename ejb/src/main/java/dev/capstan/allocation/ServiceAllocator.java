@@ -3,6 +3,7 @@ package dev.capstan.allocation;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.entity.ObjectKey;
@@ -11,7 +12,6 @@ import dev.capstan.validation.FieldError;
 import jakarta.ejb.ApplicationException;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -2,6 +2,7 @@ package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.rbac.Aggregation;
 import dev.capstan.rbac.PolicyRule;
@@ -11,7 +12,6 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.Collection;

@@ -5,10 +5,10 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
+import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.watch.Change;
 import jakarta.json.JsonObject;
 import java.util.Collection;
-import java.util.Optional;
 import java.util.Set;
 
 /** The {@code namespace/name} keys controllers work by, and the common ways to find them. */
@@ -22,17 +22,21 @@ final class ControllerKeys {
     return metadata.getString("namespace", "") + "/" + metadata.getString("name", "");
   }
 
-  /** The keys of every object of a kind, for the periodic resync. */
+  /**
+   * The keys of every object of a kind, for the periodic resync. From the store's key columns:
+   * one object that cannot be read must not stop the resync of all the others (each key's sync
+   * reads its own object; only the unreadable one's fails).
+   */
   static Collection<String> all(ObjectStore store, ResourceType type) {
-    return store.list(type.all(Optional.empty(), "")).bodies().stream()
-        .map(ControllerKeys::of)
+    return store.keys(type.group(), type.kind()).stream()
+        .map(key -> key.namespace() + "/" + key.name())
         .toList();
   }
 
   /** The names of every namespace: the keys of controllers that work one namespace at a time. */
   static Collection<String> namespaces(ObjectStore store) {
-    return store.list(ResourceTypes.NAMESPACE.all(Optional.empty(), "")).bodies().stream()
-        .map(namespace -> object(namespace, "metadata").getString("name", ""))
+    return store.keys(ResourceTypes.NAMESPACE.group(), ResourceTypes.NAMESPACE.kind()).stream()
+        .map(ObjectKey::name)
         .toList();
   }
 

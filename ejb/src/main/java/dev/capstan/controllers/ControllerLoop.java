@@ -1,6 +1,8 @@
 package dev.capstan.controllers;
 
 import dev.capstan.controllers.workqueue.WorkQueue;
+import dev.capstan.metrics.WorkQueueMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,19 +40,23 @@ final class ControllerLoop {
   private final ScheduledExecutorService timers;
   private final BooleanSupplier mayWork;
   private final int maxWorkers;
+  private final WorkQueueMetrics metrics;
   private int active;
   private Instant wakeUpAt;
 
   ControllerLoop(Controller controller, Clock clock, Executor workers,
-      ScheduledExecutorService timers, BooleanSupplier mayWork, int maxWorkers) {
+      ScheduledExecutorService timers, BooleanSupplier mayWork, int maxWorkers,
+      MeterRegistry registry) {
     this.controller = controller;
     this.queue = new WorkQueue<>(clock);
+    this.metrics = WorkQueueMetrics.of(registry, controller.name(), queue::ready);
     this.clock = clock;
     this.workers = workers;
     this.timers = timers;
     this.mayWork = mayWork;
     this.maxWorkers = maxWorkers;
     controller.requeueWith((key, when) -> {
+      metrics.added(1);
       queue.addAfter(key, Duration.between(clock.instant(), when));
       kick();
     });
@@ -65,7 +71,18 @@ final class ControllerLoop {
     if (keys.isEmpty()) {
       return;
     }
+    metrics.added(keys.size());
     keys.forEach(queue::add);
+    kick();
+  }
+
+  /** Asks for these keys as a periodic resync: after every key a change asked for. */
+  void addResync(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    metrics.added(keys.size());
+    keys.forEach(queue::addResync);
     kick();
   }
 
@@ -127,11 +144,12 @@ final class ControllerLoop {
     long end = System.nanoTime() + SLICE_NANOS;
     try {
       while (mayWork.getAsBoolean() && System.nanoTime() < end) {
-        Optional<String> key = queue.poll();
-        if (key.isEmpty()) {
+        Optional<WorkQueue.Taken<String>> taken = queue.take();
+        if (taken.isEmpty()) {
           break;
         }
-        process(key.get());
+        metrics.waited(taken.get().waited());
+        process(taken.get().key());
       }
     } finally {
       synchronized (this) {
@@ -147,11 +165,15 @@ final class ControllerLoop {
       controller.reconcile(key);
       queue.forget(key);
     } catch (RuntimeException e) {
+      metrics.retried();
       Duration delay = queue.addRateLimited(key);
       int failures = queue.numRequeues(key);
       if (e instanceof SyncConflict) {
         LOG.info(() -> controller.name() + " met a conflict reconciling " + key + " ("
             + e.getMessage() + "); retrying in " + delay.toMillis() + " ms");
+      } else if (e instanceof RetryLater) {
+        LOG.info(() -> controller.name() + " will reconcile " + key + " again in "
+            + delay.toMillis() + " ms: " + e.getMessage());
       } else {
         // the stack once, then one line per retry
         LOG.log(Level.WARNING, controller.name() + " could not reconcile " + key + " (failure "
@@ -160,7 +182,9 @@ final class ControllerLoop {
     } finally {
       queue.done(key);
     }
-    long millis = (System.nanoTime() - started) / 1_000_000;
+    long nanos = System.nanoTime() - started;
+    metrics.worked(Duration.ofNanos(nanos));
+    long millis = nanos / 1_000_000;
     if (millis > SLOW_MILLIS) {
       LOG.info(() -> controller.name() + " took " + millis + " ms for " + key);
     }

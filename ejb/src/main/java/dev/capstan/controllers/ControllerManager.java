@@ -2,11 +2,13 @@ package dev.capstan.controllers;
 
 import dev.capstan.allocation.PodCidrAllocator;
 import dev.capstan.allocation.ServiceAllocator;
+import dev.capstan.autoscaling.PodMetricsSource;
+import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.leader.LeaderElection;
+import dev.capstan.metrics.Metrics;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.schema.SchemaMigration;
-import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.watch.Change;
 import dev.capstan.watch.ChangeLog;
 import jakarta.annotation.PostConstruct;
@@ -57,8 +59,10 @@ import java.util.logging.Logger;
  * managed executor, woken by the commit observer), and each controller works through its own
  * queue on its own workers, so a slow controller delays only itself. The periodic resync of
  * every key is the safety net: nothing depends on having seen every change. Losing the lease,
- * or failing to renew it for {@link #RENEW_DEADLINE}, stops the workers before they take another
- * key and forgets the queues; taking it (back) resyncs everything.
+ * or failing to renew it for {@link LeaderElection#RENEW_DEADLINE}, stops the workers before
+ * they take another key and forgets the queues; taking it (back) resyncs everything. (The
+ * tick's own work is quick, listing keys, so it renews the lease itself; the work happens on
+ * the workers.)
  */
 @Singleton
 @Startup
@@ -72,8 +76,6 @@ public class ControllerManager {
   static final String WORKERS = "java:module/concurrent/ControllerWorkers";
   private static final Logger LOG = Logger.getLogger(ControllerManager.class.getName());
   private static final Duration RESYNC = Duration.ofSeconds(30);
-  /** As client-go's RenewDeadline: stop working this long after the last renewal. */
-  private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
   private static final long POLL_MILLIS = 250;
   private static final int CHANGES_PER_READ = 2000;
 
@@ -82,6 +84,9 @@ public class ControllerManager {
 
   @Inject
   private LeaderElection election;
+
+  @Inject
+  private Metrics metrics;
 
   @Inject
   private ObjectStore store;
@@ -101,6 +106,9 @@ public class ControllerManager {
   @Inject
   private CommitSignal commits;
 
+  @Inject
+  private PodMetricsSource podMetrics;
+
   @Resource(lookup = WORKERS)
   private ManagedExecutorService workers;
 
@@ -114,7 +122,6 @@ public class ControllerManager {
   private final AtomicInteger pumpDemand = new AtomicInteger();
   private final AtomicLong seen = new AtomicLong(-1);
   private volatile boolean leading;
-  private volatile Instant renewDeadline = Instant.EPOCH;
   private Instant lastResync = Instant.EPOCH;
 
   @PostConstruct
@@ -134,13 +141,14 @@ public class ControllerManager {
         new NamespaceDeletion(store),
         new NodeLifecycleController(store, events),
         new DisruptionController(store),
+        new HorizontalPodAutoscalerController(store, events, podMetrics, clock),
         new ResourceQuotaController(store),
         new ServiceAccountController(store),
         new ClusterRoleAggregationController(store),
         new RootCaPublisher(store, RootCaPublisher::configuredRootCa));
     loops = controllers.stream()
         .map(controller -> new ControllerLoop(controller, clock, workers, timers, this::mayWork,
-            controller.workers()))
+            controller.workers(), metrics.registry()))
         .toList();
     poll = timers.scheduleWithFixedDelay(this::wakeUp, POLL_MILLIS, POLL_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -164,7 +172,8 @@ public class ControllerManager {
     }
     try {
       Instant now = clock.instant();
-      if (!election.lead(LEASE)) {
+      election.lead(LEASE);
+      if (!election.holds(LEASE)) {
         if (leading) {
           leading = false;
           loops.forEach(ControllerLoop::clear);
@@ -173,7 +182,6 @@ public class ControllerManager {
         }
         return;
       }
-      renewDeadline = now.plus(RENEW_DEADLINE);
       if (!leading) {
         // changes from here on reach the queues; everything before is covered by the resync
         seen.set(changeLog.newestRevision());
@@ -198,14 +206,14 @@ public class ControllerManager {
   }
 
   private boolean mayWork() {
-    return leading && clock.instant().isBefore(renewDeadline);
+    return leading && election.holds(LEASE);
   }
 
   private void resync(Instant now) {
     lastResync = now;
     for (ControllerLoop loop : loops) {
       try {
-        loop.add(loop.controller().allKeys());
+        loop.addResync(loop.controller().allKeys());
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, loop.controller().name() + " could not list its keys; the next "
             + "resync tries again", e);

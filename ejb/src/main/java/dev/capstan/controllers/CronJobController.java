@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.admission.Defaulting;
 import dev.capstan.admission.InitialStatus;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.AlreadyExistsException;
@@ -13,7 +14,6 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -4,7 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.cron.CronSchedule;
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

@@ -2,6 +2,7 @@ package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
@@ -10,7 +11,6 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -4,9 +4,9 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
+import dev.capstan.jsonp.Json;
 import dev.capstan.scheduler.NodeMatching;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;

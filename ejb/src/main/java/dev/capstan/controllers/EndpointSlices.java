@@ -3,8 +3,8 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.json.JsonFields;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.AlreadyExistsException;
@@ -13,7 +14,6 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -2,8 +2,8 @@ package dev.capstan.controllers;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;

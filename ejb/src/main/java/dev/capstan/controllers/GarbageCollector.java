@@ -4,16 +4,17 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.admission.GracefulDeletion;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ConflictException;
+import dev.capstan.store.CorruptObjectsException;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -24,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The garbage collector: dependents (objects with ownerReferences) whose owners are all gone
@@ -39,6 +41,8 @@ import java.util.Set;
  * looks at every owner kind's objects that wait on one of those finalizers.
  */
 final class GarbageCollector implements Controller {
+
+  private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
 
   private static final List<ResourceType> DEPENDENT_KINDS = List.of(ResourceTypes.POD,
       ResourceTypes.REPLICA_SET, ResourceTypes.JOB, ResourceTypes.LEASE);
@@ -86,7 +90,7 @@ final class GarbageCollector implements Controller {
   public Collection<String> allKeys() {
     List<String> keys = new ArrayList<>();
     for (ResourceType type : DEPENDENT_KINDS) {
-      for (JsonObject object : store.list(type.all(Optional.empty(), "")).bodies()) {
+      for (JsonObject object : readable(type)) {
         List<JsonObject> references = objects(object(object, "metadata"), "ownerReferences");
         if (!references.isEmpty()) {
           keys.add(key(type.kind(), namespaceOf(object),
@@ -95,7 +99,7 @@ final class GarbageCollector implements Controller {
       }
     }
     for (ResourceType type : OWNER_KINDS) {
-      for (JsonObject object : store.list(type.all(Optional.empty(), "")).bodies()) {
+      for (JsonObject object : readable(type)) {
         List<String> finalizers = ObjectMetadata.finalizers(object);
         if (ObjectMetadata.isDeleting(object) && (finalizers.contains(GarbageCollection.ORPHAN)
             || finalizers.contains(GarbageCollection.FOREGROUND))) {
@@ -221,6 +225,22 @@ final class GarbageCollector implements Controller {
         .map(StoredObject::json)
         .filter(owner -> object(owner, "metadata").getString("uid", "")
             .equals(reference.getString("uid", "")));
+  }
+
+  /**
+   * Every object of a kind, for the resync's enumeration; none when the kind holds an object that
+   * cannot be read, so that it does not stop the resync of the other kinds (changes still queue
+   * their keys, and a sync reads the truth; only this enumeration waits for the administrator to
+   * delete the object the warning names).
+   */
+  private List<JsonObject> readable(ResourceType type) {
+    try {
+      return store.list(type.all(Optional.empty(), "")).bodies();
+    } catch (CorruptObjectsException e) {
+      LOG.warning(() -> "Garbage collector resync skips " + type.qualifiedPlural() + ": "
+          + e.getMessage());
+      return List.of();
+    }
   }
 
   private List<JsonObject> dependentsOf(String uid, String namespace) {

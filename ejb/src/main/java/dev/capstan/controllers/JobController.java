@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.admission.AdmissionDenied;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
@@ -11,7 +12,6 @@ import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import java.time.Duration;

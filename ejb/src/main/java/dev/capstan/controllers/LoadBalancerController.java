@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
@@ -11,7 +12,6 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

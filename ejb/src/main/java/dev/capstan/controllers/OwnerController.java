@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.selection.LabelSelector;
@@ -15,7 +16,6 @@ import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.capstan.controllers;
 import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.admission.ServiceAccountAdmission;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
@@ -12,7 +13,6 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package dev.capstan.controllers;
 
 import dev.capstan.admission.ServiceAccountAdmission;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
-import jakarta.json.Json;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;

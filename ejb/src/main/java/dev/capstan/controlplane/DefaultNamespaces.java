@@ -1,6 +1,7 @@
 package dev.capstan.controlplane;
 
 import dev.capstan.admission.Defaulting;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ObjectStore;
@@ -8,7 +9,6 @@ import dev.capstan.store.schema.SchemaReady;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;
 import java.util.logging.Logger;

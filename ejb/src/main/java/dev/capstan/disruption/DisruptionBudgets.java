@@ -4,10 +4,10 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.json.JsonFields;
+import dev.capstan.jsonp.Json;
 import dev.capstan.nodes.PodReadiness;
 import dev.capstan.selection.LabelSelector;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

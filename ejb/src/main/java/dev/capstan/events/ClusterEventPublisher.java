@@ -16,8 +16,8 @@ import jakarta.jms.Topic;
  * Publishes cluster events on {@link Topics#CLUSTER_EVENTS}, as {@code MapMessage}s whose fields
  * are {@link ClusterEvent#toFields()}, repeated as message properties (and the revision as the
  * long property {@link Topics#REVISION}) for JMS selectors; changes to a pod bound to a node also
- * go on {@link Topics#NODE_WORK}, where each node agent selects its own work by
- * {@link Topics#NODE}.
+ * go on that node's own work topic ({@link Topics#nodeWork(String)}), which only the node's broker
+ * identity may consume.
  *
  * <p>Events are sent non-persistent and outside any transaction: they only point at a revision,
  * subscribers reload the truth from the API, and the change log in PostgreSQL is the durable
@@ -34,15 +34,12 @@ public class ClusterEventPublisher {
   @Resource(lookup = "java:/jms/topic/" + Topics.CLUSTER_EVENTS)
   private Topic clusterEvents;
 
-  @Resource(lookup = "java:/jms/topic/" + Topics.NODE_WORK)
-  private Topic nodeWork;
-
   public void publish(ClusterEvent event) {
     jms.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
         .send(clusterEvents, message(event));
     if (!event.node().isEmpty()) {
       jms.createProducer().setDeliveryMode(DeliveryMode.NON_PERSISTENT)
-          .send(nodeWork, message(event));
+          .send(jms.createTopic(Topics.nodeWork(event.node())), message(event));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.capstan.health;
 
 import dev.capstan.controllers.ControllerManager;
+import dev.capstan.jsonp.Json;
 import dev.capstan.leader.LeaderElection;
 import dev.capstan.scheduler.Scheduler;
 
@@ -8,7 +9,6 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;

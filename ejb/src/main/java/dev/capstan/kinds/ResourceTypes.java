@@ -18,7 +18,7 @@ public final class ResourceTypes {
   public static final ResourceType NAMESPACE =
       cluster("", "Namespace", "namespaces", List.of("ns"), List.of(), Set.of("status", "finalize"));
   public static final ResourceType NODE =
-      cluster("", "Node", "nodes", List.of("no"), List.of(), Set.of("status"));
+      cluster("", "Node", "nodes", List.of("no"), List.of(), Set.of("status", "token"));
   public static final ResourceType POD = namespaced("", "Pod", "pods", List.of("po"),
       List.of("all"), Set.of("status", "binding", "log", "eviction", "exec", "attach", "proxy",
           "portforward", "ephemeralcontainers"));
@@ -62,6 +62,14 @@ public final class ResourceTypes {
       namespaced("events.k8s.io", "Event", "events", List.of("ev"), List.of(), Set.of());
   public static final ResourceType ENDPOINT_SLICE = namespaced("discovery.k8s.io",
       "EndpointSlice", "endpointslices", List.of(), List.of(), Set.of());
+  /** Stored as autoscaling/v2, as kube-apiserver stores it; v1 is served by conversion. */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALER = new ResourceType("autoscaling",
+      "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, List.of("hpa"),
+      List.of("all"), Set.of("status"), false, false);
+  /** autoscaling/v1, converted to and from {@link #HORIZONTAL_POD_AUTOSCALER} ({@link Conversions}). */
+  public static final ResourceType HORIZONTAL_POD_AUTOSCALER_V1 = new ResourceType("autoscaling",
+      "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, List.of("hpa"),
+      List.of("all"), Set.of("status"), false, false);
 
   public static final String RBAC_GROUP = "rbac.authorization.k8s.io";
   public static final ResourceType ROLE =
@@ -89,12 +97,21 @@ public final class ResourceTypes {
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
       SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, JOB, CRON_JOB, LEASE,
-      POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE, ROLE, CLUSTER_ROLE, ROLE_BINDING,
+      POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE, HORIZONTAL_POD_AUTOSCALER, ROLE, CLUSTER_ROLE, ROLE_BINDING,
       CLUSTER_ROLE_BINDING, SELF_SUBJECT_ACCESS_REVIEW, SUBJECT_ACCESS_REVIEW,
       LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, SELF_SUBJECT_REVIEW,
       SELF_SUBJECT_REVIEW_V1BETA1);
 
-  private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = ALL.stream()
+  /**
+   * Kinds served in a version other than their stored one (kube-apiserver's older versions of a
+   * group): found by URL and listed in discovery, but never iterated as stored kinds.
+   */
+  private static final List<ResourceType> CONVERTED = List.of(HORIZONTAL_POD_AUTOSCALER_V1);
+
+  private static final List<ResourceType> SERVED = java.util.stream.Stream.concat(ALL.stream(),
+      CONVERTED.stream()).toList();
+
+  private static final Map<String, ResourceType> BY_GROUP_VERSION_PLURAL = SERVED.stream()
       .collect(Collectors.toUnmodifiableMap(
           type -> type.apiVersion() + "/" + type.plural(), Function.identity()));
 
@@ -106,13 +123,19 @@ public final class ResourceTypes {
     return Optional.ofNullable(BY_GROUP_VERSION_PLURAL.get(apiVersion + "/" + plural));
   }
 
+  /** Every stored kind, each once in its stored version. */
   public static List<ResourceType> all() {
     return ALL;
   }
 
+  /** Every kind in every version served: the stored kinds, then the converted versions. */
+  public static List<ResourceType> served() {
+    return SERVED;
+  }
+
   /** The kinds of one group version, in registry order. */
   public static List<ResourceType> ofGroupVersion(String group, String version) {
-    return ALL.stream()
+    return SERVED.stream()
         .filter(type -> type.group().equals(group) && type.version().equals(version))
         .toList();
   }
@@ -120,7 +143,7 @@ public final class ResourceTypes {
   /** The named groups (not the core group) and their versions, in registry order. */
   public static Map<String, Set<String>> groups() {
     Map<String, Set<String>> groups = new LinkedHashMap<>();
-    for (ResourceType type : ALL) {
+    for (ResourceType type : SERVED) {
       if (!type.group().isEmpty()) {
         groups.computeIfAbsent(type.group(), g -> new LinkedHashSet<>()).add(type.version());
       }

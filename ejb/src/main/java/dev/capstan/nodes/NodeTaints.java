@@ -3,23 +3,32 @@ package dev.capstan.nodes;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The taints the node lifecycle controller keeps on a node, as Kubernetes does: a Ready
  * condition of {@code Unknown} gives {@code node.kubernetes.io/unreachable} and {@code False}
  * gives {@code node.kubernetes.io/not-ready}, each with NoSchedule and NoExecute (the latter with
  * {@code timeAdded}, from which tolerationSeconds count); a cordoned node
- * ({@code spec.unschedulable}) gets {@code node.kubernetes.io/unschedulable:NoSchedule}.
+ * ({@code spec.unschedulable}) gets {@code node.kubernetes.io/unschedulable:NoSchedule}; and
+ * each pressure condition that is True gives its NoSchedule taint
+ * ({@code MemoryPressure}: {@code node.kubernetes.io/memory-pressure}, {@code DiskPressure}:
+ * {@code disk-pressure}, {@code PIDPressure}: {@code pid-pressure},
+ * {@code NetworkUnavailable}: {@code network-unavailable}), as Kubernetes' node lifecycle
+ * controller taints nodes by condition, so the scheduler keeps new pods off a node its agent
+ * is evicting pods from (DaemonSet pods tolerate them).
  * Taints anyone else set are left alone; those of this controller go when their cause does.
  */
 public final class NodeTaints {
@@ -28,6 +37,23 @@ public final class NodeTaints {
   public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
   public static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
   public static final String OUT_OF_SERVICE = "node.kubernetes.io/out-of-service";
+  public static final String MEMORY_PRESSURE = "node.kubernetes.io/memory-pressure";
+  public static final String DISK_PRESSURE = "node.kubernetes.io/disk-pressure";
+  public static final String PID_PRESSURE = "node.kubernetes.io/pid-pressure";
+  public static final String NETWORK_UNAVAILABLE = "node.kubernetes.io/network-unavailable";
+  /** The conditions that taint a node NoSchedule while True, and their taints. */
+  private static final Map<String, String> CONDITION_TAINTS = new LinkedHashMap<>();
+
+  static {
+    CONDITION_TAINTS.put("MemoryPressure", MEMORY_PRESSURE);
+    CONDITION_TAINTS.put("DiskPressure", DISK_PRESSURE);
+    CONDITION_TAINTS.put("PIDPressure", PID_PRESSURE);
+    CONDITION_TAINTS.put("NetworkUnavailable", NETWORK_UNAVAILABLE);
+  }
+
+  /** The taints this controller keeps (any other is someone else's). */
+  private static final Set<String> OURS = Set.of(NOT_READY, UNREACHABLE, UNSCHEDULABLE,
+      MEMORY_PRESSURE, DISK_PRESSURE, PID_PRESSURE, NETWORK_UNAVAILABLE);
   public static final String NO_SCHEDULE = "NoSchedule";
   public static final String NO_EXECUTE = "NoExecute";
 
@@ -39,7 +65,7 @@ public final class NodeTaints {
     List<JsonObject> result = new ArrayList<>();
     for (JsonObject taint : current) {
       String key = taint.getString("key", "");
-      if (!key.equals(NOT_READY) && !key.equals(UNREACHABLE) && !key.equals(UNSCHEDULABLE)) {
+      if (!OURS.contains(key)) {
         result.add(taint);
       }
     }
@@ -54,6 +80,14 @@ public final class NodeTaints {
           Optional.empty())));
       result.add(keep(current, key, NO_EXECUTE).orElse(taint(key, NO_EXECUTE,
           Optional.of(now))));
+    });
+    CONDITION_TAINTS.forEach((type, key) -> {
+      boolean holds = NodeHealth.condition(node, type)
+          .map(c -> "True".equals(c.getString("status", ""))).orElse(false);
+      if (holds) {
+        result.add(keep(current, key, NO_SCHEDULE).orElse(taint(key, NO_SCHEDULE,
+            Optional.empty())));
+      }
     });
     if (object(node, "spec").getBoolean("unschedulable", false)) {
       result.add(keep(current, UNSCHEDULABLE, NO_SCHEDULE).orElse(taint(UNSCHEDULABLE,

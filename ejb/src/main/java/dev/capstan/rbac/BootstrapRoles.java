@@ -1,6 +1,6 @@
 package dev.capstan.rbac;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -55,6 +55,10 @@ public final class BootstrapRoles {
         aggregateToEdit(), ""));
     roles.add(new Role("system:aggregate-to-view", Map.of(AGGREGATE_TO + "view", "true"),
         aggregateToView(), ""));
+    // metrics-server's reader, so that view, edit and admin may read the resource metrics
+    roles.add(new Role("system:aggregated-metrics-reader", Map.of(
+        AGGREGATE_TO + "admin", "true", AGGREGATE_TO + "edit", "true", AGGREGATE_TO + "view",
+        "true"), List.of(rule(READ, "metrics.k8s.io", "pods", "nodes")), ""));
     roles.add(new Role("system:basic-user", Map.of(), List.of(
         rule(List.of("create"), "authorization.k8s.io", "selfsubjectaccessreviews",
             "selfsubjectrulesreviews"),
@@ -66,6 +70,9 @@ public final class BootstrapRoles {
         PolicyRule.urls(List.of("get"), discovery.stream().sorted().toList())), ""));
     roles.add(new Role("system:public-info-viewer", Map.of(), List.of(
         PolicyRule.urls(List.of("get"), DISCOVERY_URLS)), ""));
+    roles.add(new Role("system:monitoring", Map.of(), List.of(
+        PolicyRule.urls(List.of("get"), List.of("/healthz", "/healthz/*", "/livez", "/livez/*",
+            "/metrics", "/metrics/slis", "/readyz", "/readyz/*"))), ""));
     roles.add(new Role("system:auth-delegator", Map.of(), List.of(
         rule(List.of("create"), "authentication.k8s.io", "tokenreviews"),
         rule(List.of("create"), "authorization.k8s.io", "subjectaccessreviews")), ""));
@@ -82,6 +89,7 @@ public final class BootstrapRoles {
             List.of("system:authenticated")),
         new RoleBinding("system:public-info-viewer", "system:public-info-viewer",
             List.of("system:authenticated", "system:unauthenticated")),
+        new RoleBinding("system:monitoring", "system:monitoring", List.of("system:monitoring")),
         // As Kubernetes since 1.8: the binding exists without subjects. Node agents get what
         // they need from the Node authorizer, each for its own node's objects only.
         new RoleBinding("system:node", "system:node", List.of()));

@@ -2,6 +2,7 @@ package dev.capstan.recording;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
@@ -11,7 +12,6 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.capstan.resources;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.Collection;

@@ -3,6 +3,7 @@ package dev.capstan.scheduler;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
@@ -10,7 +11,6 @@ import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.capstan.scheduler;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.ObjectMetadata;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.time.Instant;
@@ -33,5 +33,13 @@ final class PodConditions {
         .add("lastTransitionTime", ObjectMetadata.timestamp(now)));
     return Json.createObjectBuilder(pod)
         .add("status", Json.createObjectBuilder(status).add("conditions", conditions)).build();
+  }
+
+  /** Whether the scheduler has already found the pod unschedulable (PodScheduled False). */
+  static boolean isUnschedulable(JsonObject pod) {
+    return objects(object(pod, "status"), "conditions").stream()
+        .anyMatch(c -> "PodScheduled".equals(c.getString("type", ""))
+            && "False".equals(c.getString("status", ""))
+            && "Unschedulable".equals(c.getString("reason", "")));
   }
 }

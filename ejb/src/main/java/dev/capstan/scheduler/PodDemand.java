@@ -3,6 +3,7 @@ package dev.capstan.scheduler;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.nodes.Tolerations;
 import jakarta.json.JsonObject;
 import java.util.HashSet;
@@ -63,7 +64,7 @@ final class PodDemand {
 
   /** Whether the pod tolerates the taint Kubernetes puts on cordoned nodes. */
   boolean toleratesUnschedulable() {
-    JsonObject taint = jakarta.json.Json.createObjectBuilder()
+    JsonObject taint = Json.createObjectBuilder()
         .add("key", "node.kubernetes.io/unschedulable").add("effect", "NoSchedule").build();
     return objects(spec, "tolerations").stream()
         .anyMatch(toleration -> Tolerations.tolerates(toleration, taint));

@@ -4,6 +4,8 @@ import static dev.capstan.json.JsonFields.object;
 
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.leader.LeaderElection;
+import dev.capstan.metrics.Metrics;
+import dev.capstan.metrics.SchedulerMetrics;
 import dev.capstan.nodes.NodeHealth;
 import dev.capstan.recording.EventRecorder;
 import dev.capstan.store.ConflictException;
@@ -13,6 +15,7 @@ import dev.capstan.store.ObjectStore;
 import dev.capstan.store.Preconditions;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.store.schema.SchemaMigration;
+import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.DependsOn;
@@ -40,7 +43,8 @@ import java.util.logging.Logger;
  * The scheduler: binds pending pods ({@code spec.nodeName} empty, {@code schedulerName}
  * {@code default-scheduler}) to nodes, one decision per pod (see {@link Placement}). It runs
  * every second on every server, and works only on the one holding the {@code kube-scheduler}
- * lease. A pod that fits nowhere stays Pending with PodScheduled False and a
+ * lease. The lease is renewed on a timer of its own, never behind a scheduling cycle, and the
+ * cycle checks before each pod that the lease is still held (see {@link LeaderElection}). A pod that fits nowhere stays Pending with PodScheduled False and a
  * {@code FailedScheduling} event saying why per node, and is tried again with a back-off of
  * 1 s doubling to 10 s (so changed nodes or pods are noticed soon).
  */
@@ -68,10 +72,29 @@ public class Scheduler {
   @Inject
   private EventRecorder events;
 
+  @Inject
+  private Metrics metrics;
+
+  private SchedulerMetrics attempts;
+
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicBoolean renewing = new AtomicBoolean();
   private final SchedulingBackoff backoff = new SchedulingBackoff(Duration.ofSeconds(1),
       MAX_BACKOFF);
+
+  /** Takes or renews the lease every second, however long a scheduling cycle runs. */
+  @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
+  void renew() {
+    if (!schema.isMigrated() || !renewing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      election.lead(LEASE);
+    } finally {
+      renewing.set(false);
+    }
+  }
 
   @Schedule(hour = "*", minute = "*", second = "*", persistent = false)
   void tick() {
@@ -79,8 +102,10 @@ public class Scheduler {
       return;
     }
     try {
-      if (election.lead(LEASE)) {
+      if (election.holds(LEASE)) {
         scheduleOnce();
+      } else {
+        attempts.pending(0, 0, 0);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Scheduling cycle failed", e);
@@ -101,21 +126,35 @@ public class Scheduler {
     backoff.retainOnly(unbound.stream().map(Scheduler::uid).toList());
     List<JsonObject> pending = unbound.stream()
         .filter(pod -> backoff.due(uid(pod), now))
-        .sorted(Comparator.comparing(pod -> object(pod, "metadata")
-            .getString("creationTimestamp", "")))
+        // as kube-scheduler's active queue before its unschedulable one: pods not yet found
+        // unschedulable first, so a new leader facing many old pending pods binds new ones at once
+        .sorted(Comparator.comparing((JsonObject pod) -> PodConditions.isUnschedulable(pod))
+            .thenComparing(pod -> object(pod, "metadata").getString("creationTimestamp", "")))
         .toList();
+    long unschedulable = unbound.stream().filter(pod -> !backoff.due(uid(pod), now))
+        .filter(PodConditions::isUnschedulable).count();
+    attempts.pending(pending.size(), unbound.size() - pending.size() - (int) unschedulable,
+        (int) unschedulable);
     if (pending.isEmpty()) {
       return;
     }
     Map<String, NodeInfo> nodes = nodes(now);
     for (JsonObject pod : pending) {
+      if (!election.holds(LEASE)) {
+        return; // another server may be scheduling by now
+      }
+      long started = System.nanoTime();
       PodDemand demand = new PodDemand(pod);
       Placement.Decision decision = Placement.place(demand, nodes.values());
+      SchedulerMetrics.Result result;
       if (decision.node().isPresent()) {
-        bind(pod, demand, decision.node().get(), now);
+        result = bind(pod, demand, decision.node().get(), now) ? SchedulerMetrics.Result.SCHEDULED
+            : SchedulerMetrics.Result.ERROR;
       } else {
         unschedulable(pod, decision.reasons(), now);
+        result = SchedulerMetrics.Result.UNSCHEDULABLE;
       }
+      attempts.attempted(result, Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
@@ -147,7 +186,14 @@ public class Scheduler {
     return nodes;
   }
 
-  private void bind(JsonObject pod, PodDemand demand, NodeInfo node, Instant now) {
+  /** Every attempt series from the start, as Prometheus' rate() needs a zero before a one. */
+  @PostConstruct
+  void measure() {
+    attempts = new SchedulerMetrics(metrics.registry(), NAME);
+  }
+
+  /** Binds the pod to the node; false when it could not (gone, changed, bound, failed). */
+  private boolean bind(JsonObject pod, PodDemand demand, NodeInfo node, Instant now) {
     JsonObject metadata = object(pod, "metadata");
     String namespace = metadata.getString("namespace", "");
     String name = metadata.getString("name", "");
@@ -158,11 +204,13 @@ public class Scheduler {
       backoff.forget(uid(pod));
       events.normal(bound.json(), NAME, "Scheduled", "Successfully assigned " + namespace + "/"
           + name + " to " + node.name);
+      return true;
     } catch (NotFoundException | ConflictException | Bindings.AlreadyBound e) {
       LOG.fine(() -> "Pod " + namespace + "/" + name + " not bound: " + e.getMessage());
     } catch (EJBException e) {
       LOG.log(Level.WARNING, "Binding " + namespace + "/" + name + " failed", e);
     }
+    return false;
   }
 
   private void unschedulable(JsonObject pod, String reasons, Instant now) {

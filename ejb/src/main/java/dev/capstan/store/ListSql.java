@@ -1,8 +1,8 @@
 package dev.capstan.store;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.selection.FieldSelector;
 import dev.capstan.selection.LabelSelector;
-import jakarta.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +12,9 @@ import java.util.List;
  *
  * <p>Label requirements use jsonb containment and {@code jsonb_exists} (the {@code ?} operator
  * would clash with JDBC placeholders). Field requirements on name and namespace use the columns;
- * any other field path reads the body ({@code body #>> '{spec,nodeName}'}, missing = "").
+ * any other field path reads the body ({@code body #>> '{spec,nodeName}'}, missing = ""); a
+ * body the column holds as a JSON string (encrypted, or JSON {@code jsonb} cannot hold) is
+ * selected whatever the field, for the store to match it once opened.
  */
 final class ListSql {
 
@@ -96,8 +98,10 @@ final class ListSql {
         parameters.add("{" + requirement.field().replace('.', ',') + "}");
         int pathIndex = parameters.size();
         parameters.add(requirement.value());
-        where.append(" AND coalesce(o.body #>> CAST(?").append(pathIndex).append(" AS text[]), '')")
-            .append(requirement.equals() ? " = ?" : " <> ?").append(parameters.size());
+        // a body kept as a JSON string (BodyTransformer.isEnvelope) is matched by the caller
+        where.append(" AND (jsonb_typeof(o.body) = 'string' OR coalesce(o.body #>> CAST(?")
+            .append(pathIndex).append(" AS text[]), '')")
+            .append(requirement.equals() ? " = ?" : " <> ?").append(parameters.size()).append(')');
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.capstan.store;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
+import dev.capstan.store.entity.ObjectKey;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -83,6 +84,23 @@ public record ObjectMetadata(
         .add("apiVersion", apiVersion)
         .add("kind", kind)
         .add("metadata", metadata)
+        .build();
+  }
+
+  /**
+   * An object reduced to its identity, for what is known of an object whose body cannot be read:
+   * apiVersion, kind, name, namespace, uid and a resourceVersion.
+   */
+  public static JsonObject identity(ObjectKey key, String apiVersion, UUID uid, long revision) {
+    JsonObjectBuilder metadata = Json.createObjectBuilder().add("name", key.name());
+    if (!key.namespace().isEmpty()) {
+      metadata.add("namespace", key.namespace());
+    }
+    return Json.createObjectBuilder()
+        .add("apiVersion", apiVersion)
+        .add("kind", key.kind())
+        .add("metadata", metadata.add("uid", uid.toString())
+            .add("resourceVersion", Long.toString(revision)))
         .build();
   }
 

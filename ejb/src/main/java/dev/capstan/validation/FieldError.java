@@ -30,6 +30,12 @@ public record FieldError(String field, String reason, String message) {
     return new FieldError(field, "FieldValueInvalid", "Invalid value: \"" + value + "\": " + detail);
   }
 
+  /** {@code Too long: must have at most 1048576 bytes} (the value is not repeated). */
+  public static FieldError tooLong(String field, long maxBytes) {
+    return new FieldError(field, "FieldValueTooLong",
+        "Too long: must have at most " + maxBytes + " bytes");
+  }
+
   /** How Kubernetes joins a field and its message in a Status message. */
   @Override
   public String toString() {

@@ -43,8 +43,10 @@ final class KindRules {
     switch (key) {
       case "Pod" -> podSpec(spec, "spec", errors);
       case "Service" -> service(spec, errors);
-      case "ReplicationController" -> replicated(spec, false, errors);
-      case "ReplicaSet.apps", "Deployment.apps", "DaemonSet.apps" -> replicated(spec, true, errors);
+      case "ReplicationController" -> replicated(spec, null, errors);
+      // "deployment" for ReplicaSets too: Kubernetes' ReplicaSet validation says so
+      case "ReplicaSet.apps", "Deployment.apps" -> replicated(spec, "deployment", errors);
+      case "DaemonSet.apps" -> replicated(spec, "daemonset", errors);
       case "CronJob.batch" -> cronJob(spec, errors);
       case "Job.batch" -> {
         if (spec.get("template") instanceof JsonObject template) {
@@ -52,12 +54,16 @@ final class KindRules {
         }
       }
       case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
+      case "HorizontalPodAutoscaler.autoscaling" ->
+          dev.capstan.autoscaling.AutoscalerValidation.spec(spec, errors);
       case "Role.rbac.authorization.k8s.io" -> RbacRules.role(object, true, errors);
       case "ClusterRole.rbac.authorization.k8s.io" -> RbacRules.role(object, false, errors);
       case "RoleBinding.rbac.authorization.k8s.io" -> RbacRules.binding(object, true, errors);
       case "ClusterRoleBinding.rbac.authorization.k8s.io" ->
           RbacRules.binding(object, false, errors);
       case "Namespace" -> podSecurityLabels(object, errors);
+      case "ConfigMap" -> ConfigData.configMap(object, errors);
+      case "Secret" -> ConfigData.secret(object, errors);
       case "Endpoints" -> EndpointAddresses.endpoints(object, errors);
       case "EndpointSlice.discovery.k8s.io" -> EndpointAddresses.endpointSlice(object, errors);
       default -> { }
@@ -75,6 +81,9 @@ final class KindRules {
 
   /** policy/v1: at most one of minAvailable and maxUnavailable, each a count or a percentage. */
   private static void disruptionBudget(JsonObject spec, List<FieldError> errors) {
+    if (spec.get("selector") instanceof JsonObject selector) {
+      SelectorRules.validate(selector, "spec.selector", errors);
+    }
     if (spec.containsKey("minAvailable") && spec.containsKey("maxUnavailable")) {
       errors.add(FieldError.invalid("spec", spec.toString(),
           "minAvailable and maxUnavailable cannot be both set"));
@@ -95,19 +104,22 @@ final class KindRules {
     }
   }
 
-  private static void replicated(JsonObject spec, boolean labelSelector, List<FieldError> errors) {
+  /**
+   * ReplicationController ({@code labelSelector} false: a plain map) or a workload of apps/v1,
+   * whose label selector must be valid, not empty ({@code emptyWord} names the kind in
+   * Kubernetes' message) and select the template's labels.
+   */
+  private static void replicated(JsonObject spec, String emptyWord, List<FieldError> errors) {
     if (spec.get("replicas") instanceof JsonNumber replicas && replicas.intValue() < 0) {
       errors.add(FieldError.invalid("spec.replicas", replicas.toString(),
           "must be greater than or equal to 0"));
     }
     JsonObject template = object(spec, "template");
     Map<String, String> templateLabels = strings(object(object(template, "metadata"), "labels"));
-    Map<String, String> selector = labelSelector
-        ? strings(object(object(spec, "selector"), "matchLabels"))
-        : strings(object(spec, "selector"));
-    if (labelSelector && !(spec.get("selector") instanceof JsonObject)) {
-      errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
-    } else if (!templateLabels.entrySet().containsAll(selector.entrySet())) {
+    if (emptyWord != null) {
+      labelSelector(spec, emptyWord, templateLabels, errors);
+    } else if (!templateLabels.entrySet().containsAll(
+        strings(object(spec, "selector")).entrySet())) {
       errors.add(FieldError.invalid("spec.template.metadata.labels",
           goMap(templateLabels), "`selector` does not match template `labels`"));
     }
@@ -116,6 +128,27 @@ final class KindRules {
     } else {
       podSpec(object(template, "spec"), "spec.template.spec", errors);
     }
+  }
+
+  private static void labelSelector(JsonObject spec, String emptyWord,
+      Map<String, String> templateLabels, List<FieldError> errors) {
+    if (!(spec.get("selector") instanceof JsonObject selector)) {
+      errors.add(new FieldError("spec.selector", "FieldValueRequired", "Required value"));
+      return;
+    }
+    SelectorRules.validate(selector, "spec.selector", errors);
+    if (SelectorRules.isEmpty(selector)) {
+      errors.add(FieldError.invalid("spec.selector", selector.toString(),
+          "empty selector is invalid for " + emptyWord));
+      return;
+    }
+    SelectorRules.parsed(selector).ifPresentOrElse(parsed -> {
+      if (!parsed.matches(templateLabels)) {
+        errors.add(FieldError.invalid("spec.template.metadata.labels", goMap(templateLabels),
+            "`selector` does not match template `labels`"));
+      }
+    }, () -> errors.add(FieldError.invalid("spec.selector", selector.toString(),
+        "invalid label selector")));
   }
 
   private static void podSpec(JsonObject spec, String path, List<FieldError> errors) {

@@ -99,4 +99,34 @@ public final class Names {
     }
     return Optional.empty();
   }
+
+  private static final String CONFIG_KEY = "[-._a-zA-Z0-9]+";
+  private static final Pattern CONFIG_KEY_PATTERN = Pattern.compile(CONFIG_KEY);
+
+  /**
+   * Checks a key of a ConfigMap's or Secret's data: it becomes a file name where the object is
+   * mounted, so {@code ../x} (a path out of the volume) is refused, as Kubernetes'
+   * {@code IsConfigMapKey} refuses it.
+   *
+   * @return every problem, in Kubernetes' words; empty if the key is valid
+   */
+  public static java.util.List<String> configKeyProblems(String key) {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    if (key.length() > DNS1123_SUBDOMAIN_MAX_LENGTH) {
+      problems.add("must be no more than " + DNS1123_SUBDOMAIN_MAX_LENGTH + " characters");
+    }
+    if (!CONFIG_KEY_PATTERN.matcher(key).matches()) {
+      problems.add("a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
+          + " (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '"
+          + CONFIG_KEY + "')");
+    }
+    if (key.equals(".")) {
+      problems.add("must not be '.'");
+    } else if (key.equals("..")) {
+      problems.add("must not be '..'");
+    } else if (key.startsWith("..")) {
+      problems.add("must not start with '..'");
+    }
+    return problems;
+  }
 }

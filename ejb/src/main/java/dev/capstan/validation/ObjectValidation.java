@@ -1,6 +1,7 @@
 package dev.capstan.validation;
 
 import dev.capstan.kinds.ResourceType;
+import dev.capstan.limits.RequestLimits;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -42,6 +43,32 @@ public final class ObjectValidation {
     return errors;
   }
 
+  /**
+   * The problems of an update, in one list as Kubernetes' {@code Validate<Kind>Update} gives
+   * them: those of the new object's metadata, a uid other than the stored one
+   * ({@code ValidateObjectMetaUpdate}: {@code metadata.uid: Invalid value: "...": field is
+   * immutable}; a PUT's differing uid fails its precondition before this, 409), the rest of the
+   * new object, then what it may not change from the stored one (a binding's {@code roleRef}).
+   * A uid left out keeps the stored one, and creationTimestamp is always the stored one, as
+   * kube-apiserver's {@code BeforeUpdate} resets them before validating.
+   */
+  public static List<FieldError> validateUpdate(ResourceType type, JsonObject current,
+      JsonObject desired) {
+    List<FieldError> errors = validateMetadata(type, desired);
+    String uid = desired.getJsonObject("metadata").get("uid") instanceof JsonString given
+        ? given.getString() : "";
+    String storedUid = current.getJsonObject("metadata").getString("uid", "");
+    if (!uid.isEmpty() && !uid.equals(storedUid)) {
+      errors.add(FieldError.invalid("metadata.uid", uid, "field is immutable"));
+    }
+    errors.addAll(KindRules.validate(type.group(), type.kind(), desired));
+    if (type.group().equals(RbacRules.GROUP)
+        && (type.kind().equals("RoleBinding") || type.kind().equals("ClusterRoleBinding"))) {
+      errors.addAll(RbacRules.validateBindingUpdate(current, desired));
+    }
+    return errors;
+  }
+
   private static List<FieldError> validateMetadata(ResourceType type, JsonObject body) {
     List<FieldError> errors = new ArrayList<>();
     String name = nameOf(body);
@@ -67,9 +94,16 @@ public final class ObjectValidation {
       errors.add(FieldError.invalid("metadata.labels", labels.toString(), "must be an object"));
     }
     if (metadata.get("annotations") instanceof JsonObject annotations) {
-      for (String key : annotations.keySet()) {
+      long size = 0;
+      for (Map.Entry<String, JsonValue> annotation : annotations.entrySet()) {
+        String key = annotation.getKey();
         Names.labelKeyProblem(key).ifPresent(problem -> errors.add(
             FieldError.invalid("metadata.annotations", key, problem)));
+        size += ConfigData.utf8Length(key) + (annotation.getValue() instanceof JsonString value
+            ? ConfigData.utf8Length(value.getString()) : 0);
+      }
+      if (size > RequestLimits.MAX_ANNOTATION_BYTES) {
+        errors.add(FieldError.tooLong("metadata.annotations", RequestLimits.MAX_ANNOTATION_BYTES));
       }
     }
     return errors;

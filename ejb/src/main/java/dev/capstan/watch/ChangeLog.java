@@ -58,6 +58,9 @@ public class ChangeLog {
 
   /** Every change of one object (all its incarnations) still in the log, oldest first. */
   public List<ObjectChange> history(ObjectKey key) {
+    if (!key.canExist()) {
+      return List.of();
+    }
     BodyTransformer transformer = encryption.transformer();
     return em.createNamedQuery(ObjectChange.HISTORY, ObjectChange.class)
         .setParameter("key", key)

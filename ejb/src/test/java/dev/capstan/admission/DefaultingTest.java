@@ -121,6 +121,25 @@ class DefaultingTest {
   }
 
   @Test
+  void nullReplicasAreDefaultedAsAbsentOnesAre() {
+    JsonObject spec = Defaulting.apply("apps", "ReplicaSet", json("""
+        {"spec":{"replicas":null,"template":{"spec":{"containers":[{"name":"a","image":"a:1"}]}}}}"""))
+        .getJsonObject("spec");
+
+    assertThat(spec.getInt("replicas")).isEqualTo(1);
+  }
+
+  @Test
+  void nullCompletionsAndNoParallelismMeanOneOfEach() {
+    JsonObject spec = Defaulting.apply("batch", "Job", json("""
+        {"spec":{"completions":null,"template":{"spec":{"containers":[{"name":"a","image":"a:1"}]}}}}"""))
+        .getJsonObject("spec");
+
+    assertThat(spec.getInt("completions")).isEqualTo(1);
+    assertThat(spec.getInt("parallelism")).isEqualTo(1);
+  }
+
+  @Test
   void deploymentGetsTheRollingUpdateStrategyAndHistoryLimits() {
     JsonObject spec = Defaulting.apply("apps", "Deployment", json("""
         {"spec":{"strategy":{},"template":{"spec":{"containers":[{"name":"a","image":"a:1"}]}}}}"""))

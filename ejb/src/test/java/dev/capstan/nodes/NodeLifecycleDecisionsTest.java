@@ -86,6 +86,22 @@ class NodeLifecycleDecisionsTest {
   }
 
   @Test
+  void pressureConditionsTaintTheNodeNoScheduleWhileTheyHold() {
+    JsonObject node = json("""
+        {"spec":{"taints":[{"key":"node.kubernetes.io/disk-pressure","effect":"NoSchedule"}]},
+         "status":{"conditions":[{"type":"Ready","status":"True"},
+           {"type":"MemoryPressure","status":"True"},{"type":"DiskPressure","status":"False"},
+           {"type":"PIDPressure","status":"False"}]}}""");
+
+    List<JsonObject> desired = NodeTaints.desired(node, NOW);
+
+    assertThat(desired).extracting(t -> t.getString("key") + ":" + t.getString("effect"))
+        .containsExactly("node.kubernetes.io/memory-pressure:NoSchedule");
+    assertThat(NodeTaints.upToDate(node, NOW)).isFalse();
+    assertThat(NodeTaints.upToDate(NodeTaints.withTaints(node, desired), NOW)).isTrue();
+  }
+
+  @Test
   void theNoExecuteTaintRemembersWhenItWasAdded() {
     JsonObject node = json("""
         {"status":{"conditions":[{"type":"Ready","status":"Unknown"}]}}""");

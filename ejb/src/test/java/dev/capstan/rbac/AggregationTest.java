@@ -22,7 +22,11 @@ class AggregationTest {
   void viewHoldsTheRulesOfTheRolesLabelledAggregateToView() {
     List<PolicyRule> view = Aggregation.rules(role("view"), BOOTSTRAP);
 
-    assertThat(view).isEqualTo(PolicyRule.rulesOf(role("system:aggregate-to-view")));
+    assertThat(view).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+        PolicyRule.rulesOf(role("system:aggregate-to-view")).stream(),
+        PolicyRule.rulesOf(role("system:aggregated-metrics-reader")).stream()).toList());
+    assertThat(view).anyMatch(rule -> rule.allowsResource("list", "metrics.k8s.io", "pods", "",
+        ""));
     assertThat(view).anyMatch(rule -> rule.allowsResource("list", "", "pods", "", ""));
     assertThat(view).noneMatch(rule -> rule.allowsResource("get", "", "secrets", "", "x"));
   }

@@ -95,6 +95,45 @@ class KindRulesTest {
         .extracting(FieldError::field).containsExactly("spec.selector");
   }
 
+  private static final String DEPLOYMENT = """
+      {"metadata":{"name":"web"},"spec":{"replicas":1,
+        "selector":{"matchLabels":{"app":"web"},
+          "matchExpressions":[{"key":"tier","operator":"In","values":["front"]}]},
+        "template":{"metadata":{"labels":{"app":"web","tier":"front"}},
+          "spec":{"containers":[{"name":"c","image":"x"}]}}}}""";
+
+  @Test
+  void deploymentWithAValidSelectorIsAccepted() {
+    assertThat(validate(ResourceTypes.DEPLOYMENT, DEPLOYMENT)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "In without values|,\"values\":[\"front\"]||spec.selector.matchExpressions[0].values|Required value: must be specified when `operator` is 'In' or 'NotIn'",
+      "Exists with values|\"In\"|\"Exists\"|spec.selector.matchExpressions[0].values|Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+      "operator in lower case|\"In\"|\"in\"|spec.selector.matchExpressions[0].operator|Invalid value: \"in\": not a valid selector operator",
+      "bad key|\"key\":\"tier\"|\"key\":\"-tier\"|spec.selector.matchExpressions[0].key|Invalid value: \"-tier\": name part must consist",
+      "bad matchLabels value|{\"app\":\"web\"},|{\"app\":\"web\",\"x\":\"-\"},|spec.selector.matchLabels|Invalid value: \"-\": a valid label must be",
+      "expression missing the template|[\"front\"]|[\"back\"]|spec.template.metadata.labels|`selector` does not match template `labels`"})
+  void deploymentSelectorMistakesNameTheirField(String what, String from, String to,
+      String field, String message) {
+    String body = DEPLOYMENT.replace(from, to == null ? "" : to);
+    assertThat(validate(ResourceTypes.DEPLOYMENT, body)).anySatisfy(error -> {
+      assertThat(error.field()).isEqualTo(field);
+      assertThat(error.message()).contains(message);
+    });
+  }
+
+  @Test
+  void emptySelectorIsRefusedForTheWorkloadKinds() {
+    String empty = DEPLOYMENT.replaceAll("(?s)\"selector\":\\{.*?]},", "\"selector\":{},");
+    assertThat(empty).contains("\"selector\":{},");
+    assertThat(validate(ResourceTypes.DEPLOYMENT, empty)).singleElement().satisfies(error -> {
+      assertThat(error.field()).isEqualTo("spec.selector");
+      assertThat(error.message()).endsWith("empty selector is invalid for deployment");
+    });
+  }
+
   @Test
   void replicationControllerWithoutSelectorSelectsItsTemplateLabels() {
     String withoutSelector = RC.replace("\"selector\":{\"name\":\"node-js\"},", "");
@@ -137,9 +176,45 @@ class KindRulesTest {
         });
   }
 
+  @Test
+  void aRoleBindingWhoseRoleRefWasRemovedIsInvalidAsKubernetesFindsItAfterDefaulting() {
+    JsonObject current = json("""
+        {"metadata":{"name":"rb","namespace":"a"},
+         "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},
+         "subjects":[{"kind":"User","name":"u","apiGroup":"rbac.authorization.k8s.io"}]}""");
+    JsonObject patched = Defaulting.apply("rbac.authorization.k8s.io", "RoleBinding",
+        Json.createObjectBuilder(current).remove("roleRef").build());
+
+    assertThat(ObjectValidation.validateUpdate(ResourceTypes.ROLE_BINDING, current, patched))
+        .extracting(FieldError::toString).containsExactly(
+            "roleRef.kind: Unsupported value: \"\": supported values: \"Role\", \"ClusterRole\"",
+            "roleRef.name: Required value",
+            "roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\","
+                + " Kind:\"\", Name:\"\"}: cannot change roleRef");
+  }
+
+  @Test
+  void anUpdateMayNotChangeTheUidButMayLeaveItOut() {
+    JsonObject current = json("""
+        {"metadata":{"name":"cm","namespace":"a","uid":"u-1"},"data":{"k":"v"}}""");
+
+    assertThat(ObjectValidation.validateUpdate(ResourceTypes.CONFIG_MAP, current, json("""
+        {"metadata":{"name":"cm","namespace":"a","uid":"u-2"},"data":{"k":"v"}}""")))
+        .extracting(FieldError::toString).containsExactly(
+            "metadata.uid: Invalid value: \"u-2\": field is immutable");
+    assertThat(ObjectValidation.validateUpdate(ResourceTypes.CONFIG_MAP, current, json("""
+        {"metadata":{"name":"cm","namespace":"a"},"data":{"k":"v"}}"""))).isEmpty();
+    assertThat(ObjectValidation.validateUpdate(ResourceTypes.CONFIG_MAP, current, current))
+        .isEmpty();
+  }
+
   private static List<FieldError> validate(ResourceType type, String json) {
     JsonObject object = Defaulting.apply(type.group(), type.kind(),
         Json.createReader(new StringReader(json)).readObject());
     return ObjectValidation.validateCreate(type, object);
+  }
+
+  private static JsonObject json(String text) {
+    return Json.createReader(new StringReader(text)).readObject();
   }
 }

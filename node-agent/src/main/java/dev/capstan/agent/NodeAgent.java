@@ -1,8 +1,13 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.ApiClients;
+import dev.capstan.agent.credentials.ApiCredentialIssuer;
+import dev.capstan.agent.credentials.CredentialFile;
+import dev.capstan.agent.credentials.CredentialManager;
+import dev.capstan.agent.credentials.CredentialSource;
 import dev.capstan.agent.dns.ClusterDns;
 import dev.capstan.agent.events.EventRecorder;
+import dev.capstan.agent.eviction.EvictionManager;
 import dev.capstan.agent.lifecycle.LifecycleHooks;
 import dev.capstan.agent.node.NodeStatusReporter;
 import dev.capstan.agent.pods.PodSyncer;
@@ -17,7 +22,12 @@ import dev.capstan.agent.services.ServiceCatalog;
 import dev.capstan.agent.pods.PodWorkers;
 import dev.capstan.agent.runtime.docker.DockerRuntime;
 import dev.capstan.agent.server.AgentServer;
+import dev.capstan.agent.stats.CgroupLayout;
+import dev.capstan.agent.stats.EvictionThresholds;
+import dev.capstan.agent.stats.StatsCollector;
+import dev.capstan.agent.work.BrokerTls;
 import dev.capstan.agent.work.NodeWorkSubscriber;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.Closeable;
@@ -25,6 +35,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,19 +67,34 @@ public final class NodeAgent implements AutoCloseable {
       System.getenv().getOrDefault("CAPSTAN_CLUSTER_CIDR", "10.244.0.0/16"));
 
   /**
+   * Whether the agent samples its containers' and its own CPU and memory ({@code off} to stop
+   * it), and how often, in seconds (the kubelet's housekeeping interval, 10 s).
+   */
+  private static final boolean STATS = !"off".equals(System.getProperty("capstan.stats",
+      System.getenv().getOrDefault("CAPSTAN_STATS", "on")));
+  private static final Duration STATS_INTERVAL = Duration.ofSeconds(Long.parseLong(
+      System.getProperty("capstan.stats-interval",
+          System.getenv().getOrDefault("CAPSTAN_STATS_INTERVAL", "10"))));
+
+  /**
    * Threads that run pod syncs. A sync never waits (for a grace period, a back-off, a pull or a
    * hook), so a few serve any number of pods.
    */
   private static final int WORKER_THREADS = 4;
 
   private final AgentConfig config;
+  private final CredentialSource credentials;
+  private final Optional<CredentialManager> credentialManager;
   private final KubernetesClient api;
   private final DockerRuntime docker;
   private final ScheduledExecutorService heartbeat;
   private final PodWorkers workers;
   private final ContainerProbes probes;
+  private final PodSyncer syncer;
+  private EvictionManager eviction;
   private Closeable dockerEvents;
   private AgentServer server;
+  private Optional<StatsCollector> stats = Optional.empty();
   private NodeWorkSubscriber subscriber;
   private final boolean services;
   private ServiceCatalog catalog;
@@ -81,7 +107,10 @@ public final class NodeAgent implements AutoCloseable {
   private NodeAgent(AgentConfig config, boolean services) {
     this.config = config;
     this.services = services;
-    this.api = ApiClients.create(config);
+    this.credentialManager = managedCredential(config);
+    this.credentials = credentialManager.<CredentialSource>map(manager -> manager)
+        .orElseGet(() -> CredentialSource.fixed(config.token()));
+    this.api = ApiClients.create(config, credentials);
     this.docker = new DockerRuntime(config.dockerHost());
 
     this.heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -107,6 +136,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     pods[0] = new PodSyncer(config, api, docker, config.agentDir(), events, probes, hooks, clock,
         networking);
+    this.syncer = pods[0];
     this.workers = new PodWorkers(config, api, pods[0], clock, WORKER_THREADS);
     queue[0] = workers;
   }
@@ -130,8 +160,35 @@ public final class NodeAgent implements AutoCloseable {
     return agent;
   }
 
+  /**
+   * The credential the agent keeps and renews itself, unless one is given outright
+   * ({@code CAPSTAN_TOKEN} without a bootstrap token).
+   */
+  private static Optional<CredentialManager> managedCredential(AgentConfig config) {
+    if (config.bootstrapToken().isEmpty() && !config.token().isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new CredentialManager(CredentialFile.in(config.agentDir()),
+          new ApiCredentialIssuer(config.apiServer(), config.nodeName(), config.caFile(),
+              config.insecure()), config.bootstrapToken(), Clock.systemUTC(), Math::random));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot reach the API over TLS: " + e.getMessage(), e);
+    }
+  }
+
   private void run() throws InterruptedException {
-    NodeStatusReporter reporter = new NodeStatusReporter(config, api, docker, Clock.systemUTC());
+    if (credentialManager.isPresent()) {
+      credentialManager.get().start();
+    }
+    // read when the agent starts (not when the class loads), so a test may start one with its own
+    EvictionThresholds thresholds = EvictionThresholds.parse(System.getProperty(
+        "capstan.eviction-hard", System.getenv().getOrDefault("CAPSTAN_EVICTION_HARD",
+            EvictionThresholds.DEFAULTS)));
+    eviction = new EvictionManager(thresholds, () -> stats.map(StatsCollector::latest),
+        config.agentDir(), evictable(), Clock.systemUTC(), transitionPeriod());
+    NodeStatusReporter reporter = new NodeStatusReporter(config, api, docker, Clock.systemUTC(),
+        eviction::pressure);
     for (int attempt = 1; ; attempt++) {
       try {
         reporter.register();
@@ -143,12 +200,23 @@ public final class NodeAgent implements AutoCloseable {
         TimeUnit.SECONDS.sleep(wait);
       }
     }
+    if (STATS) {
+      Optional<CgroupLayout> layout = CgroupLayout.detect();
+      if (layout.isEmpty()) {
+        LOG.warning("No cgroup hierarchy under /sys/fs/cgroup: resource figures are not sampled");
+      }
+      stats = layout.map(found -> new StatsCollector(config.nodeName(), docker, found,
+          STATS_INTERVAL, Clock.systemUTC()));
+      stats.ifPresent(StatsCollector::start);
+    }
+    eviction.start(STATS_INTERVAL);
     if (config.servingTls().isEmpty()) {
       LOG.warning(() -> "No serving certificate (CAPSTAN_TLS_CERT_FILE): logs, exec, attach and"
           + " port-forward of this node's pods are not served");
     } else {
       try {
-        server = new AgentServer(config, config.servingTls().get(), docker);
+        server = new AgentServer(config, config.servingTls().get(), docker,
+            () -> stats.map(StatsCollector::latest));
         server.start();
       } catch (IOException e) {
         LOG.warning(() -> "Cannot serve logs and exec on " + config.servingTls().get().address()
@@ -163,19 +231,76 @@ public final class NodeAgent implements AutoCloseable {
     workers.start();
     dockerEvents = docker.onContainerEvents(Map.of("io.capstan.node", config.nodeName()),
         labels -> {
+          stats.ifPresent(StatsCollector::containersChanged);
           String namespace = labels.get("io.capstan.pod.namespace");
           String name = labels.get("io.capstan.pod.name");
           if (namespace != null && name != null) {
             workers.enqueue(namespace, name);
           }
         });
-    config.messagingUrl().ifPresent(url -> {
+    config.messagingUrl().ifPresent(given -> {
+      String url;
+      try {
+        url = BrokerTls.url(given, config.caFile(), config.agentDir());
+      } catch (IOException e) {
+        LOG.warning(() -> "Cannot verify the broker's certificate (" + e.getMessage()
+            + "); work messages are not listened to, resyncs go on");
+        return;
+      }
       subscriber = new NodeWorkSubscriber(url, config.messagingUser(), config.messagingPassword(),
           config.nodeName(), workers::enqueue);
       subscriber.start();
     });
     LOG.info(() -> "Node agent " + config.nodeName() + " runs pods on Docker at "
         + config.dockerHost());
+  }
+
+  /** The pods of this node as the eviction manager sees them, and how it evicts one. */
+  private EvictionManager.Pods evictable() {
+    return new EvictionManager.Pods() {
+      @Override
+      public List<Pod> active() {
+        return api.pods().inAnyNamespace().withField("spec.nodeName", config.nodeName()).list()
+            .getItems().stream()
+            .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+            .filter(pod -> pod.getStatus() == null
+                || !List.of("Failed", "Succeeded").contains(pod.getStatus().getPhase()))
+            .toList();
+      }
+
+      @Override
+      public void evict(Pod pod, long graceSeconds, String message) {
+        if (syncer.evict(pod, graceSeconds, message)) {
+          workers.enqueue(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public boolean cleanedUp(String uid) {
+        return syncer.cleanedUp(uid);
+      }
+    };
+  }
+
+  /**
+   * How long a pressure condition stays True after its signal recovered: the kubelet's
+   * {@code --eviction-pressure-transition-period} ({@code CAPSTAN_EVICTION_PRESSURE_TRANSITION_PERIOD},
+   * seconds or a number with {@code s}, {@code m} or {@code h}; 5 minutes by default).
+   */
+  private static Duration transitionPeriod() {
+    String text = System.getProperty("capstan.eviction-pressure-transition-period",
+        System.getenv().getOrDefault("CAPSTAN_EVICTION_PRESSURE_TRANSITION_PERIOD", "5m")).strip();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smh]?)").matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("eviction pressure transition period \"" + text
+          + "\": expected a number of seconds, or of minutes (5m) or hours (1h)");
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofSeconds(amount);
+    };
   }
 
   /**
@@ -238,6 +363,10 @@ public final class NodeAgent implements AutoCloseable {
       catalog.close();
     }
     heartbeat.shutdownNow();
+    stats.ifPresent(StatsCollector::close);
+    if (eviction != null) {
+      eviction.close();
+    }
     if (server != null) {
       server.close();
     }
@@ -255,6 +384,7 @@ public final class NodeAgent implements AutoCloseable {
       LOG.log(Level.FINE, "Closing the Docker client", e);
     }
     api.close();
+    credentialManager.ifPresent(CredentialManager::close);
     LOG.info(() -> "Node agent " + config.nodeName() + " stopped");
   }
 
@@ -267,8 +397,15 @@ public final class NodeAgent implements AutoCloseable {
       System.exit(2);
       return;
     }
-    NodeAgent agent = start(config,
-        !"off".equals(System.getenv().getOrDefault("CAPSTAN_SERVICE_PROXY", "iptables")));
+    NodeAgent agent;
+    try {
+      agent = start(config,
+          !"off".equals(System.getenv().getOrDefault("CAPSTAN_SERVICE_PROXY", "iptables")));
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      System.err.println("capstan-node-agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

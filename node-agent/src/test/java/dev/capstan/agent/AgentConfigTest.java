@@ -45,4 +45,24 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.fromEnvironment(env("CAPSTAN_TLS_CERT_FILE",
         "/n1.crt"))).hasMessageContaining("set CAPSTAN_TLS_PRIVATE_KEY_FILE");
   }
+
+  @Test
+  void aBootstrapTokenOrAKeptCredentialStandsForTheToken(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Map<String, String> bootstrapOnly = env("CAPSTAN_BOOTSTRAP_TOKEN", "b",
+        "CAPSTAN_AGENT_DIR", dir.toString());
+    bootstrapOnly.remove("CAPSTAN_TOKEN");
+    AgentConfig config = AgentConfig.fromEnvironment(bootstrapOnly);
+    assertThat(config.bootstrapToken()).contains("b");
+    assertThat(config.token()).isEmpty();
+
+    Map<String, String> neither = env("CAPSTAN_AGENT_DIR", dir.toString());
+    neither.remove("CAPSTAN_TOKEN");
+    assertThatThrownBy(() -> AgentConfig.fromEnvironment(neither))
+        .hasMessageContaining("set CAPSTAN_BOOTSTRAP_TOKEN_FILE");
+    java.nio.file.Files.createDirectories(dir.resolve("pki"));
+    java.nio.file.Files.writeString(dir.resolve("pki/node-token"), "kept");
+    assertThat(AgentConfig.fromEnvironment(neither).bootstrapToken())
+        .as("a credential kept from an earlier run will do").isEmpty();
+  }
 }

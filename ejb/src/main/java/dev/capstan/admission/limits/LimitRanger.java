@@ -3,10 +3,10 @@ package dev.capstan.admission.limits;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
+import dev.capstan.jsonp.Json;
 import dev.capstan.resources.PodResources;
 import dev.capstan.resources.Quantity;
 import dev.capstan.resources.ResourceList;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;

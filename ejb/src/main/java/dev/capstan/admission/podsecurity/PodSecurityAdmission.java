@@ -3,6 +3,8 @@ package dev.capstan.admission.podsecurity;
 import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.strings;
 
+import dev.capstan.access.RequestingUser;
+import dev.capstan.access.User;
 import dev.capstan.admission.AdmissionDenied;
 import dev.capstan.admission.AdmissionWarnings;
 import dev.capstan.kinds.ResourceType;
@@ -10,6 +12,7 @@ import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
 import dev.capstan.store.entity.StoredObject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -31,7 +34,8 @@ import java.util.Set;
  *   <li>tells whoever raises a namespace's enforce level which of its pods violate it.
  * </ul>
  *
- * Exempt namespaces ({@code kube-system} by default) are never checked.
+ * Pods in exempt namespaces ({@code kube-system} by default), pods of exempt RuntimeClasses and
+ * requests of exempt users are never checked; the audit event says which exemption applied.
  */
 @ApplicationScoped
 public class PodSecurityAdmission {
@@ -43,11 +47,21 @@ public class PodSecurityAdmission {
   private Instance<AdmissionWarnings> warnings;
 
   private final NamespacePolicy defaults = PodSecurityDefaults.policy();
+  @Inject
+  private Instance<RequestingUser> requestingUser;
+
   private final Set<String> exempt = PodSecurityDefaults.exemptNamespaces();
+  private final Set<String> exemptUsers = PodSecurityDefaults.exemptUsernames();
+  private final Set<String> exemptRuntimeClasses = PodSecurityDefaults.exemptRuntimeClasses();
+
+  /** The audit annotation that says why a request was not checked. */
+  static final String EXEMPT_ANNOTATION = "pod-security.kubernetes.io/exempt";
 
   /** Admits a new pod, or an update of one that changes an image (as Kubernetes checks). */
   public void admitPod(String namespace, JsonObject pod) {
-    if (exempt.contains(namespace)) {
+    Optional<String> exemption = exemption(namespace, object(pod, "spec"));
+    if (exemption.isPresent()) {
+      AdmissionWarnings.add(warnings, List.of(), Map.of(EXEMPT_ANNOTATION, exemption.get()));
       return;
     }
     PodSecurityDecisions.Outcome outcome = PodSecurityDecisions.evaluate(policy(namespace),
@@ -68,10 +82,12 @@ public class PodSecurityAdmission {
 
   /** Warns about and audits a workload's pod template; never refuses. */
   public void admitWorkload(ResourceType type, String namespace, JsonObject object) {
-    if (exempt.contains(namespace)) {
-      return;
-    }
     PodTemplates.of(type.group(), type.kind(), object).ifPresent(template -> {
+      Optional<String> exemption = exemption(namespace, template.spec());
+      if (exemption.isPresent()) {
+        AdmissionWarnings.add(warnings, List.of(), Map.of(EXEMPT_ANNOTATION, exemption.get()));
+        return;
+      }
       PodSecurityDecisions.Outcome outcome = PodSecurityDecisions.evaluate(policy(namespace),
           template.metadata(), template.spec(), false);
       AdmissionWarnings.add(warnings, outcome.warnings(), outcome.auditAnnotations());
@@ -103,6 +119,34 @@ public class PodSecurityAdmission {
     List<JsonObject> pods = store.list(ResourceTypes.POD.all(Optional.of(namespace), ""))
         .bodies();
     return PodSecurityDecisions.relabelled(namespace, old, now, pods);
+  }
+
+  /**
+   * Why a pod (spec) is exempt from checks, in the words of Kubernetes' audit annotation
+   * {@code pod-security.kubernetes.io/exempt}: its namespace, the requesting user, or its
+   * RuntimeClass is exempt; empty when it is checked.
+   */
+  private Optional<String> exemption(String namespace, JsonObject podSpec) {
+    if (exempt.contains(namespace)) {
+      return Optional.of("namespace");
+    }
+    if (!exemptUsers.isEmpty() && requestingUserName().filter(exemptUsers::contains).isPresent()) {
+      return Optional.of("user");
+    }
+    String runtimeClass = podSpec.getString("runtimeClassName", "");
+    if (!runtimeClass.isEmpty() && exemptRuntimeClasses.contains(runtimeClass)) {
+      return Optional.of("runtimeClass");
+    }
+    return Optional.empty();
+  }
+
+  /** The user of the API request this runs in; empty for a controller's own writes. */
+  private Optional<String> requestingUserName() {
+    try {
+      return requestingUser.get().get().map(User::name);
+    } catch (ContextNotActiveException e) {
+      return Optional.empty();
+    }
   }
 
   /** The namespace's policy; one that cannot be read is the defaults (it is being created). */

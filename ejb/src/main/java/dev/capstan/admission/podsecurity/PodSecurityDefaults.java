@@ -6,8 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * The cluster's Pod Security configuration, as kube-apiserver's PodSecurity
- * AdmissionConfiguration gives it ({@code defaults} and {@code exemptions.namespaces}), from
- * system properties the launcher may set:
+ * AdmissionConfiguration gives it ({@code defaults} and {@code exemptions}), from system
+ * properties the launcher may set:
  *
  * <ul>
  *   <li>{@code capstan.pod-security.enforce}, {@code .audit}, {@code .warn}: the level of a
@@ -15,7 +15,12 @@ import java.util.stream.Collectors;
  *       {@code privileged}), with {@code .enforce-version} etc. (default {@code latest});
  *   <li>{@code capstan.pod-security.exempt-namespaces}: comma-separated namespaces whose pods
  *       are never checked (default {@code kube-system}, which runs the cluster's own
- *       privileged pods).
+ *       privileged pods);
+ *   <li>{@code capstan.pod-security.exempt-usernames}: comma-separated users whose requests are
+ *       never checked (default none; as on Kubernetes, a controller's pods are not exempt because
+ *       a user created the workload);
+ *   <li>{@code capstan.pod-security.exempt-runtime-classes}: comma-separated RuntimeClass names
+ *       whose pods are never checked (default none).
  * </ul>
  */
 public final class PodSecurityDefaults {
@@ -30,8 +35,20 @@ public final class PodSecurityDefaults {
   }
 
   public static Set<String> exemptNamespaces() {
-    return Arrays.stream(System.getProperty(PREFIX + "exempt-namespaces", "kube-system")
-        .split(",")).map(String::trim).filter(name -> !name.isEmpty())
+    return names("exempt-namespaces", "kube-system");
+  }
+
+  public static Set<String> exemptUsernames() {
+    return names("exempt-usernames", "");
+  }
+
+  public static Set<String> exemptRuntimeClasses() {
+    return names("exempt-runtime-classes", "");
+  }
+
+  private static Set<String> names(String property, String fallback) {
+    return Arrays.stream(System.getProperty(PREFIX + property, fallback).split(","))
+        .map(String::trim).filter(name -> !name.isEmpty())
         .collect(Collectors.toUnmodifiableSet());
   }
 

@@ -4,6 +4,7 @@ import static dev.capstan.json.JsonFields.object;
 import static dev.capstan.json.JsonFields.objects;
 
 import dev.capstan.admission.QosClass;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.resources.PodResources;
@@ -197,7 +198,7 @@ public final class QuotaUsage {
     if (spec.get("scopes") instanceof JsonArray scopes) {
       scopes.getValuesAs(JsonValue.class).stream()
           .filter(JsonString.class::isInstance)
-          .map(scope -> jakarta.json.Json.createObjectBuilder()
+          .map(scope -> Json.createObjectBuilder()
               .add("scopeName", ((JsonString) scope).getString()).add("operator", "Exists").build())
           .forEach(selectors::add);
     }

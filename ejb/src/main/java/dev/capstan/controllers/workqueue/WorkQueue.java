@@ -24,6 +24,13 @@ import java.util.Set;
  *   <li><b>Delays</b>: {@link #addAfter} holds a key until its time (the earliest asked wins);
  *       {@link #addRateLimited} delays by the key's exponential back-off (5 ms doubling to
  *       1000 s by default), which {@link #forget} resets after a success.
+ *   <li><b>Resyncs wait behind changes</b>: keys of a periodic resync ({@link #addResync}) go to
+ *       a lane of their own that is handed out only when no other key is ready, so a change
+ *       never waits behind a resync of every object; a resync key asked for again by a change
+ *       moves ahead to the ordinary lane. So that a queue busy with changes still resyncs, every
+ *       tenth key handed out is a waiting resync key. (client-go's queue has one lane: its
+ *       controllers resync every few hours, where a Capstan controller's safety-net resync comes
+ *       every 30 s.)
  * </ul>
  *
  * <p>It has no thread of its own and never blocks: {@link #poll} answers at once, and
@@ -41,10 +48,22 @@ public final class WorkQueue<K> {
 
   public static final Duration BASE_DELAY = Duration.ofMillis(5);
   public static final Duration MAX_DELAY = Duration.ofSeconds(1000);
+  /** One turn in this many goes to a waiting resync key, so a busy queue still resyncs. */
+  static final int RESYNC_SHARE = 10;
 
   private final Clock clock;
   private final ExponentialBackoff backoff;
   private final ArrayDeque<K> queue = new ArrayDeque<>();
+  /** The resync lane, in order; a key counts only while in {@code resyncing} (else stale). */
+  private final ArrayDeque<K> resyncQueue = new ArrayDeque<>();
+  private final Set<K> resyncing = new java.util.HashSet<>();
+  /** When each key in a lane was put there: how long it waited, for the metrics. */
+  private final Map<K, Instant> queuedAt = new HashMap<>();
+  /** Keys of changes handed out since the last resync key. */
+  private int changesInARow;
+
+  /** A key handed out, and how long it waited in its lane. */
+  public record Taken<K>(K key, Duration waited) {}
   private final Set<K> dirty = new LinkedHashSet<>();
   private final Set<K> processing = new LinkedHashSet<>();
   private final Map<K, Instant> waiting = new HashMap<>();
@@ -65,10 +84,27 @@ public final class WorkQueue<K> {
   /** Asks for {@code key} to be processed (once, however often it is asked before then). */
   public synchronized void add(K key) {
     if (!dirty.add(key)) {
+      if (resyncing.remove(key) && !processing.contains(key)) {
+        enqueue(queue, key); // a change overtakes the resync that asked for it first
+      }
       return;
     }
     if (!processing.contains(key)) {
-      queue.addLast(key);
+      enqueue(queue, key);
+    }
+  }
+
+  /**
+   * Asks for {@code key} as part of a periodic resync: handed out after every key added
+   * otherwise, unless a change asks for it meanwhile.
+   */
+  public synchronized void addResync(K key) {
+    if (!dirty.add(key)) {
+      return;
+    }
+    resyncing.add(key);
+    if (!processing.contains(key)) {
+      enqueue(resyncQueue, key);
     }
   }
 
@@ -113,28 +149,50 @@ public final class WorkQueue<K> {
    * ready.
    */
   public synchronized Optional<K> poll() {
+    return take().map(Taken::key);
+  }
+
+  /** As {@link #poll}, with how long the key waited since it was queued. */
+  public synchronized Optional<Taken<K>> take() {
     promoteDue();
-    K key = queue.pollFirst();
+    // changes first, but not always: a waiting resync key gets every RESYNC_SHARE-th turn
+    K key = changesInARow < RESYNC_SHARE - 1 ? queue.pollFirst() : null;
+    if (key != null) {
+      changesInARow++;
+    } else {
+      key = pollResync();
+      if (key != null) {
+        changesInARow = 0;
+      } else {
+        key = queue.pollFirst();
+      }
+    }
     if (key == null) {
       return Optional.empty();
     }
     processing.add(key);
     dirty.remove(key);
-    return Optional.of(key);
+    Instant queued = queuedAt.remove(key);
+    return Optional.of(new Taken<>(key, queued == null ? Duration.ZERO
+        : Duration.between(queued, clock.instant())));
   }
 
   /** The worker is finished with {@code key}; if it was added meanwhile it is queued again. */
   public synchronized void done(K key) {
     processing.remove(key);
-    if (dirty.contains(key)) {
-      queue.addLast(key);
+    if (resyncing.contains(key)) {
+      enqueue(resyncQueue, key);
+    } else if (dirty.contains(key)) {
+      enqueue(queue, key);
     }
   }
 
   /** How many keys are ready to be handed out now. */
   public synchronized int ready() {
     promoteDue();
-    return queue.size();
+    // keys asked for by a resync while being processed are queued again only when done
+    return queue.size() + resyncing.size()
+        - (int) processing.stream().filter(resyncing::contains).count();
   }
 
   /** When the earliest delayed key becomes ready, if any key waits. */
@@ -155,10 +213,29 @@ public final class WorkQueue<K> {
    */
   public synchronized void clear() {
     queue.clear();
+    resyncQueue.clear();
+    resyncing.clear();
+    queuedAt.clear();
     dirty.clear();
     waiting.clear();
     waitingByTime.clear();
     backoff.clear();
+  }
+
+  /** The first resync key that is still asked for and not being processed. */
+  private K pollResync() {
+    while (!resyncQueue.isEmpty()) {
+      K resync = resyncQueue.pollFirst();
+      if (!processing.contains(resync) && resyncing.remove(resync)) {
+        return resync;
+      }
+    }
+    return null;
+  }
+
+  private void enqueue(ArrayDeque<K> lane, K key) {
+    lane.addLast(key);
+    queuedAt.putIfAbsent(key, clock.instant());
   }
 
   private void promoteDue() {

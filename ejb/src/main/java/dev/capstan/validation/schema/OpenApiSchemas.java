@@ -1,6 +1,6 @@
 package dev.capstan.validation.schema;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.lang.reflect.Field;

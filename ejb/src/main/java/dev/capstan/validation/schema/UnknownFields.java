@@ -1,6 +1,6 @@
 package dev.capstan.validation.schema;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -49,8 +49,13 @@ public final class UnknownFields {
   }
 
   /**
-   * The object without its unknown fields, as Kubernetes stores what it decoded into its types:
-   * what {@code Warn} and {@code Ignore} let through is dropped, not kept.
+   * The object as Kubernetes stores what it decoded into its types: without its unknown fields
+   * (what {@code Warn} and {@code Ignore} let through is dropped, not kept), and with its
+   * {@code null}s read as Go reads them. A {@code null} field is the field's zero value, which is
+   * left out; a {@code null} element of a list or value of a map is the element type's zero
+   * value: {@code {}} for an object (so validation then finds, say, {@code subjects[0].name}
+   * missing, instead of skipping an element that is no object), {@code ""}, {@code 0} or
+   * {@code false} for a scalar.
    */
   public static JsonObject pruned(JsonObject object, Class<?> modelClass) {
     return (JsonObject) prune(object, modelClass);
@@ -62,12 +67,14 @@ public final class UnknownFields {
       Type[] arguments = parameterized.getActualTypeArguments();
       if (Collection.class.isAssignableFrom(raw) && value instanceof JsonArray array) {
         JsonArrayBuilder kept = Json.createArrayBuilder();
-        array.forEach(element -> kept.add(prune(element, arguments[0])));
+        array.forEach(element -> kept.add(element == JsonValue.NULL ? zero(arguments[0])
+            : prune(element, arguments[0])));
         return kept.build();
       }
       if (Map.class.isAssignableFrom(raw) && value instanceof JsonObject map) {
         JsonObjectBuilder kept = Json.createObjectBuilder();
-        map.forEach((key, child) -> kept.add(key, prune(child, arguments[1])));
+        map.forEach((key, child) -> kept.add(key, child == JsonValue.NULL ? zero(arguments[1])
+            : prune(child, arguments[1])));
         return kept.build();
       }
       return value;
@@ -80,11 +87,31 @@ public final class UnknownFields {
     JsonObjectBuilder kept = Json.createObjectBuilder();
     object.forEach((key, child) -> {
       Type childType = properties.get(key);
-      if (childType != null) {
+      if (childType != null && child != JsonValue.NULL) {
         kept.add(key, prune(child, childType));
       }
     });
     return kept.build();
+  }
+
+  /**
+   * Go's zero value of an element type, as JSON: {@code null} decodes to it. Lists, maps and
+   * free-form values stay {@code null} (a nil slice or map is written as {@code null}).
+   */
+  private static JsonValue zero(Type type) {
+    if (!(type instanceof Class<?> element)) {
+      return JsonValue.NULL;
+    }
+    if (element == String.class) {
+      return Json.createValue("");
+    }
+    if (element == Boolean.class) {
+      return JsonValue.FALSE;
+    }
+    if (element == Integer.class || element == Long.class) {
+      return Json.createValue(0);
+    }
+    return isStructured(element) ? JsonValue.EMPTY_JSON_OBJECT : JsonValue.NULL;
   }
 
   private static void walk(JsonValue value, Type type, String path, List<String> unknown) {
@@ -117,12 +144,12 @@ public final class UnknownFields {
   }
 
   /** A model class whose JSON form is an object with known properties. */
-  private static boolean isStructured(Class<?> type) {
+  static boolean isStructured(Class<?> type) {
     return type.getName().startsWith(MODEL_PACKAGE) && !type.isInterface() && !type.isEnum()
         && !LEAF_TYPES.contains(type.getName());
   }
 
-  private static Map<String, Type> properties(Class<?> modelClass) {
+  static Map<String, Type> properties(Class<?> modelClass) {
     return PROPERTIES.computeIfAbsent(modelClass, type -> {
       Map<String, Type> properties = new TreeMap<>();
       for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {

@@ -75,6 +75,91 @@ class WorkQueueTest {
   }
 
   @Test
+  void aChangeIsHandedOutBeforeEveryKeyOfAResyncQueuedEarlier() {
+    for (int i = 0; i < 1000; i++) {
+      queue.addResync("ns/old-" + i);
+    }
+    queue.add("ns/changed");
+
+    assertThat(queue.ready()).isEqualTo(1001);
+    assertThat(queue.poll()).contains("ns/changed");
+    assertThat(queue.poll()).contains("ns/old-0");
+    assertThat(queue.poll()).contains("ns/old-1");
+  }
+
+  @Test
+  void aQueueBusyWithChangesStillGivesEveryTenthTurnToAResync() {
+    queue.addResync("ns/old-0");
+    queue.addResync("ns/old-1");
+    for (int i = 0; i < 30; i++) {
+      queue.add("ns/new-" + i);
+    }
+
+    List<String> order = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      String key = queue.poll().orElseThrow();
+      order.add(key);
+      queue.done(key);
+    }
+    assertThat(order.indexOf("ns/old-0")).isEqualTo(WorkQueue.RESYNC_SHARE - 1);
+    assertThat(order.indexOf("ns/old-1")).isEqualTo(2 * WorkQueue.RESYNC_SHARE - 1);
+    assertThat(order).hasSize(32).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aResyncKeyAskedForByAChangeMovesAheadAndComesOutOnce() {
+    queue.addResync("ns/a");
+    queue.addResync("ns/b");
+    queue.add("ns/b");
+    queue.addResync("ns/b");
+
+    assertThat(queue.poll()).contains("ns/b");
+    assertThat(queue.poll()).contains("ns/a");
+    assertThat(queue.poll()).isEmpty();
+    assertThat(queue.ready()).isZero();
+  }
+
+  @Test
+  void aResyncOfAKeyBeingProcessedWaitsForDoneAndStillYieldsToChanges() {
+    queue.add("ns/a");
+    assertThat(queue.poll()).contains("ns/a");
+    queue.addResync("ns/a");
+    assertThat(queue.ready()).isZero();
+    assertThat(queue.poll()).as("never to a second worker").isEmpty();
+
+    queue.done("ns/a");
+    queue.add("ns/b");
+    assertThat(queue.poll()).contains("ns/b");
+    assertThat(queue.poll()).contains("ns/a");
+    queue.done("ns/a");
+    assertThat(queue.poll()).isEmpty();
+  }
+
+  @Test
+  void aStaleResyncEntryOfAKeyBeingProcessedIsNotHandedOutTwice() {
+    queue.addResync("ns/a");
+    queue.add("ns/a"); // moves ahead, leaving its resync entry behind
+    assertThat(queue.poll()).contains("ns/a");
+    queue.addResync("ns/a"); // asked again while processing
+
+    assertThat(queue.poll()).as("the stale entry must not give it to a second worker")
+        .isEmpty();
+    queue.done("ns/a");
+    assertThat(queue.poll()).contains("ns/a");
+    queue.done("ns/a");
+    assertThat(queue.poll()).isEmpty();
+  }
+
+  @Test
+  void clearingDropsTheResyncLaneToo() {
+    queue.addResync("ns/a");
+    queue.clear();
+    assertThat(queue.poll()).isEmpty();
+    queue.addResync("ns/a");
+    assertThat(queue.poll()).contains("ns/a");
+  }
+
+  @Test
   void failuresBackOffFromFiveMillisecondsDoublingUpToAThousandSeconds() {
     List<Duration> delays = new ArrayList<>();
     for (int i = 0; i < 30; i++) {

@@ -56,6 +56,32 @@ class UnknownFieldsTest {
         .containsExactly("name");
   }
 
+  @Test
+  void nullsReadAsGoReadsThemIntoItsTypes() {
+    Class<?> binding = ModelClasses.of("rbac.authorization.k8s.io", "RoleBinding").orElseThrow();
+    JsonObject pruned = UnknownFields.pruned(json("""
+        {"metadata":{"name":"rb","labels":{"a":null},"annotations":null},"roleRef":null,
+         "subjects":[null,{"kind":"User","name":"u","namespace":null}]}"""), binding);
+
+    assertThat(pruned.containsKey("roleRef")).isFalse();
+    assertThat(pruned.getJsonObject("metadata").containsKey("annotations")).isFalse();
+    assertThat(pruned.getJsonObject("metadata").getJsonObject("labels").getString("a")).isEmpty();
+    assertThat(pruned.getJsonArray("subjects").getJsonObject(0)).isEmpty();
+    assertThat(pruned.getJsonArray("subjects").getJsonObject(1).keySet())
+        .containsExactly("kind", "name");
+  }
+
+  @Test
+  void nullElementsOfScalarListsAreTheirZeroValues() {
+    JsonObject pruned = UnknownFields.pruned(json("""
+        {"spec":{"containers":[{"name":"c","image":"x","command":[null,"sh"]}],
+          "volumes":null}}"""), POD);
+
+    assertThat(pruned.getJsonObject("spec").getJsonArray("containers").getJsonObject(0)
+        .getJsonArray("command").getString(0)).isEmpty();
+    assertThat(pruned.getJsonObject("spec").containsKey("volumes")).isFalse();
+  }
+
   private static JsonObject json(String text) {
     return Json.createReader(new StringReader(text)).readObject();
   }

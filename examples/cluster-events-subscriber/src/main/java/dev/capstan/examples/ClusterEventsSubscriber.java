@@ -11,8 +11,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * Prints the cluster's changes as they commit, one line each, chosen by a JMS selector:
  *
  * <pre>
- * java -jar cluster-events-subscriber.jar tcp://127.0.0.1:61616?enable1xPrefixes=true \
- *     capstan-agent "$(cat .capstan/secrets/agent-password)" "kind = 'Pod' AND namespace = 'prod'"
+ * java -jar cluster-events-subscriber.jar "tcp://127.0.0.1:61616?enable1xPrefixes=true&sslEnabled=true\
+ *     &verifyHost=true&trustStorePath=$PWD/.capstan/tls/ca-trust.p12&trustStorePassword=capstan-ca" \
+ *     capstan-events "$(cat .capstan/secrets/events-password)" "kind = 'Pod' AND namespace = 'prod'"
  * ADDED Pod prod/web-7d4b9 revision 1841
  * MODIFIED Pod prod/web-7d4b9 revision 1843 node worker-1
  * </pre>

@@ -1,5 +1,6 @@
 package dev.capstan.store.entity;
 
+import dev.capstan.jsonp.Json;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
@@ -9,7 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
@@ -36,13 +36,9 @@ import org.hibernate.annotations.ColumnTransformer;
 @NamedQuery(
     name = ObjectChange.HISTORY,
     query = "select c from ObjectChange c where c.key = :key order by c.revision")
-@NamedQuery(
-    name = ObjectChange.DELETE_HISTORY_BEFORE,
-    query = "delete from ObjectChange c where c.key = :key and c.revision < :revision")
 public class ObjectChange {
 
   public static final String HISTORY = "ObjectChange.history";
-  public static final String DELETE_HISTORY_BEFORE = "ObjectChange.deleteHistoryBefore";
   public static final String AFTER = "ObjectChange.after";
   public static final String AFTER_FOR_KIND = "ObjectChange.afterForKind";
 

@@ -27,6 +27,17 @@ public record ObjectKey(
     Objects.requireNonNull(name, "name");
   }
 
+  /**
+   * Whether an object can be stored under this key at all. A NUL character can be in no stored
+   * name (names are validated before they are stored) and PostgreSQL refuses it even as a query
+   * parameter, so a lookup by such a key, made from user data such as an owner reference's name,
+   * finds nothing without asking the database.
+   */
+  public boolean canExist() {
+    return apiGroup.indexOf(0) < 0 && kind.indexOf(0) < 0 && namespace.indexOf(0) < 0
+        && name.indexOf(0) < 0;
+  }
+
   /** The apiVersion string of this key's group at the given version, e.g. {@code apps/v1}. */
   public String apiVersion(String version) {
     return apiGroup.isEmpty() ? version : apiGroup + "/" + version;

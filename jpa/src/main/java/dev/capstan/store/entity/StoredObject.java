@@ -1,5 +1,6 @@
 package dev.capstan.store.entity;
 
+import dev.capstan.jsonp.Json;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
@@ -9,7 +10,6 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.UUID;
@@ -32,12 +32,6 @@ import org.hibernate.annotations.ColumnTransformer;
     name = StoredObject.FIND_BY_IDENTITY,
     query = "select o from StoredObject o where o.key = :key")
 public class StoredObject {
-
-  /**
-   * Found once: {@code Json.createReader} looks the provider up through the ServiceLoader on every
-   * call, which in WildFly's module class loaders cost more than parsing a pod.
-   */
-  private static final JsonProvider JSON = JsonProvider.provider();
 
   public static final String FIND_BY_IDENTITY = "StoredObject.findByIdentity";
 
@@ -136,7 +130,7 @@ public class StoredObject {
 
   /** The body, parsed. */
   public JsonObject json() {
-    try (JsonReader reader = JSON.createReader(new StringReader(body()))) {
+    try (JsonReader reader = Json.createReader(new StringReader(body()))) {
       return reader.readObject();
     }
   }

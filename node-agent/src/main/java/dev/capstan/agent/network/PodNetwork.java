@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -51,7 +52,7 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
       return Optional.empty();
     }
     PodNetwork network = new PodNetwork("capstan-" + nodeName, cidr, gateway(cidr), clusterCidr);
-    removeStaleBridges(network.gateway(), network.bridge(nodeName));
+    removeStaleBridges(network.gateway(), network.bridge(nodeName), docker.namedBridges());
     if (!docker.ensureBridgeNetwork(network.name(), network.bridge(nodeName), network.cidr(),
         network.gateway())) {
       LOG.warning(() -> "Cannot make the pod bridge " + network.name() + " for "
@@ -66,10 +67,16 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
   /**
    * Deletes capstan pod bridges left on this machine by a Docker engine that is gone (its data
    * removed, its networks forgotten) which still hold this node's gateway address: their route
-   * to the range would shadow the new bridge's. Only idle ones (state DOWN: no container is
-   * attached) named like ours are touched, so a live bridge of another cluster is left alone.
+   * to the range would shadow the new bridge's. Only bridges named like ours that the engine does
+   * not know (not the device of any of its networks) and that are idle (state DOWN: no container
+   * is attached) are touched, so a bridge of another node or cluster on this engine is left
+   * alone even while it has no pods; when the engine cannot list its networks, none is touched.
    */
-  private static void removeStaleBridges(String gateway, String ours) {
+  private static void removeStaleBridges(String gateway, String ours,
+      Optional<Set<String>> engineBridges) {
+    if (engineBridges.isEmpty()) {
+      return;
+    }
     for (String line : HostCommand.run("ip", "-o", "-4", "addr", "show").output().lines().toList()) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length < 4 || !fields[3].startsWith(gateway + "/")) {
@@ -77,6 +84,7 @@ public record PodNetwork(String name, String cidr, String gateway, String cluste
       }
       String device = fields[1];
       if (device.startsWith("cap") && !device.equals(ours)
+          && !engineBridges.get().contains(device)
           && HostCommand.run("ip", "-o", "link", "show", device).output()
               .contains("state DOWN")) {
         HostCommand.run("ip", "link", "delete", device);

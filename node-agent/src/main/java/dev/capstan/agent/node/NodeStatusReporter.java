@@ -2,6 +2,7 @@ package dev.capstan.agent.node;
 
 import dev.capstan.agent.AgentConfig;
 import dev.capstan.agent.runtime.docker.DockerRuntime;
+import dev.capstan.agent.stats.EvictionThresholds.Pressure;
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -30,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,7 +39,9 @@ import java.util.logging.Logger;
  * Keeps this node's Node object and its heartbeat Lease (in {@code kube-node-lease}) current, as
  * the kubelet does: registers the node on start (or takes over the one registered before),
  * renews the lease every interval, and writes the status (capacity, addresses, system info,
- * conditions) when it changed or at least every minute. Ready follows whether Docker answers.
+ * conditions) when it changed or at least every minute. Ready follows whether Docker answers;
+ * MemoryPressure and DiskPressure whether the node's measured memory and disk are under their
+ * eviction thresholds ({@link dev.capstan.agent.stats.EvictionThresholds}).
  */
 public final class NodeStatusReporter {
 
@@ -52,15 +56,23 @@ public final class NodeStatusReporter {
   private final KubernetesClient api;
   private final DockerRuntime docker;
   private final Clock clock;
+  private final Supplier<Pressure> pressure;
   private NodeStatus lastReported;
   private Instant lastReportedAt = Instant.EPOCH;
 
   public NodeStatusReporter(AgentConfig config, KubernetesClient api, DockerRuntime docker,
       Clock clock) {
+    this(config, api, docker, clock, () -> Pressure.NONE);
+  }
+
+  /** @param pressure whether memory or disk is under its eviction threshold now */
+  public NodeStatusReporter(AgentConfig config, KubernetesClient api, DockerRuntime docker,
+      Clock clock, Supplier<Pressure> pressure) {
     this.config = config;
     this.api = api;
     this.docker = docker;
     this.clock = clock;
+    this.pressure = pressure;
   }
 
   /** Registers the node, or updates the one of the same name; then writes its status. */
@@ -177,10 +189,17 @@ public final class NodeStatusReporter {
         "pods", new Quantity(Integer.toString(config.maxPods())));
     String now = timestamp(clock.instant());
     List<NodeCondition> conditions = new ArrayList<>();
-    conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-        "kubelet has sufficient memory available", now));
-    conditions.add(condition(previous, "DiskPressure", "False", "KubeletHasNoDiskPressure",
-        "kubelet has no disk pressure", now));
+    Pressure under = pressure.get();
+    conditions.add(under.memory()
+        ? condition(previous, "MemoryPressure", "True", "KubeletHasInsufficientMemory",
+            "kubelet has insufficient memory available", now)
+        : condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available", now));
+    conditions.add(under.disk()
+        ? condition(previous, "DiskPressure", "True", "KubeletHasDiskPressure",
+            "kubelet has disk pressure", now)
+        : condition(previous, "DiskPressure", "False", "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure", now));
     conditions.add(condition(previous, "PIDPressure", "False", "KubeletHasSufficientPID",
         "kubelet has sufficient PID available", now));
     conditions.add(dockerUp

@@ -123,7 +123,12 @@ final class PodStatuses {
             && "Never".equals(pod.getSpec().getRestartPolicy());
       }
     }
-    String phase = initFailed ? "Failed"
+    // a terminal phase is never left (the kubelet's status manager keeps it): an evicted pod
+    // stays Failed whatever its containers say
+    boolean wasTerminal = "Failed".equals(previous.getPhase())
+        || "Succeeded".equals(previous.getPhase());
+    String phase = wasTerminal ? previous.getPhase()
+        : initFailed ? "Failed"
         : !initialized ? "Pending"
         : phase(pod.getSpec().getRestartPolicy(), running, waitingCount, stopped, succeeded);
     boolean sandboxReady = sandbox.map(ContainerInfo::running).orElse(false);
@@ -134,7 +139,7 @@ final class PodStatuses {
     String unreadyMessage = terminal ? null
         : "containers with unready status: [" + String.join(" ", unready) + "]";
     boolean ready = allReady && !terminal;
-    List<PodCondition> conditions = List.of(
+    List<PodCondition> conditions = new ArrayList<>(List.of(
         condition(previous, "PodReadyToStartContainers", sandboxReady && !terminal, timestamp,
             null, null),
         condition(previous, "Initialized", initialized, timestamp,
@@ -146,7 +151,11 @@ final class PodStatuses {
             ready ? null : unreadyMessage),
         condition(previous, "ContainersReady", ready, timestamp, ready ? null : notReady,
             ready ? null : unreadyMessage),
-        condition(previous, "PodScheduled", true, timestamp, null, null));
+        condition(previous, "PodScheduled", true, timestamp, null, null)));
+    // the condition an eviction (or the API's disruption) set is not the kubelet's to drop
+    EnvResolver.orEmpty(previous.getConditions()).stream()
+        .filter(c -> "DisruptionTarget".equals(c.getType())).findFirst()
+        .ifPresent(conditions::add);
     String podIp = sandbox.filter(ContainerInfo::running).flatMap(ContainerInfo::ip)
         .orElse(previous.getPodIP());
     PodStatusBuilder status = new PodStatusBuilder()
@@ -158,6 +167,9 @@ final class PodStatuses {
         .withContainerStatuses(statuses)
         .withInitContainerStatuses(initStatuses.isEmpty() ? null : initStatuses)
         .withQosClass(previous.getQosClass());
+    if (wasTerminal) {
+      status.withReason(previous.getReason()).withMessage(previous.getMessage());
+    }
     if (podIp != null) {
       status.withPodIP(podIp).withPodIPs(new PodIP(podIp));
     }
@@ -270,6 +282,21 @@ final class PodStatuses {
         .findFirst().orElse(now);
     return new PodConditionBuilder().withType(type).withStatus(status)
         .withLastTransitionTime(transition).withReason(reason).withMessage(message).build();
+  }
+
+  /**
+   * Sets a condition of the status, keeping its transition time when its status is unchanged.
+   */
+  static void setCondition(PodStatus status, String type, String value, String reason,
+      String message, Instant now) {
+    List<PodCondition> conditions = new ArrayList<>(EnvResolver.orEmpty(status.getConditions()));
+    String transition = conditions.stream()
+        .filter(c -> type.equals(c.getType()) && value.equals(c.getStatus()))
+        .map(PodCondition::getLastTransitionTime).findFirst().orElse(timestamp(now));
+    conditions.removeIf(c -> type.equals(c.getType()));
+    conditions.add(new PodConditionBuilder().withType(type).withStatus(value)
+        .withLastTransitionTime(transition).withReason(reason).withMessage(message).build());
+    status.setConditions(conditions);
   }
 
   static String timestamp(Instant instant) {

@@ -9,6 +9,8 @@ import dev.capstan.agent.runtime.ContainerRuntime;
 import dev.capstan.agent.runtime.ContainerSummary;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,6 +63,16 @@ public final class PodSyncer {
   private final PodEvents events;
   private final EphemeralContainers ephemeral;
   private final Clock clock;
+  /** The grace period of pods being evicted, by uid, until their containers stopped. */
+  private final Map<String, Long> evictionGrace = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Terminal pods whose resources were let go (a bounded memory of uids). */
+  private final Set<String> forgotten = java.util.Collections.synchronizedSet(
+      java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > 4096;
+        }
+      }));
 
   /**
    * @param networking the pods' network and cluster DNS server, settled after registration
@@ -131,11 +143,7 @@ public final class PodSyncer {
       return wakeUp;
     }
     if (isTerminal(pod)) {
-      if (current != null) {
-        current.sandbox().filter(ContainerSummary::running)
-            .ifPresent(sandbox -> runtime.signal(sandbox.id(), "SIGKILL"));
-      }
-      return wakeUp;
+      return earliest(wakeUp, finish(pod, current, wake));
     }
     return earliest(wakeUp, run(pod, current, wake));
   }
@@ -191,6 +199,91 @@ public final class PodSyncer {
     status.report(pod, sandbox.sandbox(), now, started.waiting(), probeResults());
     // a projected token's refresh is a wake-up like any other
     return earliest(started.wakeUp(), volumes.nextRefresh(uid));
+  }
+
+  /**
+   * A terminal pod (Failed or Succeeded: its containers exited, or it was evicted): containers
+   * still running are stopped within the grace period (an eviction's, else the pod's), then its
+   * sandbox is killed, its volumes torn down and the containers' final states reported under
+   * the phase it has; the exited containers stay for their logs until the pod is deleted, as
+   * the kubelet keeps them.
+   */
+  private Optional<Instant> finish(Pod pod, RuntimePod current, Runnable wake) {
+    String uid = pod.getMetadata().getUid();
+    if (current == null) {
+      forget(uid);
+      return Optional.empty();
+    }
+    long grace = Optional.ofNullable(evictionGrace.get(uid)).orElse(gracePeriod(pod));
+    String podIp = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    Optional<Instant> again = Optional.empty();
+    for (Container spec : pod.getSpec().getContainers()) {
+      for (ContainerSummary container : current.attempts(spec.getName())) {
+        if (!container.running()) {
+          continue;
+        }
+        if (stops.request(container.id(), pod, spec, podIp, grace)) {
+          events.normal(pod, spec.getName(), "Killing", "Stopping container "
+              + spec.getName());
+        }
+        again = earliest(again, runtime.inspect(container.id())
+            .flatMap(info -> stops.advance(info, wake)));
+      }
+    }
+    if (again.isPresent()) {
+      return again;
+    }
+    boolean sandboxRunning = current.sandboxes().stream().anyMatch(ContainerSummary::running);
+    current.sandboxes().stream().filter(ContainerSummary::running)
+        .forEach(sandbox -> runtime.signal(sandbox.id(), "SIGKILL"));
+    if (!forgotten.contains(uid) || sandboxRunning) {
+      forget(uid);
+      forgotten.add(uid);
+      evictionGrace.remove(uid);
+      RuntimePod now = RuntimePod.group(runtime.list(Map.of(PodLabels.NODE, config.nodeName(),
+          PodLabels.POD_UID, uid))).get(uid);
+      status.report(pod, Optional.empty(), now, Map.of(), probeResults());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Evicts a pod, as the kubelet's eviction manager has its pod worker kill one: a Warning
+   * event {@code Evicted} with the message, the status phase Failed with reason
+   * {@code Evicted}, the message and a {@code DisruptionTarget} condition (reason
+   * {@code TerminationByKubelet}), and the pod's containers then stopped by its syncs within
+   * {@code graceSeconds}.
+   *
+   * @return whether the status was written (false: the pod changed or went meanwhile)
+   */
+  public boolean evict(Pod pod, long graceSeconds, String message) {
+    Pod fresh = api.get(pod.getMetadata().getNamespace(), pod.getMetadata().getName())
+        .filter(p -> p.getMetadata().getUid().equals(pod.getMetadata().getUid()))
+        .orElse(null);
+    if (fresh == null || isTerminal(fresh)) {
+      return false;
+    }
+    evictionGrace.put(fresh.getMetadata().getUid(), graceSeconds);
+    events.warning(fresh, null, "Evicted", message);
+    PodStatus status = fresh.getStatus() == null ? new PodStatus()
+        : new PodStatusBuilder(fresh.getStatus()).build();
+    status.setPhase("Failed");
+    status.setReason("Evicted");
+    status.setMessage(message);
+    PodStatuses.setCondition(status, "DisruptionTarget", "True", "TerminationByKubelet",
+        message, clock.instant());
+    api.writeStatus(fresh, status);
+    return true;
+  }
+
+  /**
+   * Whether nothing of the pod holds resources here any more: no container of it runs and its
+   * volumes are gone.
+   */
+  public boolean cleanedUp(String uid) {
+    boolean running = runtime.list(Map.of(PodLabels.NODE, config.nodeName(),
+        PodLabels.POD_UID, uid)).stream().anyMatch(ContainerSummary::running);
+    return !running && !java.nio.file.Files.exists(volumes.podDir(uid));
   }
 
   /**

@@ -16,6 +16,10 @@ import dev.capstan.agent.portforward.ChannelPortForward;
 import dev.capstan.agent.portforward.NetworkNamespaces;
 import dev.capstan.agent.portforward.PortForwardSession;
 import dev.capstan.agent.runtime.docker.DockerRuntime;
+import dev.capstan.agent.stats.CadvisorMetrics;
+import dev.capstan.agent.stats.ResourceMetrics;
+import dev.capstan.agent.stats.ResourceStats;
+import dev.capstan.agent.stats.SummaryJson;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import java.io.IOException;
@@ -29,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -39,7 +45,10 @@ import javax.net.ssl.SSLParameters;
  * ({@code tailLines}, {@code sinceSeconds}, {@code timestamps}, {@code previous},
  * {@code follow}), which the API server proxies for {@code kubectl logs}, and
  * {@code /exec/<namespace>/<pod>/<container>} for {@code kubectl exec} (see {@link ExecHandler}),
- * and {@code /portForward/<namespace>/<pod>} for {@code kubectl port-forward}.
+ * and {@code /portForward/<namespace>/<pod>} for {@code kubectl port-forward}, and the
+ * resource figures the agent samples ({@link dev.capstan.agent.stats.StatsCollector}): the
+ * Summary API {@code /stats/summary} and {@code /metrics/resource}, as metrics-server and
+ * Prometheus scrape a kubelet.
  * It listens on the node's address only, over TLS with the node's serving certificate
  * ({@link ServingTls}); every request but {@code /healthz} needs the API server's client
  * certificate ({@link ClientIdentity}): 401 without one, 403 with another identity's.
@@ -61,6 +70,15 @@ public final class AgentServer implements AutoCloseable {
 
   public AgentServer(AgentConfig config, ServingTls tls, DockerRuntime docker)
       throws IOException {
+    this(config, tls, docker, Optional::empty);
+  }
+
+  /**
+   * @param stats the last resource sampling; empty when the agent does not sample (then
+   *     {@code /stats/summary} and {@code /metrics/resource} answer 404)
+   */
+  public AgentServer(AgentConfig config, ServingTls tls, DockerRuntime docker,
+      Supplier<Optional<ResourceStats>> stats) throws IOException {
     this.config = config;
     this.docker = docker;
     SSLContext context = PemTls.context(Optional.of(tls.certificateFile()),
@@ -86,6 +104,12 @@ public final class AgentServer implements AutoCloseable {
     server.createContext("/healthz", exchange -> respond(exchange, 200, "ok"));
     server.createContext("/containerLogs/", this::containerLogs);
     server.createContext("/portForward/", this::portForward);
+    server.createContext("/stats/summary", exchange -> resources(exchange, "stats", stats,
+        "application/json", SummaryJson::of));
+    server.createContext("/metrics/resource", exchange -> resources(exchange, "metrics", stats,
+        ResourceMetrics.CONTENT_TYPE, ResourceMetrics::of));
+    server.createContext("/metrics/cadvisor", exchange -> resources(exchange, "metrics", stats,
+        CadvisorMetrics.CONTENT_TYPE, CadvisorMetrics::of));
     ExecHandler exec = new ExecHandler(config, docker);
     for (String verb : new String[] {"exec", "attach"}) {
       server.createContext("/" + verb + "/", exchange -> {
@@ -169,9 +193,36 @@ public final class AgentServer implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code GET /stats/summary} or {@code /metrics/resource}: the last sampling, written out
+   * (the sampling itself never happens on a request's thread).
+   */
+  private static void resources(HttpExchange exchange, String subresource,
+      Supplier<Optional<ResourceStats>> stats, String contentType,
+      Function<ResourceStats, String> format) throws IOException {
+    try (exchange) {
+      if (!admitted(exchange, "get", subresource)) {
+        return;
+      }
+      if (!exchange.getRequestMethod().equals("GET")) {
+        respond(exchange, 405, "method " + exchange.getRequestMethod() + " not allowed");
+        return;
+      }
+      Optional<ResourceStats> last = stats.get();
+      if (last.isEmpty()) {
+        respond(exchange, 404, "this node does not sample resources (CAPSTAN_STATS=off)");
+        return;
+      }
+      byte[] body = format.apply(last.get()).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+    }
+  }
+
   public void start() {
     server.start();
-    LOG.info(() -> "Serving logs, exec, attach and port-forward over TLS on "
+    LOG.info(() -> "Serving logs, exec, attach, port-forward and stats over TLS on "
         + server.getAddress());
   }
 
@@ -245,7 +296,13 @@ public final class AgentServer implements AutoCloseable {
 
   /** Whether the caller is the API server; answers 401 or 403 when it is not. */
   private static boolean admitted(HttpExchange exchange, String verb) throws IOException {
-    ClientIdentity.Decision decision = ClientIdentity.of(exchange, verb, "proxy");
+    return admitted(exchange, verb, "proxy");
+  }
+
+  /** As {@link #admitted(HttpExchange, String)}, for the node subresource the path stands for. */
+  private static boolean admitted(HttpExchange exchange, String verb, String subresource)
+      throws IOException {
+    ClientIdentity.Decision decision = ClientIdentity.of(exchange, verb, subresource);
     if (!decision.allowed()) {
       respond(exchange, decision.status(), decision.message());
     }

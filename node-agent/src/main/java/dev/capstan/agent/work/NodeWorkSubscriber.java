@@ -13,8 +13,9 @@ import java.util.logging.Logger;
 import org.apache.activemq.artemis.jms.client.ActiveMQJMSConnectionFactory;
 
 /**
- * Hears of work for this node on the control plane's {@link Topics#NODE_WORK} topic (a JMS
- * selector picks this node's messages) and hands each pod named to the work queue. Messages are
+ * Hears of work for this node on its own topic of the control plane's broker
+ * ({@link Topics#nodeWork(String)}, which only this node's broker identity may consume) and hands
+ * each pod named to the work queue. Messages are
  * only a wake-up: a lost one delays the pod until the next resync, a duplicate syncs it twice,
  * which changes nothing. The connection reconnects by itself; when the broker cannot be reached
  * at start, connecting is retried in the background.
@@ -52,8 +53,8 @@ public final class NodeWorkSubscriber implements AutoCloseable {
       try {
         ActiveMQJMSConnectionFactory factory = new ActiveMQJMSConnectionFactory(url, user, password);
         JMSContext created = factory.createContext(user, password, JMSContext.AUTO_ACKNOWLEDGE);
-        JMSConsumer consumer = created.createConsumer(created.createTopic(Topics.NODE_WORK),
-            Topics.nodeSelector(nodeName));
+        JMSConsumer consumer = created.createConsumer(created.createTopic(
+            Topics.nodeWork(nodeName)));
         consumer.setMessageListener(message -> {
           try {
             ClusterEvent event = ClusterEvent.fromFields(field -> {
@@ -71,10 +72,12 @@ public final class NodeWorkSubscriber implements AutoCloseable {
           }
         });
         context = created;
-        LOG.info(() -> "Listening for work on " + Topics.NODE_WORK + " at " + url);
+        LOG.info(() -> "Listening for work on " + Topics.nodeWork(nodeName) + " at "
+            + BrokerTls.printable(url));
         return;
       } catch (JMSRuntimeException e) {
-        LOG.warning(() -> "Cannot reach the control plane's broker at " + url + " ("
+        LOG.warning(() -> "Cannot reach the control plane's broker at "
+            + BrokerTls.printable(url) + " ("
             + e.getMessage() + "); retrying in 5 s, resyncs go on meanwhile");
         try {
           Thread.sleep(5_000);

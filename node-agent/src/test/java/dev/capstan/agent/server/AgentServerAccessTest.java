@@ -87,6 +87,67 @@ class AgentServerAccessTest {
   }
 
   @Test
+  void resourceFiguresAreBehindTheSameGateAndNamedBySubresource() throws Exception {
+    SSLContext none = PemTls.context(Optional.empty(), Optional.empty(), ca.ca());
+    assertThat(get(none, "/stats/summary").statusCode()).isEqualTo(401);
+    assertThat(get(none, "/metrics/resource").statusCode()).isEqualTo(401);
+    HttpResponse<String> summary = get(context("node"), "/stats/summary");
+    assertThat(summary.statusCode()).isEqualTo(403);
+    assertThat(summary.body()).contains(
+        "Forbidden (user=system:node:n1, verb=get, resource=nodes, subresource=stats)");
+    HttpResponse<String> metrics = get(context("node"), "/metrics/resource");
+    assertThat(metrics.statusCode()).isEqualTo(403);
+    assertThat(metrics.body()).contains("subresource=metrics)");
+    // this server samples nothing (CAPSTAN_STATS=off)
+    HttpResponse<String> off = get(context("apiserver"), "/stats/summary");
+    assertThat(off.statusCode()).isEqualTo(404);
+    assertThat(off.body()).contains("does not sample resources");
+  }
+
+  @Test
+  void aSamplingIsServedAsSummaryAndPrometheusText() throws Exception {
+    int samplingPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      samplingPort = free.getLocalPort();
+    }
+    AgentConfig config = new AgentConfig("https://127.0.0.1:1", "token", Optional.empty(), true,
+        "n1", "127.0.0.1", "unix:///nowhere", Optional.empty(), "", "", "pause", dir, 110,
+        Duration.ofSeconds(10), Duration.ofSeconds(10), samplingPort, Optional.empty(),
+        Optional.empty());
+    java.time.Instant now = java.time.Instant.now();
+    var sampling = new dev.capstan.agent.stats.ResourceStats(
+        new dev.capstan.agent.stats.ResourceStats.NodeStats("n1", now,
+            new dev.capstan.agent.stats.ResourceStats.Cpu(now, 250_000_000L, 9_000_000_000L),
+            null), java.util.List.of(), false);
+    AgentServer sampled = new AgentServer(config, new ServingTls("127.0.0.1",
+        dir.resolve("serving.crt"), dir.resolve("serving.key"), ca.ca()), null,
+        () -> Optional.of(sampling));
+    sampled.start();
+    try {
+      HttpClient client = HttpClient.newBuilder().sslContext(context("apiserver")).build();
+      HttpResponse<String> summary = client.send(HttpRequest.newBuilder(URI.create(
+          "https://127.0.0.1:" + samplingPort + "/stats/summary")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(summary.statusCode()).isEqualTo(200);
+      assertThat(summary.headers().firstValue("Content-Type")).contains("application/json");
+      assertThat(summary.body()).contains("\"usageNanoCores\" : 250000000");
+      HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(
+          "https://127.0.0.1:" + samplingPort + "/metrics/resource")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/plain; version=0.0.4");
+      assertThat(metrics.body()).contains("node_cpu_usage_seconds_total 9.0 ");
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(
+          "https://127.0.0.1:" + samplingPort + "/stats/summary"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+    } finally {
+      sampled.close();
+    }
+  }
+
+  @Test
   void aCertificateOfAnotherCaFailsTheHandshake() throws Exception {
     TestCa other = new TestCa(java.nio.file.Files.createTempDirectory(dir, "other"));
     other.issue("apiserver", "/CN=" + PemTls.KUBELET_CLIENT_NAME, "extendedKeyUsage=clientAuth\n");

@@ -6,11 +6,14 @@ import dev.capstan.admission.AdmissionWarnings;
 import dev.capstan.api.access.audit.AuditStartup;
 import dev.capstan.api.access.audit.Auditor;
 import dev.capstan.api.access.audit.RequestAudit;
+import dev.capstan.api.metrics.RequestMetrics;
 import dev.capstan.api.status.Statuses;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -22,6 +25,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +61,9 @@ public class AccessFilter extends HttpFilter {
   @Inject
   private Instance<AdmissionWarnings> admissionNotes;
 
+  @Inject
+  private RequestMetrics metrics;
+
   /** Auditing, when a policy is configured (see {@link AuditStartup}); null when off. */
   private Auditor auditor;
 
@@ -75,14 +82,53 @@ public class AccessFilter extends HttpFilter {
       write(response, Statuses.forHttpCode(400, "invalid request path"));
       return;
     }
-    RequestInfo info = RequestInfo.parse(request.getMethod(), path,
-        query(request.getQueryString()), isUpgrade(request));
+    Map<String, List<String>> query = query(request.getQueryString());
+    RequestInfo info = RequestInfo.parse(request.getMethod(), path, query, isUpgrade(request));
+    RequestMetrics.Labels labels = metrics.labels(info, request.getMethod(),
+        request.getContentType(), query);
+    long started = System.nanoTime();
+    metrics.began(labels);
+    try {
+      doFilter(request, response, chain, path, info);
+    } finally {
+      measure(request, response, labels, started);
+    }
+  }
+
+  /** Records the request when it ends: now, or when its asynchronous response completes. */
+  private void measure(HttpServletRequest request, HttpServletResponse response,
+      RequestMetrics.Labels labels, long started) {
+    if (!request.isAsyncStarted()) {
+      metrics.ended(labels, response.getStatus(), Duration.ofNanos(System.nanoTime() - started));
+      return;
+    }
+    request.getAsyncContext().addListener(new AsyncListener() {
+      @Override
+      public void onComplete(AsyncEvent event) {
+        metrics.ended(labels, response.getStatus(),
+            Duration.ofNanos(System.nanoTime() - started));
+      }
+
+      @Override
+      public void onTimeout(AsyncEvent event) {}
+
+      @Override
+      public void onError(AsyncEvent event) {}
+
+      @Override
+      public void onStartAsync(AsyncEvent event) {}
+    });
+  }
+
+  private void doFilter(HttpServletRequest request, HttpServletResponse response,
+      FilterChain chain, String path, RequestInfo info) throws IOException, ServletException {
     if (isPublic(path)) {
       // kube-apiserver serves its probes to system:anonymous, and audits them as such
       passOn(request, response, chain, info, ANONYMOUS, null);
       return;
     }
-    var authenticated = access.authenticate(request.getHeader("Authorization"));
+    var authenticated = access.authenticate(
+        name -> java.util.Collections.list(request.getHeaders(name)));
     if (authenticated.isEmpty()) {
       if (auditor != null) {
         auditor.unauthenticated(request, response, info, 401);
@@ -105,12 +151,13 @@ public class AccessFilter extends HttpFilter {
       }
       user = outcome.user();
     }
-    Decision decision = access.authorize(user, info);
+    AccessControl.Checked checked = access.check(user, info);
+    Decision decision = checked.decision();
     if (audit != null) {
       audit.authorized(decision.allowed(), decision.reason());
     }
     if (!decision.allowed()) {
-      refuse(response, audit, Forbidden.status(user, info, decision.reason()));
+      refuse(response, audit, Forbidden.status(user, checked.decided(), decision.reason()));
       return;
     }
     requestingUser.set(user);

@@ -36,7 +36,7 @@ public record RequestInfo(boolean resourceRequest, String verb, String path, Str
   /** Subresources of a namespace that are not a namespaced resource's name. */
   private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
   private static final Set<String> SPECIAL_VERBS = Set.of("proxy", "watch");
-  /** Subresources whose streamed protocol (WebSocket, SPDY) upgrades a GET. */
+  /** Subresources whose streamed protocol (WebSocket) upgrades a GET. */
   private static final Set<String> CONNECT_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
   /** A non-resource request. */
@@ -50,7 +50,8 @@ public record RequestInfo(boolean resourceRequest, String verb, String path, Str
    * @param method the HTTP method
    * @param path the request path (decoded), e.g. {@code /api/v1/namespaces/a/pods}
    * @param query the query parameters ({@code watch}, {@code fieldSelector} matter)
-   * @param upgrade whether the request asks to upgrade the connection (WebSocket or SPDY)
+   * @param upgrade whether the request asks to upgrade the connection (WebSocket or SPDY); the
+   *     verb is the method's all the same, as in kube-apiserver (see {@link #alsoRequired})
    */
   public static RequestInfo parse(String method, String path, Map<String, List<String>> query,
       boolean upgrade) {
@@ -115,12 +116,23 @@ public record RequestInfo(boolean resourceRequest, String verb, String path, Str
     if (subresource.equals("history") && verb.equals("get")) {
       subresource = "";
     }
-    if (upgrade && verb.equals("get") && CONNECT_SUBRESOURCES.contains(subresource)) {
-      // a streamed exec, attach or port-forward creates a session, whatever the method
-      verb = "create";
-    }
     return new RequestInfo(true, verb, normalized, group, version, namespace, resource,
         subresource, name);
+  }
+
+  /**
+   * What a request needs besides its own verb: a {@code GET} that opens an exec, attach or
+   * port-forward session (a WebSocket upgrade; kubectl's default since 1.30) needs {@code create}
+   * on the same subresource too, as Kubernetes 1.35 checks it
+   * ({@code AuthorizePodWebsocketUpgradeCreatePermission}), so that {@code get} alone, which
+   * read-only roles grant, opens no shell; SPDY's {@code POST} is a {@code create} already.
+   */
+  public java.util.Optional<RequestInfo> alsoRequired() {
+    if (!resourceRequest || !verb.equals("get") || !CONNECT_SUBRESOURCES.contains(subresource)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new RequestInfo(true, "create", path, apiGroup, apiVersion,
+        namespace, resource, subresource, name));
   }
 
   /** {@code resource} or {@code resource/subresource}. */

@@ -1,9 +1,9 @@
 package dev.capstan.api.discovery;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -56,24 +56,32 @@ public final class DiscoveryDocuments {
   private record Subresource(String group, String version, String kind, List<String> verbs) {}
 
   /**
-   * Kinds that are only ever created and answered, never stored (Kubernetes' reviews): listed
-   * in their group with the one verb {@code create}.
+   * Resources served apart from the store, each by a resource class of its own: Kubernetes'
+   * reviews, only ever created and answered (the one verb {@code create}), and the resource
+   * metrics API ({@code metrics.k8s.io}, read from the node agents), listed as metrics-server
+   * lists them behind kube-apiserver (no singular name, {@code get} and {@code list}).
    */
-  private static final List<Review> REVIEWS = List.of(
-      new Review("authentication.k8s.io", "v1", "tokenreviews", "TokenReview"));
+  private static final List<Apart> APART = List.of(
+      new Apart("authentication.k8s.io", "v1", "tokenreviews", "tokenreview", "TokenReview",
+          false, List.of("create")),
+      new Apart("metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false,
+          List.of("get", "list")),
+      new Apart("metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true,
+          List.of("get", "list")));
 
-  private record Review(String group, String version, String plural, String kind) {}
+  private record Apart(String group, String version, String plural, String singular,
+      String kind, boolean namespaced, List<String> verbs) {}
 
   private DiscoveryDocuments() {}
 
-  /** The named groups and their versions: the stored kinds' and the reviews'. */
+  /** The named groups and their versions: the stored kinds' and those served apart. */
   private static Map<String, Set<String>> allGroups() {
     Map<String, Set<String>> groups = new java.util.LinkedHashMap<>();
     ResourceTypes.groups().forEach((group, versions) ->
         groups.put(group, new java.util.LinkedHashSet<>(versions)));
-    for (Review review : REVIEWS) {
-      groups.computeIfAbsent(review.group(), g -> new java.util.LinkedHashSet<>())
-          .add(review.version());
+    for (Apart apart : APART) {
+      groups.computeIfAbsent(apart.group(), g -> new java.util.LinkedHashSet<>())
+          .add(apart.version());
     }
     return groups;
   }
@@ -139,10 +147,10 @@ public final class DiscoveryDocuments {
 
   static JsonObject resourceList(String group, String version) {
     List<ResourceType> types = ResourceTypes.ofGroupVersion(group, version);
-    List<Review> reviews = REVIEWS.stream()
-        .filter(review -> review.group().equals(group) && review.version().equals(version))
+    List<Apart> apart = APART.stream()
+        .filter(resource -> resource.group().equals(group) && resource.version().equals(version))
         .toList();
-    if (types.isEmpty() && reviews.isEmpty()) {
+    if (types.isEmpty() && apart.isEmpty()) {
       throw Statuses.notFoundPath();
     }
     JsonArrayBuilder resources = Json.createArrayBuilder();
@@ -163,11 +171,11 @@ public final class DiscoveryDocuments {
       type.subresources().stream().filter(SERVED::containsKey).sorted()
           .forEach(sub -> resources.add(subresource(type, sub)));
     }
-    for (Review review : reviews) {
-      resources.add(Json.createObjectBuilder().add("name", review.plural())
-          .add("singularName", review.kind().toLowerCase(java.util.Locale.ROOT))
-          .add("namespaced", false).add("kind", review.kind())
-          .add("verbs", Json.createArrayBuilder().add("create")));
+    for (Apart resource : apart) {
+      resources.add(Json.createObjectBuilder().add("name", resource.plural())
+          .add("singularName", resource.singular())
+          .add("namespaced", resource.namespaced()).add("kind", resource.kind())
+          .add("verbs", Json.createArrayBuilder(resource.verbs())));
     }
     return Json.createObjectBuilder()
         .add("kind", "APIResourceList")
@@ -175,6 +183,17 @@ public final class DiscoveryDocuments {
         .add("groupVersion", group.isEmpty() ? version : group + "/" + version)
         .add("resources", resources)
         .build();
+  }
+
+  /**
+   * The verbs ({@code get}, {@code create}, {@code update}, {@code patch}, {@code delete}) a
+   * kind's subresource answers, as discovery lists them; none when the kind has no such
+   * subresource served here. Requests are routed by this same table, so a URL discovery does not
+   * list is a 404 and a verb it does not list a 405, as kube-apiserver's router answers.
+   */
+  public static List<String> subresourceVerbs(ResourceType type, String name) {
+    Subresource sub = SERVED.get(name);
+    return sub != null && type.subresources().contains(name) ? sub.verbs() : List.of();
   }
 
   private static JsonObjectBuilder subresource(ResourceType type, String name) {

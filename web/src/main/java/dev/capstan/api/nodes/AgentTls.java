@@ -46,10 +46,20 @@ final class AgentTls {
    * @throws IOException naming the node when it cannot be reached or not be verified
    */
   static SSLSocket connect(NodeEndpoints.Agent agent) throws IOException {
+    return connect(agent, 5_000, 30_000);
+  }
+
+  /**
+   * A verified TLS connection to the agent, given up after {@code connectMillis} to connect and
+   * {@code handshakeMillis} to shake hands (a resource scrape's tighter bounds, so that an agent
+   * that does not answer costs its caller little).
+   */
+  static SSLSocket connect(NodeEndpoints.Agent agent, int connectMillis, int handshakeMillis)
+      throws IOException {
     SSLContext context = context();
     Socket plain = new Socket();
     try {
-      plain.connect(new InetSocketAddress(agent.address(), agent.port()), 5_000);
+      plain.connect(new InetSocketAddress(agent.address(), agent.port()), connectMillis);
     } catch (IOException e) {
       plain.close();
       throw new IOException("the node agent of node " + agent.nodeName() + " at "
@@ -58,7 +68,7 @@ final class AgentTls {
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain,
         agent.address(), agent.port(), true);
     try {
-      socket.setSoTimeout(30_000);
+      socket.setSoTimeout(handshakeMillis);
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(parameters);

@@ -48,9 +48,27 @@ final class DuplexExchange implements Closeable {
         + "Connection: close\r\n\r\n");
   }
 
+  /**
+   * A request without a body whose answer is read whole and soon: each of connecting, the
+   * handshake and every read of the answer is given up after {@code timeout}.
+   */
+  static DuplexExchange get(NodeEndpoints.Agent agent, String pathAndQuery,
+      java.time.Duration timeout) throws IOException {
+    int millis = (int) Math.max(1, timeout.toMillis());
+    Socket socket = AgentTls.connect(agent, millis, millis);
+    socket.setSoTimeout(millis);
+    return open(socket, "GET " + pathAndQuery + " HTTP/1.1\r\n"
+        + "Host: " + agent.authority() + "\r\n"
+        + "Connection: close\r\n\r\n");
+  }
+
   /** Sends the request head over a verified TLS connection ({@link AgentTls}). */
   private static DuplexExchange open(NodeEndpoints.Agent agent, String head) throws IOException {
-    Socket socket = AgentTls.connect(agent);
+    return open(AgentTls.connect(agent), head);
+  }
+
+  private static DuplexExchange open(Socket socket, String head)
+      throws IOException {
     socket.setTcpNoDelay(true);
     OutputStream out = socket.getOutputStream();
     out.write(head.getBytes(StandardCharsets.US_ASCII));

@@ -2,6 +2,7 @@ package dev.capstan.api.nodes;
 
 import static dev.capstan.json.JsonFields.object;
 
+import dev.capstan.api.options.PodLogOptions;
 import dev.capstan.api.status.Statuses;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -11,7 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,9 +24,6 @@ import java.util.function.Function;
  */
 public final class PodLogs {
 
-  private static final List<String> PASSED_ON = List.of("follow", "previous", "sinceSeconds",
-      "timestamps", "tailLines", "limitBytes");
-
   private PodLogs() {}
 
   /**
@@ -36,14 +34,15 @@ public final class PodLogs {
       Function<String, Optional<JsonObject>> nodes) {
     String name = object(pod, "metadata").getString("name", "");
     String namespace = object(pod, "metadata").getString("namespace", "");
-    String container = NodeEndpoints.container(pod,
-        Optional.ofNullable(query.getFirst("container")));
+    PodLogOptions options = PodLogOptions.of(query, name);
+    String container = NodeEndpoints.container(pod, options.container());
     String nodeName = NodeEndpoints.nodeName(pod);
     JsonObject node = nodes.apply(nodeName).orElseThrow(() -> Statuses.badRequest(
         "pod " + name + " runs on node " + nodeName + ", which is not registered"));
     NodeEndpoints.Agent agent = NodeEndpoints.agent(node, nodeName);
     String path = "/containerLogs/" + NodeEndpoints.encode(namespace) + "/"
-        + NodeEndpoints.encode(name) + "/" + NodeEndpoints.encode(container) + passedOn(query);
+        + NodeEndpoints.encode(name) + "/" + NodeEndpoints.encode(container)
+        + passedOn(options.agentParameters());
     DuplexExchange response;
     try {
       response = DuplexExchange.get(agent, path);
@@ -69,15 +68,11 @@ public final class PodLogs {
     return Response.ok(stream).type("text/plain; charset=utf-8").build();
   }
 
-  private static String passedOn(MultivaluedMap<String, String> query) {
+  /** The typed options, re-encoded: nothing the client wrote reaches the agent as it was. */
+  private static String passedOn(Map<String, String> parameters) {
     StringBuilder passed = new StringBuilder();
-    for (String name : PASSED_ON) {
-      String value = query.getFirst(name);
-      if (value != null) {
-        passed.append(passed.length() == 0 ? "?" : "&").append(name).append('=')
-            .append(NodeEndpoints.encode(value));
-      }
-    }
+    parameters.forEach((name, value) -> passed.append(passed.length() == 0 ? "?" : "&")
+        .append(name).append('=').append(NodeEndpoints.encode(value)));
     return passed.toString();
   }
 

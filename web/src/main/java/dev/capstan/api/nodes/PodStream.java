@@ -5,6 +5,7 @@ import dev.capstan.api.access.AccessControl;
 import dev.capstan.api.access.AccessFilter;
 import dev.capstan.api.access.Impersonation;
 import dev.capstan.api.access.RequestInfo;
+import dev.capstan.api.access.WebSocketBearer;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectStore;
@@ -34,8 +35,10 @@ import java.util.logging.Logger;
  * end of stdin). The session is relayed to the node agent that runs the pod, whose frames use
  * the same channels, and ends with the command's status on channel 3.
  *
- * <p>The handshake authenticates the bearer token like every other API request; a request
- * without a valid one is closed at once with the reason {@code Unauthorized}.
+ * <p>The handshake authenticates the bearer token like every other API request (from the
+ * {@code Authorization} header, or from the subprotocol a browser sends it in, see
+ * {@link WebSocketBearer}); a request without a valid one is closed at once with the reason
+ * {@code Unauthorized}.
  */
 final class PodStream {
 
@@ -54,16 +57,13 @@ final class PodStream {
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request,
         HandshakeResponse response) {
       config.getUserProperties().remove(USER);
-      String authorization = request.getHeaders().entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase("Authorization"))
-          .map(Map.Entry::getValue).filter(values -> !values.isEmpty())
-          .map(values -> values.get(0)).findFirst().orElse(null);
       AccessControl access = CDI.current().select(AccessControl.class).get();
-      access.authenticate(authorization).flatMap(requester -> Impersonation.actingAs(requester,
-          request.getHeaders(), request.getRequestURI().getPath(), access)).ifPresent(user -> {
+      access.authenticate(WebSocketBearer.headersOf(request.getHeaders()))
+          .flatMap(requester -> Impersonation.actingAs(requester, request.getHeaders(),
+              request.getRequestURI().getPath(), access)).ifPresent(user -> {
         RequestInfo info = RequestInfo.parse("GET", request.getRequestURI().getPath(),
             AccessFilter.query(request.getQueryString()), true);
-        if (access.authorize(user, info).allowed()) {
+        if (access.check(user, info).decision().allowed()) {
           config.getUserProperties().put(USER, user);
         }
       });

@@ -1,8 +1,8 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.store.ListQuery;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
@@ -29,12 +29,25 @@ final class ContinueToken {
   }
 
   static ListQuery.Position decode(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+          || c == '_')) {
+        // Go's base64.RawURLEncoding error, as kube-apiserver quotes it
+        throw invalid("illegal base64 data at input byte " + i);
+      }
+    }
     try (JsonReader reader = Json.createReader(new StringReader(
         new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8)))) {
       JsonObject json = reader.readObject();
       return new ListQuery.Position(json.getString("ns"), json.getString("name"));
     } catch (RuntimeException e) {
-      throw Statuses.badRequest("continue key is not valid: " + e.getMessage());
+      throw invalid(e.getMessage());
     }
+  }
+
+  /** kube-apiserver's words: {@code invalid continue token: continue key is not valid: ...}. */
+  private static RuntimeException invalid(String why) {
+    return Statuses.badRequest("invalid continue token: continue key is not valid: " + why);
   }
 }

@@ -39,7 +39,7 @@ final class Evictions {
     }
     JsonValue options = eviction.getOrDefault("deleteOptions", JsonValue.NULL);
     if (options == JsonValue.NULL) {
-      return DeleteOptions.of(JsonValue.EMPTY_JSON_OBJECT);
+      return DeleteOptions.of(JsonValue.EMPTY_JSON_OBJECT, "deleteOptions.");
     }
     if (!(options instanceof JsonObject deleteOptions)) {
       throw invalid(pod, List.of(FieldError.invalid("deleteOptions", options.toString(),
@@ -49,7 +49,7 @@ final class Evictions {
     if (!errors.isEmpty()) {
       throw invalid(pod, errors);
     }
-    return DeleteOptions.of(deleteOptions);
+    return DeleteOptions.of(deleteOptions, "deleteOptions.");
   }
 
   private static List<FieldError> check(JsonObject options) {

@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.options.QueryValues;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.validation.schema.ModelClasses;
@@ -33,19 +34,27 @@ enum FieldValidation {
     if (this == IGNORE) {
       return List.of();
     }
-    List<String> unknown = ModelClasses.of(type.group(), type.kind())
+    List<String> unknown = ModelClasses.of(type.group(), type.version(), type.kind())
         .map(model -> UnknownFields.of(object, model))
         .orElse(List.of());
     if (this == STRICT && !unknown.isEmpty()) {
       throw Statuses.badRequest("strict decoding error: " + unknown.stream()
-          .map(field -> "unknown field \"" + field + "\"").collect(Collectors.joining(", ")));
+          .map(FieldValidation::unknownField).collect(Collectors.joining(", ")));
     }
-    return unknown.stream().map(field -> "unknown field \"" + field + "\"").toList();
+    return unknown.stream().map(FieldValidation::unknownField).toList();
+  }
+
+  /**
+   * Kubernetes' strict decoding error for one field, {@code unknown field "spec.foo"}: Go's
+   * {@code %q} of its path, so a name holding a NUL or a line break reads {@code "a\x00b"}.
+   */
+  static String unknownField(String path) {
+    return "unknown field " + QueryValues.quote(path);
   }
 
   /** The object as it is stored: without fields its kind does not have. */
   static JsonObject pruned(ResourceType type, JsonObject object) {
-    return ModelClasses.of(type.group(), type.kind())
+    return ModelClasses.of(type.group(), type.version(), type.kind())
         .map(model -> UnknownFields.pruned(object, model))
         .orElse(object);
   }

@@ -1,13 +1,13 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.store.HistoryRetention;
 import dev.capstan.store.ObjectMetadata;
 import dev.capstan.store.entity.ObjectChange;
 import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.watch.ChangeLog;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.List;

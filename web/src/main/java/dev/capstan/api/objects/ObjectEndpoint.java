@@ -14,6 +14,8 @@ import dev.capstan.allocation.ServiceAllocator;
 import dev.capstan.api.access.rbac.AccessReviews;
 import dev.capstan.api.access.rbac.RbacWrites;
 import dev.capstan.api.nodes.PodLogs;
+import dev.capstan.api.options.GoStrings;
+import dev.capstan.api.options.MetaOptions;
 import dev.capstan.api.serviceaccounts.TokenRequests;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.controllers.GarbageCollection;
@@ -22,6 +24,7 @@ import dev.capstan.controllers.NamespaceDeletion;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
 import dev.capstan.health.ComponentStatuses;
+import dev.capstan.kinds.Conversions;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.patch.InvalidPatchException;
@@ -45,15 +48,20 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.store.schema.SchemaMigration;
 import dev.capstan.validation.FieldError;
 import dev.capstan.validation.ObjectValidation;
+import dev.capstan.limits.JsonSize;
+import dev.capstan.limits.RequestLimits;
+import dev.capstan.patch.PatchTooLargeException;
+import dev.capstan.validation.schema.ModelClasses;
+import dev.capstan.validation.schema.TypedFields;
 import dev.capstan.watch.ChangeLog;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -67,9 +75,21 @@ import java.util.function.UnaryOperator;
  * The one generic handler behind every object URL of every kind:
  * route ({@link Target}) → kind registry → decode → validate → admit → store → respond
  * (the object, a list, or a Table).
+ *
+ * <p>Decoding includes the types: a body whose values do not fit its kind's schema is refused
+ * before anything else looks at it ({@link #requireTypes}), and so is the result of every patch,
+ * so that a patch cannot produce what a create could not. Name and namespace are an object's
+ * identity: no write changes them (uid and creationTimestamp are kept by the store).
  */
 @ApplicationScoped
 public class ObjectEndpoint {
+
+  /**
+   * Found once: every {@code Json.create...} call looks the provider up through the
+   * ServiceLoader, about a millisecond in WildFly's module class loaders, and this class calls it
+   * for every node it builds or on every request.
+   */
+  private static final JsonProvider JSON = dev.capstan.jsonp.Json.provider();
 
   @Inject
   private ObjectStore store;
@@ -101,11 +121,29 @@ public class ObjectEndpoint {
   @Inject
   private TokenRequests tokenRequests;
 
+  @Inject
+  private dev.capstan.api.nodes.NodeCredentialService nodeCredentials;
+
   /** Who asks: admission judges writes by it ({@link NodeRestriction}). */
   @Inject
   private RequestingUser requestingUser;
 
+  @Inject
+  private WriteTransaction writeTransaction;
+
+  @Inject
+  private UnsafeDeletion unsafeDeletion;
+
   private final Clock clock = Clock.systemUTC();
+
+  /**
+   * A write request run in one transaction with its answer's rendering ({@link WriteTransaction}):
+   * an error answer leaves nothing stored. A dry run stores nothing to begin with and runs as it
+   * is (its store calls roll themselves back).
+   */
+  Response committed(RequestOptions options, java.util.function.Supplier<Response> write) {
+    return options.dryRun() ? WriteTransaction.rendered(write.get()) : writeTransaction.run(write);
+  }
 
   Response get(Target target, RequestOptions options) {
     if (target.type() == ResourceTypes.COMPONENT_STATUS) {
@@ -143,11 +181,11 @@ public class ObjectEndpoint {
 
   Response list(Target target, RequestOptions options) {
     if (target.type() == ResourceTypes.COMPONENT_STATUS) {
-      JsonArrayBuilder components = Json.createArrayBuilder();
+      JsonArrayBuilder components = JSON.createArrayBuilder();
       componentStatuses.all().forEach(components::add);
-      JsonObject list = Json.createObjectBuilder()
+      JsonObject list = JSON.createObjectBuilder()
           .add("kind", "ComponentStatusList").add("apiVersion", "v1")
-          .add("metadata", Json.createObjectBuilder()).add("items", components).build();
+          .add("metadata", JSON.createObjectBuilder()).add("items", components).build();
       return options.wantsTable()
           ? json(200, tables.list(target.type(), list, options.param("includeObject")))
           : json(200, list);
@@ -155,14 +193,14 @@ public class ObjectEndpoint {
     requireStore();
     ListQuery query = listQuery(target, options);
     ObjectList page = store.list(query);
-    JsonObjectBuilder metadata = Json.createObjectBuilder()
+    JsonObjectBuilder metadata = JSON.createObjectBuilder()
         .add("resourceVersion", Long.toString(page.resourceVersion()));
     page.continueAfter().ifPresent(position ->
         metadata.add("continue", ContinueToken.encode(page.resourceVersion(), position)));
     if (options.wantsTable()) {
-      JsonArrayBuilder items = Json.createArrayBuilder();
+      JsonArrayBuilder items = JSON.createArrayBuilder();
       page.items().forEach(item -> items.add(item.json()));
-      JsonObject list = Json.createObjectBuilder()
+      JsonObject list = JSON.createObjectBuilder()
           .add("kind", target.type().listKind())
           .add("apiVersion", target.type().apiVersion())
           .add("metadata", metadata)
@@ -172,13 +210,16 @@ public class ObjectEndpoint {
     }
     // The stored bodies are already the JSON the API returns: splice them in rather than parse
     // and serialize every item again (a 10,000-pod list spent most of its time doing that).
+    boolean converted = Conversions.converts(target.type());
     StringBuilder list = new StringBuilder(64 + page.items().size() * 600)
-        .append("{\"kind\":").append(Json.createValue(target.type().listKind()))
-        .append(",\"apiVersion\":").append(Json.createValue(target.type().apiVersion()))
+        .append("{\"kind\":").append(JSON.createValue(target.type().listKind()))
+        .append(",\"apiVersion\":").append(JSON.createValue(target.type().apiVersion()))
         .append(",\"metadata\":").append(metadata.build())
         .append(",\"items\":[");
     for (int i = 0; i < page.items().size(); i++) {
-      list.append(i == 0 ? "" : ",").append(page.items().get(i).body());
+      StoredObject item = page.items().get(i);
+      list.append(i == 0 ? "" : ",").append(converted
+          ? Conversions.toServed(target.type(), item.json()).toString() : item.body());
     }
     list.append("]}");
     return Response.ok(list.toString()).type(MediaType.APPLICATION_JSON_TYPE).build();
@@ -198,6 +239,10 @@ public class ObjectEndpoint {
       return json(201, tokenRequests.create(target.namespaceOrEmpty(), target.name().orElseThrow(),
           Bodies.decode(options.contentType(), body)));
     }
+    if (type == ResourceTypes.NODE && target.subresource().filter("token"::equals).isPresent()) {
+      return json(201, nodeCredentials.issue(target.name().orElseThrow(),
+          Bodies.decode(options.contentType(), body)));
+    }
     if (!target.isCollection() || target.subresource().isPresent()) {
       throw Statuses.methodNotAllowed("POST");
     }
@@ -211,12 +256,16 @@ public class ObjectEndpoint {
     }
     JsonObject object = Bodies.decode(options.contentType(), body);
     checkKind(type, object);
+    requireTypes(type, object);
     object = withNamespace(type, target, object);
     object = withGeneratedName(object);
     List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
         object));
+    // checked in the version the request names, then stored (and defaulted) in the stored one
+    object = Conversions.toStored(type, FieldValidation.pruned(type, object));
+    type = Conversions.stored(type);
     object = InitialStatus.apply(type, DefaultTolerationSeconds.apply(type.group(), type.kind(),
-        Defaulting.apply(type.group(), type.kind(), FieldValidation.pruned(type, object))));
+        Defaulting.apply(type.group(), type.kind(), object)));
     validate(type, object, ObjectValidation.validateCreate(type, object));
     requireStore();
     rbacWrites.checkCreate(type, target.namespaceOrEmpty(), object);
@@ -225,6 +274,7 @@ public class ObjectEndpoint {
     if (type.namespaced()) {
       requireActiveNamespace(target.namespaceOrEmpty());
     }
+    requireStorableSize(object);
     try {
       // a dry run is admitted (defaults, quota) and rolled back; a real service create also
       // takes its cluster IP and node ports in the same transaction
@@ -285,14 +335,9 @@ public class ObjectEndpoint {
       return json(201, Statuses.success(201));
     }
     try {
-      deleteOptions.preconditions().uid().ifPresent(uid -> {
-        if (!uid.equals(ObjectMetadata.metadata(current).getString("uid", ""))) {
-          throw Statuses.conflict("pods", pod, "the UID in the precondition (" + uid
-              + ") does not match the UID in record (" + ObjectMetadata.metadata(current)
-              .getString("uid", "") + "). The object might have been deleted and then"
-              + " recreated");
-        }
-      });
+      // the pod's delete checks them first (rest.BeforeDelete: "Operation cannot be fulfilled
+      // on Pod ...")
+      DeletePreconditions.check(ResourceTypes.POD, current, deleteOptions.preconditions());
       EvictionAdmission.admit(store, current, clock.instant());
     } catch (EvictionAdmission.Refused e) {
       if (e.tooManyRequests()) {
@@ -315,26 +360,25 @@ public class ObjectEndpoint {
   Response replace(Target target, RequestOptions options, byte[] body) {
     ResourceType type = writable(target);
     String name = target.name().orElseThrow(() -> Statuses.methodNotAllowed("PUT"));
-    JsonObject submitted = Bodies.decode(options.contentType(), body);
+    JsonObject submitted = BodyResourceVersion.check(Bodies.decode(options.contentType(), body));
     Optional<String> subresource = target.subresource();
     if (subresource.isPresent() && subresource.get().equals("scale")) {
+      checkName(target, submitted);
       JsonObject scaled = update(target, options, Scales.preconditions(submitted),
           current -> Scales.apply(type, current, submitted));
       return respond(200, Scales.of(type, scaled), target, options);
     }
     checkKind(type, submitted);
-    String bodyName = ObjectValidation.nameOf(submitted);
-    if (!bodyName.isEmpty() && !bodyName.equals(name)) {
-      throw Statuses.badRequest("the name of the object (" + bodyName
-          + ") does not match the name on the URL (" + name + ")");
-    }
+    requireTypes(type, submitted);
+    checkName(target, submitted);
     List<String> warnings = new java.util.ArrayList<>(FieldValidation.of(options).check(type,
         submitted));
-    JsonObject desired = Defaulting.apply(type.group(), type.kind(),
-        withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name)));
-    validate(type, desired, ObjectValidation.validateUpdate(type, desired));
+    JsonObject desired = Defaulting.apply(type.group(), type.kind(), Conversions.toStored(type,
+        withNamespace(type, target, withName(FieldValidation.pruned(type, submitted), name))));
     Optional<JsonObject> before = namespaceBefore(target);
-    JsonObject updated = update(target, options, Preconditions.NONE, current -> {
+    // as kube-apiserver's PUT, a uid in the body is a precondition (409 if it is not the object's)
+    JsonObject updated = update(target, options, Scales.preconditions(submitted), current -> {
+      validate(type, desired, ObjectValidation.validateUpdate(type, current, desired));
       rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, desired);
       return Subresources.merge(type, subresource, current, subresource.isPresent()
           || options.dryRun() ? desired : allocated(type, desired, Optional.of(current)));
@@ -358,18 +402,26 @@ public class ObjectEndpoint {
     JsonObject updated = update(target, options, Preconditions.NONE, current -> {
       try {
         if (scale) {
-          JsonObject patchedScale = Patches.apply(patchType, Scales.of(type, current), patch);
+          JsonObject patchedScale = BodyResourceVersion.check(
+              Patches.apply(patchType, Scales.of(type, current), patch));
           return Scales.apply(type, current, patchedScale);
         }
-        JsonObject applied = Patches.apply(patchType, current, patch);
+        // patched in the version the request names, as kube-apiserver patches
+        JsonObject applied = BodyResourceVersion.check(Patches.apply(patchType,
+            Conversions.toServed(type, current), patch));
+        requirePatchedTypes(type, applied);
+        checkName(target, applied);
         warnings.addAll(fieldValidation.check(type, applied));
+        JsonObject pruned = FieldValidation.pruned(type, applied);
+        checkKind(type, pruned);
         JsonObject patched = Defaulting.apply(type.group(), type.kind(),
-            FieldValidation.pruned(type, applied));
-        checkKind(type, patched);
-        validate(type, patched, ObjectValidation.validateUpdate(type, patched));
+            Conversions.toStored(type, pruned));
+        validate(type, patched, ObjectValidation.validateUpdate(type, current, patched));
         rbacWrites.checkUpdate(type, target.namespaceOrEmpty(), current, patched);
         return Subresources.merge(type, subresource, current, subresource.isPresent()
             || options.dryRun() ? patched : allocated(type, patched, Optional.of(current)));
+      } catch (PatchTooLargeException e) {
+        throw Statuses.requestEntityTooLarge(e.getMessage());
       } catch (InvalidPatchException e) {
         throw Statuses.invalidPatch(e.getMessage());
       }
@@ -390,9 +442,22 @@ public class ObjectEndpoint {
     DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
         .withQuery(options);
     ObjectKey key = type.key(target.namespaceOrEmpty(), target.name().orElseThrow());
+    if (deleteOptions.ignoreStoreReadError()) {
+      // a corrupt object, which the normal delete cannot read
+      return unsafeDeletion.delete(type, key);
+    }
     if (requestingUser.get().flatMap(NodeIdentity::nodeName).isPresent()) {
       admit(options, target, Operation.DELETE, key.name(), Optional.empty(),
           Optional.of(find(target).json()));
+    }
+    if (DeletePreconditions.any(deleteOptions.preconditions())) {
+      // checked on the object as read first, in the words of kube-apiserver's check there
+      JsonObject current = find(target).json();
+      if (type == ResourceTypes.NAMESPACE) {
+        DeletePreconditions.checkNamespace(current, deleteOptions.preconditions());
+      } else {
+        DeletePreconditions.check(type, current, deleteOptions.preconditions());
+      }
     }
     if (options.dryRun() || deleteOptions.dryRun()) {
       return respond(200, find(target).json(), target, options);
@@ -404,14 +469,17 @@ public class ObjectEndpoint {
             deleteOptions.preconditions(), NamespaceDeletion::terminating));
         return respond(200, marked.json(), target, options);
       }
-      Optional<String> finalizer = GarbageCollection.finalizerFor(deleteOptions.propagationPolicy());
+      Optional<String> finalizer = GarbageCollection.finalizerFor(
+          deleteOptions.effectivePropagationPolicy());
       if (finalizer.isPresent()) {
         // the garbage collector orphans or deletes the dependents, then lets the owner go
-        unwrap(() -> store.update(key, type.apiVersion(), deleteOptions.preconditions(),
+        unwrap(() -> store.update(key, Conversions.stored(type).apiVersion(),
+            deleteOptions.preconditions(),
             current -> GarbageCollection.withFinalizer(current, finalizer.get())));
       }
-      ObjectStore.DeleteResult result = unwrap(() -> store.delete(key, type.apiVersion(),
-          deleteOptions.preconditions(), gracePeriod(type, deleteOptions)));
+      ObjectStore.DeleteResult result = unwrap(() -> store.delete(key,
+          Conversions.stored(type).apiVersion(), deleteOptions.preconditions(),
+          gracePeriod(type, deleteOptions)));
       return respond(200, result.object().json(), target, options);
     } catch (NotFoundException e) {
       throw Statuses.notFound(type.qualifiedPlural(), key.name());
@@ -422,7 +490,7 @@ public class ObjectEndpoint {
 
   private static ToLongFunction<JsonObject> gracePeriod(ResourceType type, DeleteOptions options) {
     return current -> GracefulDeletion.gracePeriodSeconds(type.group(), type.kind(), current,
-        options.gracePeriodSeconds());
+        options.effectiveGracePeriodSeconds());
   }
 
   Response deleteCollection(Target target, RequestOptions options, byte[] body) {
@@ -430,28 +498,34 @@ public class ObjectEndpoint {
     requireStore();
     DeleteOptions deleteOptions = DeleteOptions.decode(options.contentType(), body)
         .withQuery(options);
+    if (deleteOptions.ignoreStoreReadError()) {
+      throw Statuses.invalidOptions("DeleteOptions", List.of(new FieldError(
+          MetaOptions.IGNORE_STORE_READ_ERROR, "FieldValueInvalid", "Invalid value: true: is not"
+              + " allowed with DELETECOLLECTION, try again after removing the option")));
+    }
     ObjectList page = store.list(listQuery(target, options));
-    JsonArrayBuilder deleted = Json.createArrayBuilder();
+    JsonArrayBuilder deleted = JSON.createArrayBuilder();
     for (StoredObject object : page.items()) {
       admit(options, target, Operation.DELETE, object.key().name(), Optional.empty(),
           Optional.of(object.json()));
       if (options.dryRun() || deleteOptions.dryRun()) {
-        deleted.add(object.json());
+        deleted.add(Conversions.toServed(type, object.json()));
         continue;
       }
       try {
-        deleted.add(unwrap(() -> store.delete(object.key(), type.apiVersion(), Preconditions.NONE,
-            gracePeriod(type, deleteOptions))).object().json());
+        deleted.add(Conversions.toServed(type, unwrap(() -> store.delete(object.key(),
+            Conversions.stored(type).apiVersion(), Preconditions.NONE,
+            gracePeriod(type, deleteOptions))).object().json()));
       } catch (NotFoundException e) {
         // deleted by someone else meanwhile: the outcome the caller wanted
       } catch (ConflictException e) {
         throw new IllegalStateException("no preconditions were given", e);
       }
     }
-    return json(200, Json.createObjectBuilder()
+    return json(200, JSON.createObjectBuilder()
         .add("kind", type.listKind())
         .add("apiVersion", type.apiVersion())
-        .add("metadata", Json.createObjectBuilder()
+        .add("metadata", JSON.createObjectBuilder()
             .add("resourceVersion", Long.toString(store.currentRevision())))
         .add("items", deleted)
         .build());
@@ -479,13 +553,15 @@ public class ObjectEndpoint {
       JsonObject next = mutation.apply(current);
       admit(options, target, Operation.UPDATE, key.name(), Optional.of(next),
           Optional.of(current));
+      requireStorableSize(next);
       return next;
     };
     try {
       if (options.dryRun()) {
         return admitted.apply(find(target).json());
       }
-      return unwrap(() -> store.update(key, type.apiVersion(), preconditions, admitted)).json();
+      return unwrap(() -> store.update(key, Conversions.stored(type).apiVersion(), preconditions,
+          admitted)).json();
     } catch (AdmissionDenied e) {
       throw Statuses.forbidden(e.resource(), e.name(), e.getMessage());
     } catch (NotFoundException e) {
@@ -568,6 +644,99 @@ public class ObjectEndpoint {
     }
   }
 
+  /**
+   * 400 as kube-apiserver answers a body it cannot decode into its kind's Go type:
+   * {@code ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal
+   * number into Go struct field ConfigMap.data of type string}.
+   */
+  private static void requireTypes(ResourceType type, JsonObject object) {
+    typeMismatch(type, object).ifPresent(error -> {
+      throw Statuses.badRequest(type.kind() + " in version \"" + version(type)
+          + "\" cannot be handled as a " + type.kind() + ": " + error);
+    });
+  }
+
+  /**
+   * 422 as kube-apiserver answers a patch whose result it cannot decode: {@code "" is invalid:
+   * patch: Invalid value: "{\"apiVersion\":...}": json: cannot unmarshal ...}, the value being
+   * the whole patched object as a Go-quoted string, as Kubernetes prints it (it does not cut it
+   * short).
+   */
+  private static void requirePatchedTypes(ResourceType type, JsonObject patched) {
+    typeMismatch(type, patched).ifPresent(error -> {
+      throw Statuses.invalid("", "", List.of(new FieldError("patch", "FieldValueInvalid",
+          "Invalid value: " + patchedValue(patched).map(value -> value + ": ").orElse("")
+              + error)));
+    });
+  }
+
+  private static Optional<String> typeMismatch(ResourceType type, JsonObject object) {
+    return ModelClasses.of(type.group(), type.version(), type.kind())
+        .flatMap(model -> TypedFields.mismatch(object, model));
+  }
+
+  /** The version part of an apiVersion: {@code v1} of {@code apps/v1}. */
+  private static String version(ResourceType type) {
+    String apiVersion = type.apiVersion();
+    return apiVersion.substring(apiVersion.indexOf('/') + 1);
+  }
+
+  /**
+   * The patched object for a message, Go-quoted as kube-apiserver's {@code field.Invalid} prints
+   * its JSON. Kubernetes prints it whole; a patch result larger than an object may be (copies can
+   * make it several MiB) is left out as Kubernetes leaves out values it omits ({@code
+   * field.OmitValueType}: {@code patch: Invalid value: <why>}), so that an error answer stays
+   * bounded (it carries the value twice, in the message and the cause).
+   */
+  private static Optional<String> patchedValue(JsonObject patched) {
+    try {
+      if (!JsonSize.exceeds(patched, RequestLimits.MAX_OBJECT_BYTES)) {
+        return Optional.of(GoStrings.quote(patched.toString()));
+      }
+    } catch (StackOverflowError e) {
+      // nested deeper than the writer can recurse: not worth a message
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * kube-apiserver's {@code checkName}, which its PUT (subresources included) and PATCH handlers
+   * run on the body or the patched object before anything else: the object must name itself, by
+   * the name in the URL, and any namespace it declares must be the request's (400 otherwise). A
+   * body without a namespace gets the URL's.
+   */
+  private static void checkName(Target target, JsonObject object) {
+    String name = target.name().orElseThrow();
+    String objectName = ObjectValidation.nameOf(object);
+    if (objectName.isEmpty()) {
+      throw Statuses.badRequest("the name of the object (" + name
+          + " based on URL) was undeterminable: name must be provided");
+    }
+    if (!objectName.equals(name)) {
+      throw Statuses.badRequest("the name of the object (" + objectName
+          + ") does not match the name on the URL (" + name + ")");
+    }
+    String namespace = target.namespaceOrEmpty();
+    if (target.type().namespaced() && !namespace.isEmpty()
+        && ObjectMetadata.metadata(object).get("namespace") instanceof jakarta.json.JsonString
+            declared
+        && !declared.getString().isEmpty() && !declared.getString().equals(namespace)) {
+      throw Statuses.badRequest("the namespace of the object (" + declared.getString()
+          + ") does not match the namespace on the request (" + namespace + ")");
+    }
+  }
+
+  /**
+   * 413 for an object larger than the store takes ({@link RequestLimits#MAX_OBJECT_BYTES}, etcd's
+   * 1.5 MiB), in etcd's words ({@link Statuses#tooLargeToStore}): measured before it is written,
+   * and without writing more than the limit.
+   */
+  private static void requireStorableSize(JsonObject object) {
+    if (JsonSize.exceeds(object, RequestLimits.MAX_OBJECT_BYTES)) {
+      throw Statuses.tooLargeToStore();
+    }
+  }
+
   private static JsonObject withNamespace(ResourceType type, Target target, JsonObject object) {
     JsonObject metadata = ObjectMetadata.metadata(object);
     if (!type.namespaced()) {
@@ -579,14 +748,14 @@ public class ObjectEndpoint {
       throw Statuses.badRequest("the namespace of the provided object does not match the"
           + " namespace sent on the request");
     }
-    return Json.createObjectBuilder(object)
-        .add("metadata", Json.createObjectBuilder(metadata).add("namespace", namespace))
+    return JSON.createObjectBuilder(object)
+        .add("metadata", JSON.createObjectBuilder(metadata).add("namespace", namespace))
         .build();
   }
 
   private static JsonObject withName(JsonObject object, String name) {
-    return Json.createObjectBuilder(object)
-        .add("metadata", Json.createObjectBuilder(ObjectMetadata.metadata(object)).add("name", name))
+    return JSON.createObjectBuilder(object)
+        .add("metadata", JSON.createObjectBuilder(ObjectMetadata.metadata(object)).add("name", name))
         .build();
   }
 
@@ -621,13 +790,14 @@ public class ObjectEndpoint {
     try {
       return allocator.assign(object, previous);
     } catch (ServiceAllocator.AllocationFailed e) {
-      throw Statuses.invalid(type.kind(), ObjectValidation.nameOf(object), e.errors());
+      throw Statuses.invalid(type.group(), type.kind(), ObjectValidation.nameOf(object),
+          e.errors());
     }
   }
 
   private static void validate(ResourceType type, JsonObject object, List<FieldError> errors) {
     if (!errors.isEmpty()) {
-      throw Statuses.invalid(type.kind(), ObjectValidation.nameOf(object), errors);
+      throw Statuses.invalid(type.group(), type.kind(), ObjectValidation.nameOf(object), errors);
     }
   }
 
@@ -641,17 +811,16 @@ public class ObjectEndpoint {
     if (options.wantsTable()) {
       return json(code, tables.single(target.type(), object, options.param("includeObject")));
     }
-    return json(code, object);
+    return json(code, Conversions.toServed(target.type(), object));
   }
 
-  /** Adds one {@code Warning: 299 - "..."} header per warning, as kube-apiserver sends them. */
+  /** Adds the {@code Warning} headers kube-apiserver would send ({@link WarningHeaders}). */
   private static Response withWarnings(Response response, List<String> warnings) {
     if (warnings.isEmpty()) {
       return response;
     }
     Response.ResponseBuilder builder = Response.fromResponse(response);
-    warnings.forEach(warning -> builder.header("Warning",
-        "299 - \"" + warning.replace("\"", "\\\"") + "\""));
+    WarningHeaders.of(warnings).forEach(header -> builder.header("Warning", header));
     return builder.build();
   }
 

@@ -1,5 +1,8 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.discovery.DiscoveryDocuments;
+import dev.capstan.api.options.MetaOptions;
+import dev.capstan.api.status.Statuses;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -11,8 +14,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
 
-/** One request to an object URL: the HTTP verb decides which step of the handler runs. */
+/**
+ * One request to an object URL: the HTTP verb decides which step of the handler runs, once the
+ * verb's options in the query are valid ({@link MetaOptions}). A write and its answer are one
+ * transaction ({@link WriteTransaction}).
+ */
 public class ObjectRequest {
 
   private final ObjectEndpoint endpoint;
@@ -26,6 +34,10 @@ public class ObjectRequest {
   @GET
   public Response get(@Context UriInfo uri, @Context HttpHeaders headers) {
     refuseUnlessCreate("GET");
+    requireServedSubresource("get");
+    if (target.isCollection()) {
+      MetaOptions.checkList(uri.getQueryParameters(), false);
+    }
     return target.isCollection()
         ? endpoint.list(target, RequestOptions.of(uri, headers))
         : endpoint.get(target, RequestOptions.of(uri, headers));
@@ -34,36 +46,72 @@ public class ObjectRequest {
   @POST
   @Consumes(MediaType.WILDCARD)
   public Response post(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
-    return endpoint.create(target, RequestOptions.of(uri, headers), body);
+    requireServedSubresource("create");
+    MetaOptions.checkCreate(uri.getQueryParameters());
+    RequestOptions options = RequestOptions.of(uri, headers);
+    return endpoint.committed(options, () -> endpoint.create(target, options, body));
   }
 
   @PUT
   @Consumes(MediaType.WILDCARD)
   public Response put(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("PUT");
-    return endpoint.replace(target, RequestOptions.of(uri, headers), body);
+    requireServedSubresource("update");
+    MetaOptions.checkUpdate(uri.getQueryParameters());
+    RequestOptions options = RequestOptions.of(uri, headers);
+    return endpoint.committed(options, () -> endpoint.replace(target, options, body));
   }
 
   @PATCH
   @Consumes(MediaType.WILDCARD)
   public Response patch(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("PATCH");
-    return endpoint.patch(target, RequestOptions.of(uri, headers), body);
+    requireServedSubresource("patch");
+    MetaOptions.checkPatch(uri.getQueryParameters());
+    RequestOptions options = RequestOptions.of(uri, headers);
+    return endpoint.committed(options, () -> endpoint.patch(target, options, body));
   }
 
   @DELETE
   @Consumes(MediaType.WILDCARD)
   public Response delete(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
     refuseUnlessCreate("DELETE");
+    requireServedSubresource("delete");
+    if (target.isCollection()) {
+      MetaOptions.checkList(uri.getQueryParameters(), false);
+    }
+    MetaOptions.checkDelete(uri.getQueryParameters());
+    RequestOptions options = RequestOptions.of(uri, headers);
+    // a collection is deleted object by object, each in its own transaction, as Kubernetes does
     return target.isCollection()
-        ? endpoint.deleteCollection(target, RequestOptions.of(uri, headers), body)
-        : endpoint.delete(target, RequestOptions.of(uri, headers), body);
+        ? endpoint.deleteCollection(target, options, body)
+        : endpoint.committed(options, () -> endpoint.delete(target, options, body));
+  }
+
+  /**
+   * A subresource the kind does not have is a 404 and one that does not answer the verb a 405,
+   * before the body is read, as kube-apiserver's router answers: the table is discovery's
+   * ({@link DiscoveryDocuments#subresourceVerbs}), plus Capstan's own read-only {@code history}.
+   */
+  private void requireServedSubresource(String verb) {
+    if (target.subresource().isEmpty()) {
+      return;
+    }
+    String subresource = target.subresource().get();
+    List<String> verbs = subresource.equals("history") ? List.of("get")
+        : DiscoveryDocuments.subresourceVerbs(target.type(), subresource);
+    if (verbs.isEmpty()) {
+      throw Statuses.notFoundPath();
+    }
+    if (!verbs.contains(verb)) {
+      throw Statuses.methodNotAllowed(verb);
+    }
   }
 
   /** Access reviews are only ever created (405 for anything else, as Kubernetes answers). */
   private void refuseUnlessCreate(String method) {
     if (target.type().createOnly()) {
-      throw dev.capstan.api.status.Statuses.methodNotAllowed(method);
+      throw Statuses.methodNotAllowed(method);
     }
   }
 }

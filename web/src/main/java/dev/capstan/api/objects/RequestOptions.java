@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.options.QueryValues;
 import dev.capstan.api.status.Statuses;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -7,6 +8,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The query parameters and headers the handler reads, decoded once.
@@ -28,12 +30,15 @@ record RequestOptions(MultivaluedMap<String, String> query, Optional<MediaType> 
     return Optional.ofNullable(query.getFirst(name)).filter(value -> !value.isEmpty());
   }
 
+  /** A boolean parameter as Kubernetes reads one ({@link QueryValues#bool}). */
   boolean flag(String name) {
-    String value = query.getFirst(name);
-    return value != null && !value.equals("false") && !value.equals("0");
+    return QueryValues.bool(query, name);
   }
 
-  /** {@code dryRun=All}: validate and answer as if written, write nothing. */
+  /**
+   * {@code dryRun=All}: validate and answer as if written, write nothing. Other values were
+   * refused with the verb's options ({@link dev.capstan.api.options.MetaOptions}).
+   */
   boolean dryRun() {
     List<String> values = query.get("dryRun");
     if (values == null || values.isEmpty()) {
@@ -41,22 +46,18 @@ record RequestOptions(MultivaluedMap<String, String> query, Optional<MediaType> 
     }
     for (String value : values) {
       if (!value.equals("All")) {
-        throw Statuses.badRequest("Invalid dry run value: " + value + " (supported: All)");
+        throw Statuses.badRequest("dryRun: Unsupported value: \"" + value
+            + "\": supported values: \"All\"");
       }
     }
     return true;
   }
 
+  /** An int64 parameter ({@link QueryValues#int64}), capped to what an int holds. */
   int intParam(String name, int fallback) {
-    Optional<String> value = param(name);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.get());
-    } catch (NumberFormatException e) {
-      throw Statuses.badRequest("invalid value for " + name + ": " + value.get());
-    }
+    OptionalLong value = QueryValues.int64(query, name);
+    return value.isEmpty() ? fallback
+        : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value.getAsLong()));
   }
 
   /** Whether the client asked for a {@code meta.k8s.io/v1} Table rather than the objects. */

@@ -1,11 +1,11 @@
 package dev.capstan.api.objects;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.validation.EphemeralContainerRules;
 import dev.capstan.validation.FieldError;
 import dev.capstan.validation.ObjectValidation;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

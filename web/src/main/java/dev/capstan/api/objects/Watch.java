@@ -2,6 +2,8 @@ package dev.capstan.api.objects;
 
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
+import dev.capstan.jsonp.Json;
+import dev.capstan.kinds.Conversions;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.store.ListQuery;
 import dev.capstan.store.ObjectList;
@@ -11,7 +13,6 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import dev.capstan.watch.ChangeLog;
 import dev.capstan.watch.Subscription;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -49,6 +50,18 @@ import java.util.logging.Logger;
  * runs on two threads at once ({@link #wake()} and {@link #runTurn()} hand the watch over).
  * A client that goes away is noticed at the next write to it or by the container's error
  * callbacks, and its subscription is closed then.
+ *
+ * <p>The response is completed by the thread that owns the watch (the request thread in
+ * {@link #start}, then a writer thread in {@link #turn()}) and never from the container's
+ * callbacks, which only record what happened and hand over. A callback can run nested inside
+ * the owner's own call: when a non-blocking {@code flush()} fails, Undertow fires
+ * {@link AsyncListener#onError} on the flushing thread, between the request listeners (Weld's
+ * request context) it sets up and tears down around it. A {@code complete()} from in there
+ * hands the completion to a worker that sets up the same request's context while the flushing
+ * thread still tears it down: two threads on one request's attribute map, which failed as
+ * UT015005/UT015021 with a ConcurrentModificationException in Weld's request listener. So
+ * {@code onError} and {@code onTimeout} leave completing to the container (it completes when
+ * no listener did), and a failed write reported on the IO thread is completed by a writer.
  */
 final class Watch implements WriteListener, AsyncListener {
 
@@ -67,9 +80,14 @@ final class Watch implements WriteListener, AsyncListener {
   private final Map<ObjectKey, Long> initialState = new HashMap<>();
   private final AtomicInteger signals = new AtomicInteger();
   private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicBoolean completed = new AtomicBoolean();
   private volatile Phase phase = Phase.STARTING;
   private volatile boolean timedOut;
   private volatile boolean bookmarkDue;
+  /** The IO thread found the client gone (WriteListener.onError): a writer ends the watch. */
+  private volatile boolean writeFailed;
+  /** The container completed the response, or completes it after its callback returns. */
+  private volatile boolean containerEnds;
   private Subscription subscription;
   private AsyncContext async;
   private ServletOutputStream out;
@@ -185,6 +203,13 @@ final class Watch implements WriteListener, AsyncListener {
 
   /** @return true when it stopped for fairness with more to write and the socket writable */
   private boolean turn() {
+    if (ended.get()) {
+      return false;
+    }
+    if (writeFailed) {
+      end("write-error");
+      return false;
+    }
     if (phase != Phase.LIVE) {
       return false;
     }
@@ -263,14 +288,35 @@ final class Watch implements WriteListener, AsyncListener {
   }
 
   private byte[] event(String eventType, JsonObject object) {
-    JsonObject shown = table.isPresent() && !eventType.equals("BOOKMARK") && !eventType.equals("ERROR")
-        ? tables.single(type, object, table.get()) : object;
+    boolean anObject = !eventType.equals("BOOKMARK") && !eventType.equals("ERROR");
+    JsonObject shown = !anObject ? object : table.isPresent()
+        ? tables.single(type, object, table.get()) : Conversions.toServed(type, object);
     return ("{\"type\":\"" + eventType + "\",\"object\":" + shown + "}\n")
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Ends the response and releases everything the watch holds; safe to call more than once. */
+  /**
+   * Releases what the watch holds and completes the response, once. Only the thread that owns
+   * the watch calls it (the request thread in {@link #start}, a writer thread in {@link #turn()}),
+   * never a container callback (see the class comment).
+   */
   private void end(String reason) {
+    release(reason);
+    if (containerEnds || !completed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      async.complete();
+    } catch (IllegalStateException alreadyCompleted) {
+      // the container completed it after an error: nothing is left to end
+    }
+  }
+
+  /**
+   * The subscription, the timers and the user's count; safe on any thread and more than once,
+   * the first reason counts. It leaves the response alone.
+   */
+  private void release(String reason) {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
@@ -280,11 +326,6 @@ final class Watch implements WriteListener, AsyncListener {
       subscription.close();
     }
     hub.released(this);
-    try {
-      async.complete();
-    } catch (IllegalStateException alreadyCompleted) {
-      // the container completed it after an error: nothing is left to end
-    }
   }
 
   // --- WriteListener: called by the container (on its IO thread); they only hand over. ----------
@@ -297,26 +338,32 @@ final class Watch implements WriteListener, AsyncListener {
     wake();
   }
 
+  /** The container does not complete the response after this: a writer thread does. */
   @Override
   public void onError(Throwable failure) {
-    end("write-error");
+    writeFailed = true;
+    wake();
   }
 
-  // --- AsyncListener --------------------------------------------------------------------------
+  // --- AsyncListener: the container completes (or has completed) the response itself. ----------
 
   @Override
   public void onComplete(AsyncEvent event) {
-    end("completed");
+    containerEnds = true;
+    release("completed");
   }
 
   @Override
   public void onTimeout(AsyncEvent event) {
-    end("container-timeout");
+    containerEnds = true;
+    release("container-timeout");
   }
 
+  /** Possibly on the owner's own thread, inside its failed flush(): see the class comment. */
   @Override
   public void onError(AsyncEvent event) {
-    end("async-error");
+    containerEnds = true;
+    release("async-error");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.options.MetaOptions;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.GET;
@@ -32,6 +33,7 @@ public class WatchRequest {
       @Context HttpHeaders headers, @Context SecurityContext security,
       @Context HttpServletRequest request, @Context HttpServletResponse response) {
     try {
+      MetaOptions.checkList(uri.getQueryParameters(), true);
       Principal user = security.getUserPrincipal();
       watchers.open(target, RequestOptions.of(uri, headers), user == null ? "" : user.getName(),
           request, response).ifPresent(async::resume);

@@ -1,5 +1,7 @@
 package dev.capstan.api.objects;
 
+import dev.capstan.api.options.MetaOptions;
+import dev.capstan.api.options.QueryValues;
 import dev.capstan.api.status.ApiException;
 import dev.capstan.api.status.Statuses;
 import dev.capstan.api.table.Tables;
@@ -127,16 +129,9 @@ public class Watchers {
     }
     endpoint.requireStore();
     ListQuery query = endpoint.listQuery(target, options);
-    Optional<Long> from = options.param("resourceVersion")
-        .filter(version -> !version.equals("0"))
-        .map(version -> {
-          try {
-            return Long.parseLong(version);
-          } catch (NumberFormatException e) {
-            throw Statuses.badRequest("invalid resourceVersion \"" + version + "\"");
-          }
-        });
-    int timeoutSeconds = options.intParam("timeoutSeconds", 0);
+    Optional<Long> from = MetaOptions.resourceVersion(options.query());
+    long timeoutSeconds = Math.min(QueryValues.int64(options.query(), "timeoutSeconds")
+        .orElse(0), TimeUnit.DAYS.toSeconds(365));
     long timeoutMillis = timeoutSeconds > 0
         ? TimeUnit.SECONDS.toMillis(timeoutSeconds)
         : (long) (MIN_REQUEST_TIMEOUT_MILLIS * (1 + ThreadLocalRandom.current().nextDouble()));
@@ -250,7 +245,8 @@ public class Watchers {
   }
 
   static boolean isWatch(Target target, String watchParameter) {
-    return watchParameter != null && !watchParameter.equals("false") && !watchParameter.equals("0")
+    return watchParameter != null && !watchParameter.equalsIgnoreCase("false")
+        && !watchParameter.equals("0")
         && target.isCollection() && target.subresource().isEmpty()
         && target.type() != ResourceTypes.COMPONENT_STATUS;
   }

@@ -1,11 +1,11 @@
 package dev.capstan.api.openapi;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.validation.schema.ModelClasses;
 import dev.capstan.validation.schema.OpenApiSchemas;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -76,7 +76,7 @@ public class OpenApiResource {
                 .add("responses", Json.createObjectBuilder().add("200", Json.createObjectBuilder()
                     .add("description", "OK")))));
       }
-      ModelClasses.of(type.group(), type.kind()).ifPresent(kinds::add);
+      ModelClasses.of(type.group(), type.version(), type.kind()).ifPresent(kinds::add);
       kindNames.put(type, gvk);
     }
     // Each kind's schema (and all it references) from Kubernetes' types; the kinds' own carry
@@ -84,7 +84,7 @@ public class OpenApiResource {
     Map<String, JsonObject> generated = OpenApiSchemas.of(kinds);
     JsonObjectBuilder schemas = Json.createObjectBuilder();
     generated.forEach(schemas::add);
-    kindNames.forEach((type, gvk) -> ModelClasses.of(type.group(), type.kind()).ifPresent(model -> {
+    kindNames.forEach((type, gvk) -> ModelClasses.of(type.group(), type.version(), type.kind()).ifPresent(model -> {
       String name = OpenApiSchemas.nameOf(model);
       schemas.add(name, Json.createObjectBuilder(generated.get(name))
           .add("x-kubernetes-group-version-kind", Json.createArrayBuilder().add(gvk)));
@@ -104,7 +104,7 @@ public class OpenApiResource {
 
   private static Map<String, List<ResourceType>> groupVersions() {
     Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
-    for (ResourceType type : ResourceTypes.all()) {
+    for (ResourceType type : ResourceTypes.served()) {
       String key = type.group().isEmpty() ? "api/" + type.version()
           : "apis/" + type.group() + "/" + type.version();
       byGroupVersion.computeIfAbsent(key, k -> new ArrayList<>()).add(type);
@@ -113,7 +113,7 @@ public class OpenApiResource {
   }
 
   private static String hash(String groupVersion) {
-    return Integer.toHexString((groupVersion + ResourceTypes.all().size()).hashCode());
+    return Integer.toHexString((groupVersion + ResourceTypes.served().size()).hashCode());
   }
 
   private static Response json(JsonObject body) {

@@ -5,6 +5,7 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.access.tokens.ServiceAccountTokens;
 import dev.capstan.access.tokens.TokenClaims;
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.store.ObjectMetadata;
@@ -13,7 +14,6 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.validation.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -54,7 +54,7 @@ public class TokenRequests {
     ServiceAccountTokens tokens = service.tokens().orElseThrow(() -> Statuses.serviceUnavailable(
         "this server has no service account signing key (-Dcapstan.service-account.key-file)"));
     JsonObject spec = object(request, "spec");
-    long expirationSeconds = expirationSeconds(account, spec);
+    long expirationSeconds = expirationSeconds(account, spec, DEFAULT_EXPIRATION_SECONDS);
     List<String> audiences = audiences(spec, tokens);
     StoredObject serviceAccount = store.get(ResourceTypes.SERVICE_ACCOUNT.key(namespace, account))
         .orElseThrow(() -> Statuses.notFound("serviceaccounts", account));
@@ -129,9 +129,14 @@ public class TokenRequests {
     return ObjectMetadata.metadata(object).getString("uid", "");
   }
 
-  private static long expirationSeconds(String account, JsonObject spec) {
+  /**
+   * A TokenRequest's {@code spec.expirationSeconds}, or {@code defaultSeconds} without one; out
+   * of kube-apiserver's bounds (10 minutes to 2^32 seconds) it is a 422 naming the field. Node
+   * credentials are asked for with the same body and bounds.
+   */
+  public static long expirationSeconds(String name, JsonObject spec, long defaultSeconds) {
     if (!(spec.get("expirationSeconds") instanceof JsonNumber number)) {
-      return DEFAULT_EXPIRATION_SECONDS;
+      return defaultSeconds;
     }
     long seconds = number.longValue();
     String detail = seconds < MIN_EXPIRATION_SECONDS
@@ -139,7 +144,7 @@ public class TokenRequests {
         : seconds > MAX_EXPIRATION_SECONDS ? "may not specify a duration larger than 2^32 seconds"
         : "";
     if (!detail.isEmpty()) {
-      throw Statuses.invalid("TokenRequest", account, List.of(new FieldError(
+      throw Statuses.invalid("TokenRequest", name, List.of(new FieldError(
           "spec.expirationSeconds", "FieldValueInvalid", "Invalid value: " + seconds + ": "
               + detail)));
     }

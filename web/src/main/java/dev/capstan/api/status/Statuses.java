@@ -1,7 +1,8 @@
 package dev.capstan.api.status;
 
+import dev.capstan.jsonp.Json;
+import dev.capstan.store.CorruptObjectsException;
 import dev.capstan.validation.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -20,6 +21,28 @@ public final class Statuses {
   public static ApiException notFound(String resource, String name) {
     return new ApiException(failure(404, "NotFound",
         resource + " \"" + name + "\" not found", details(name, resource)));
+  }
+
+  /**
+   * 404 for a resource of a named group: {@code nodemetrics.metrics.k8s.io "x" not found}, with
+   * the group and resource in its details, as Kubernetes' {@code NewNotFound}.
+   */
+  public static ApiException notFound(String group, String resource, String name) {
+    return new ApiException(failure(404, "NotFound",
+        resource + "." + group + " \"" + name + "\" not found",
+        Json.createObjectBuilder().add("name", name).add("group", group).add("kind", resource)));
+  }
+
+  /**
+   * 405 for an action a resource does not serve at all (Kubernetes' {@code
+   * NewMethodNotSupported}): {@code watch is not supported on resources of kind
+   * "pods.metrics.k8s.io"}.
+   */
+  public static ApiException methodNotSupported(String group, String resource, String action) {
+    String qualified = group.isEmpty() ? resource : resource + "." + group;
+    return new ApiException(failure(405, "MethodNotAllowed",
+        action + " is not supported on resources of kind \"" + qualified + "\"",
+        Json.createObjectBuilder().add("group", group).add("kind", resource)));
   }
 
   /** 409: {@code namespaces "x" already exists}. */
@@ -81,6 +104,26 @@ public final class Statuses {
     return new ApiException(failure(400, "BadRequest", message, null));
   }
 
+  /**
+   * 413 {@code RequestEntityTooLarge}: a body, or the object it makes, larger than the API takes
+   * ({@code Request entity too large: limit is 3145728}, kube-apiserver's words).
+   */
+  public static ApiException requestEntityTooLarge(String message) {
+    return new ApiException(failure(413, "RequestEntityTooLarge",
+        "Request entity too large: " + message, null));
+  }
+
+  /**
+   * 413 for an object larger than the store keeps. kube-apiserver passes etcd's refusal on as it
+   * is, a 500 whose message is {@code etcdserver: request is too large}; here the code says what
+   * it is (bad input, not a server failure: issue 13 allows no 5xx for it) and the message is
+   * etcd's, the words users and scripts know.
+   */
+  public static ApiException tooLargeToStore() {
+    return new ApiException(failure(413, "RequestEntityTooLarge",
+        "etcdserver: request is too large", null));
+  }
+
   /** 415: a body in a media type this endpoint does not read. */
   public static ApiException unsupportedMediaType(String mediaType) {
     return new ApiException(failure(415, "UnsupportedMediaType",
@@ -90,6 +133,40 @@ public final class Statuses {
 
   /** 422: {@code Namespace "X" is invalid: metadata.name: Invalid value: ...}, one cause per field. */
   public static ApiException invalid(String kind, String name, List<FieldError> errors) {
+    return invalid("", kind, name, errors);
+  }
+
+  /**
+   * 422 for an object of a kind in a named group, qualified as kube-apiserver qualifies it
+   * ({@code GroupKind.String()}): {@code RoleBinding.rbac.authorization.k8s.io "rb" is invalid:
+   * ...}, with the group and the bare kind in the details (what kubectl prints from).
+   */
+  public static ApiException invalid(String group, String kind, String name,
+      List<FieldError> errors) {
+    JsonObjectBuilder details = Json.createObjectBuilder().add("name", name);
+    if (!group.isEmpty()) {
+      details.add("group", group);
+    }
+    details.add("kind", kind).add("causes", causes(errors));
+    String qualified = group.isEmpty() ? kind : kind + "." + group;
+    return new ApiException(failure(422, "Invalid",
+        qualified + " \"" + name + "\" is invalid: " + summary(errors), details));
+  }
+
+  /**
+   * 422 for a request's options (its query or DeleteOptions body), as kube-apiserver words it:
+   * {@code DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ...}.
+   *
+   * @param kind {@code CreateOptions}, {@code DeleteOptions}, {@code ListOptions}, ...
+   */
+  public static ApiException invalidOptions(String kind, List<FieldError> errors) {
+    JsonObjectBuilder details = Json.createObjectBuilder().add("group", "meta.k8s.io")
+        .add("kind", kind).add("causes", causes(errors));
+    return new ApiException(failure(422, "Invalid",
+        kind + ".meta.k8s.io \"\" is invalid: " + summary(errors), details));
+  }
+
+  private static JsonArrayBuilder causes(List<FieldError> errors) {
     JsonArrayBuilder causes = Json.createArrayBuilder();
     for (FieldError error : errors) {
       causes.add(Json.createObjectBuilder()
@@ -97,12 +174,14 @@ public final class Statuses {
           .add("message", error.message())
           .add("field", error.field()));
     }
-    String summary = errors.size() == 1
+    return causes;
+  }
+
+  /** One error as itself, several as Go prints an aggregate: {@code [a, b]}. */
+  private static String summary(List<FieldError> errors) {
+    return errors.size() == 1
         ? errors.get(0).toString()
         : errors.stream().map(FieldError::toString).collect(Collectors.joining(", ", "[", "]"));
-    JsonObjectBuilder details = details(name, kind).add("causes", causes);
-    return new ApiException(failure(422, "Invalid",
-        kind + " \"" + name + "\" is invalid: " + summary, details));
   }
 
   /**
@@ -151,6 +230,35 @@ public final class Statuses {
       default -> code >= 500 ? "InternalError" : "BadRequest";
     };
     return failure(code, reason, message, null);
+  }
+
+  /**
+   * 500 {@code StoreReadError}: a list met objects it cannot read, as kube-apiserver answers it
+   * (KEP-3926): {@code failed to read one or more configmaps from the storage}, one cause per
+   * object whose {@code field} is its storage key, for an administrator to delete unsafely.
+   *
+   * @param group the API group, empty for the core group
+   * @param resource the plural resource name
+   */
+  public static JsonObject storeReadError(String group, String resource,
+      CorruptObjectsException corrupt) {
+    JsonArrayBuilder causes = Json.createArrayBuilder();
+    for (CorruptObjectsException.Corrupt object : corrupt.objects()) {
+      causes.add(Json.createObjectBuilder().add("reason", "UnexpectedServerResponse")
+          .add("message", object.error()).add("field", object.storageKey()));
+    }
+    if (corrupt.truncated()) {
+      causes.add(Json.createObjectBuilder().add("reason", "TooMany")
+          .add("message", "too many errors, the list is truncated"));
+    }
+    JsonObjectBuilder details = Json.createObjectBuilder().add("name", "list");
+    if (!group.isEmpty()) {
+      details.add("group", group);
+    }
+    details.add("kind", resource).add("causes", causes);
+    String qualified = group.isEmpty() ? resource : resource + "." + group;
+    return failure(500, "StoreReadError",
+        "failed to read one or more " + qualified + " from the storage", details);
   }
 
   /** {@code {"kind":"Status","status":"Success","code":N}}: the answer to a binding. */

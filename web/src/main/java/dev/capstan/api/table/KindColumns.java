@@ -6,7 +6,7 @@ import static dev.capstan.api.table.Fields.objects;
 import static dev.capstan.api.table.Fields.orNone;
 import static dev.capstan.api.table.Fields.string;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -81,6 +81,21 @@ final class KindColumns {
               o -> intOrPercent(o, "spec.maxUnavailable")),
           integer("Allowed Disruptions", "The number of pod disruptions allowed now", 0,
               o -> number(o, "status.disruptionsAllowed")), age());
+      case "HorizontalPodAutoscaler.autoscaling" -> List.of(name(),
+          text("Reference", "reference to scaled resource; horizontal pod autoscaler will learn"
+              + " the current resource consumption and will set the desired number of pods by"
+              + " using its Scale subresource.", 0, o -> string(o, "spec.scaleTargetRef.kind")
+                  + "/" + string(o, "spec.scaleTargetRef.name")),
+          text("Targets", "metrics contains the specifications for which to use to calculate"
+              + " the desired replica count", 0, AutoscalerTargets::of),
+          text("MinPods", "minReplicas is the lower limit for the number of replicas to which"
+              + " the autoscaler can scale down.", 0, o -> Fields.at(o, "spec.minReplicas")
+                  instanceof jakarta.json.JsonNumber min ? min.toString() : "<unset>"),
+          integer("MaxPods", "maxReplicas is the upper limit for the number of replicas to which"
+              + " the autoscaler can scale up.", 0, o -> number(o, "spec.maxReplicas")),
+          integer("Replicas", "currentReplicas is current number of replicas of pods managed by"
+              + " this autoscaler, as last seen by the autoscaler.", 0,
+              o -> number(o, "status.currentReplicas")), age());
       case "DaemonSet.apps" -> List.of(name(),
           integer("Desired", "Desired pods", 0, o -> number(o, "status.desiredNumberScheduled")),
           integer("Current", "Current pods", 0, o -> number(o, "status.currentNumberScheduled")),

@@ -1,9 +1,9 @@
 package dev.capstan.api.table;
 
 import dev.capstan.api.status.Statuses;
+import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceType;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

@@ -57,8 +57,17 @@ class RequestInfoTest {
 
   @Test
   void streamedSubresourcesCreateASessionAndHistoryIsReadingTheObject() {
-    assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/a/pods/p/exec", Map.of(), true)
-        .verb()).isEqualTo("create");
+    // a WebSocket GET is a get, as in kube-apiserver, that also needs create (Kubernetes 1.35)
+    RequestInfo webSocket = RequestInfo.parse("GET", "/api/v1/namespaces/a/pods/p/exec",
+        Map.of(), true);
+    assertThat(webSocket.verb()).isEqualTo("get");
+    assertThat(webSocket.alsoRequired().map(RequestInfo::verb)).contains("create");
+    assertThat(webSocket.alsoRequired().map(RequestInfo::resourceWithSubresource))
+        .contains("pods/exec");
+    assertThat(parse("GET", "/api/v1/namespaces/a/pods/p/portforward", null).alsoRequired())
+        .isPresent();
+    assertThat(parse("POST", "/api/v1/namespaces/a/pods/p/exec", null).alsoRequired()).isEmpty();
+    assertThat(parse("GET", "/api/v1/namespaces/a/pods/p/log", null).alsoRequired()).isEmpty();
     assertThat(parse("GET", "/api/v1/namespaces/a/pods/p/log", null).verb()).isEqualTo("get");
     RequestInfo history = parse("GET", "/api/v1/namespaces/a/secrets/s/history", null);
     assertThat(List.of(history.verb(), history.resource(), history.subresource(),

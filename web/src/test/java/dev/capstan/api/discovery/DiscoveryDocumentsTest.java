@@ -72,6 +72,18 @@ class DiscoveryDocumentsTest {
     assertThat(resources).doesNotContainKey("daemonsets/scale");
   }
 
+  @Test
+  void theResourceMetricsAreListedAsMetricsServerListsThem() {
+    Map<String, JsonObject> resources = resources("metrics.k8s.io", "v1beta1");
+
+    assertThat(resources.get("nodes").getString("kind")).isEqualTo("NodeMetrics");
+    assertThat(resources.get("nodes").getBoolean("namespaced")).isFalse();
+    assertThat(resources.get("pods").getString("kind")).isEqualTo("PodMetrics");
+    assertThat(resources.get("pods").getBoolean("namespaced")).isTrue();
+    assertThat(verbs(resources.get("pods"))).isEqualTo("get,list");
+    assertThat(resources.get("pods").getString("singularName")).isEmpty();
+  }
+
   private static Map<String, JsonObject> resources(String group, String version) {
     JsonObject list = DiscoveryDocuments.resourceList(group, version);
     return list.getJsonArray("resources").stream().map(JsonValue::asJsonObject)

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -209,6 +210,23 @@ public final class DockerRuntime implements ContainerRuntime, Closeable {
           .map(config -> config.getGateway())
           .filter(gateway -> gateway != null && !gateway.isEmpty() && !gateway.contains(":"))
           .findFirst();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The bridge devices of the networks this engine knows that name theirs
+   * ({@code com.docker.network.bridge.name}, as the agents' pod networks do); empty when the
+   * engine does not answer.
+   */
+  public Optional<Set<String>> namedBridges() {
+    try {
+      return Optional.of(docker.listNetworksCmd().exec().stream()
+          .map(network -> network.getOptions() == null ? null
+              : network.getOptions().get("com.docker.network.bridge.name"))
+          .filter(bridge -> bridge != null && !bridge.isEmpty())
+          .collect(java.util.stream.Collectors.toSet()));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -2,7 +2,7 @@ package dev.capstan.api.access.audit;
 
 import dev.capstan.access.User;
 import dev.capstan.api.access.RequestInfo;
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

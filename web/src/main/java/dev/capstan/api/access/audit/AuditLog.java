@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * its maximum size, to {@code audit-<time>.log} beside it (as lumberjack, which kube uses, names
  * backups), keeping at most the configured number of backups.
  */
-public final class AuditLog implements AutoCloseable {
+public final class AuditLog implements AuditBackend, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
   private static final DateTimeFormatter BACKUP_TIME =
@@ -63,6 +63,16 @@ public final class AuditLog implements AutoCloseable {
     writer.start();
   }
 
+  @Override
+  public String plugin() {
+    return "log";
+  }
+
+  @Override
+  public void write(jakarta.json.JsonObject event) {
+    write(event.toString());
+  }
+
   /** Queues a line; never blocks. */
   public void write(String line) {
     if (closed || !queue.offer(line)) {
@@ -74,6 +84,7 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /** The events dropped because the queue was full. */
+  @Override
   public long dropped() {
     return dropped.get();
   }

@@ -2,15 +2,17 @@ package dev.capstan.api.access.audit;
 
 import dev.capstan.access.User;
 import dev.capstan.api.access.RequestInfo;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * Auditing as configured: the policy deciding each request's level, and the log its events go
@@ -22,21 +24,22 @@ public final class Auditor {
   public static final String AUDIT_ID_HEADER = "Audit-Id";
 
   private final AuditPolicy policy;
+  private final List<AuditBackend> backends;
   private final EventSink sink;
-  private final LongSupplier dropped;
   private final AtomicLong events = new AtomicLong();
 
   /**
-   * @param sink where events go
-   * @param dropped how many events the sink dropped (its queue full)
+   * @param backends where events go, each of them every event
    */
-  public Auditor(AuditPolicy policy, EventSink log, LongSupplier dropped) {
+  public Auditor(AuditPolicy policy, List<AuditBackend> backends) {
     this.policy = policy;
-    this.sink = line -> {
+    this.backends = List.copyOf(backends);
+    this.sink = event -> {
       events.incrementAndGet();
-      log.write(line);
+      for (AuditBackend backend : this.backends) {
+        backend.write(event);
+      }
     };
-    this.dropped = dropped;
   }
 
   /** Events generated (kube-apiserver's {@code apiserver_audit_event_total}). */
@@ -44,15 +47,22 @@ public final class Auditor {
     return events.get();
   }
 
-  /** Events lost (kube-apiserver's {@code apiserver_audit_error_total}). */
-  public long dropped() {
-    return dropped.getAsLong();
+  /**
+   * Events lost by each backend (kube-apiserver's {@code apiserver_audit_error_total}, by
+   * {@code plugin}).
+   */
+  public Map<String, Long> dropped() {
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    for (AuditBackend backend : backends) {
+      dropped.put(backend.plugin(), backend.dropped());
+    }
+    return dropped;
   }
 
-  /** Where events go: one JSON line each. */
+  /** Where events go. */
   @FunctionalInterface
-  public interface EventSink {
-    void write(String line);
+  interface EventSink {
+    void write(JsonObject event);
   }
 
   /**
@@ -84,10 +94,10 @@ public final class Auditor {
     if (!decision.writes(AuditStage.ResponseStarted)) {
       return;
     }
-    event.responseStatus(code, jakarta.json.Json.createObjectBuilder()
+    event.responseStatus(code, Json.createObjectBuilder()
         .add("message", authenticationMessage(request.getHeader("Authorization"),
             request.getQueryString())).build());
-    sink.write(event.toJson(AuditStage.ResponseStarted, Instant.now()).toString());
+    sink.write(event.toJson(AuditStage.ResponseStarted, Instant.now()));
   }
 
   /** kube-apiserver's {@code getAuthMethods}: which credentials were tried. */
@@ -159,7 +169,7 @@ public final class Auditor {
         || !metadata.containsKey("managedFields")) {
       return object;
     }
-    return jakarta.json.Json.createObjectBuilder(object).add("metadata",
-        jakarta.json.Json.createObjectBuilder(metadata).remove("managedFields")).build();
+    return Json.createObjectBuilder(object).add("metadata",
+        Json.createObjectBuilder(metadata).remove("managedFields")).build();
   }
 }

@@ -1,6 +1,6 @@
 package dev.capstan.api.access.audit;
 
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;

@@ -1,7 +1,7 @@
 package dev.capstan.api.access.audit;
 
 import dev.capstan.access.User;
-import jakarta.json.Json;
+import dev.capstan.jsonp.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -162,7 +162,7 @@ public final class RequestAudit {
 
   void stage(AuditStage stage) {
     if (decision.writes(stage)) {
-      sink.write(event.toJson(stage, Instant.now()).toString());
+      sink.write(event.toJson(stage, Instant.now()));
     }
   }
 

@@ -28,6 +28,11 @@ import java.util.function.Predicate;
  * <p>The graph is not kept in memory as Kubernetes keeps it: the pods bound to the node in the
  * object's namespace are read from the store (by {@code spec.nodeName}) when a node asks for one
  * of these objects, which is when a pod starts.
+ *
+ * <p>Credentials: a node may ask for a new credential of its own ({@code create nodes/token},
+ * to rotate it), and a node's bootstrap identity ({@code system:bootstrap:<node>} in
+ * {@code system:bootstrappers}) for that, and nothing else; in Kubernetes the bootstrap token may
+ * create CertificateSigningRequests, and the CSR approver signs node client certificates.
  */
 @ApplicationScoped
 public class NodeAuthorizer implements Authorizer {
@@ -53,9 +58,19 @@ public class NodeAuthorizer implements Authorizer {
 
   /** The decision, with the pods bound to a node read through {@code pods}. */
   static Decision decide(User user, RequestInfo request, BoundPods pods) {
+    Optional<String> bootstrapping = NodeIdentity.bootstrapNodeName(user);
+    if (bootstrapping.isPresent()) {
+      return credentialRequest(bootstrapping.get(), request)
+          ? Decision.allow("") : Decision.noOpinion("");
+    }
     Optional<String> node = NodeIdentity.nodeName(user);
     if (node.isEmpty()) {
       return Decision.noOpinion("");
+    }
+    if (request.resourceRequest() && request.apiGroup().isEmpty()
+        && request.resource().equals("nodes") && request.subresource().equals("token")) {
+      return credentialRequest(node.get(), request) ? Decision.allow("")
+          : Decision.noOpinion("can only request a credential of its own node");
     }
     if (!request.resourceRequest()) {
       // discovery, /version, /healthz: what every authenticated user may read
@@ -76,6 +91,13 @@ public class NodeAuthorizer implements Authorizer {
       }
     }
     return NodeRules.allow(request) ? Decision.allow("") : Decision.noOpinion("");
+  }
+
+  /** {@code create nodes/token} of the one node: a new credential for it. */
+  private static boolean credentialRequest(String node, RequestInfo request) {
+    return request.resourceRequest() && request.apiGroup().isEmpty()
+        && request.resource().equals("nodes") && request.subresource().equals("token")
+        && request.verb().equals("create") && request.name().equals(node);
   }
 
   private static Decision readReferenced(String node, RequestInfo request, BoundPods pods,

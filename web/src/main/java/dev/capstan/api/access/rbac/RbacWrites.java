@@ -15,7 +15,6 @@ import dev.capstan.rbac.PolicyRule;
 import dev.capstan.rbac.PolicySnapshot;
 import dev.capstan.rbac.RbacPolicy;
 import dev.capstan.validation.ObjectValidation;
-import dev.capstan.validation.RbacRules;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -57,18 +56,14 @@ public class RbacWrites {
     }
   }
 
-  /** Refuses (422) a changed roleRef and (403) an escalating update. */
+  /**
+   * Refuses (403) an escalating update (a changed roleRef is validation's 422, refused before:
+   * {@code ObjectValidation.validateUpdate}).
+   */
   public void checkUpdate(ResourceType type, String namespace, JsonObject current,
       JsonObject desired) {
     if (!isRbac(type)) {
       return;
-    }
-    if (type == ResourceTypes.ROLE_BINDING || type == ResourceTypes.CLUSTER_ROLE_BINDING) {
-      var errors = RbacRules.validateBindingUpdate(current, desired);
-      if (!errors.isEmpty()) {
-        throw Statuses.invalid(type.kind() + "." + type.group(),
-            ObjectValidation.nameOf(desired), errors);
-      }
     }
     check(type, namespace, desired, Optional.of(current));
   }

@@ -86,6 +86,25 @@ class NodeAuthorizerTest {
     assertThat(NodeAuthorizer.decide(NODE_A, watch, PODS).allowed()).isTrue();
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "system:node:a, system:nodes, POST, /api/v1/nodes/a/token, ALLOW",
+      "system:node:a, system:nodes, POST, /api/v1/nodes/b/token, NO_OPINION",
+      "system:node:a, system:nodes, GET, /api/v1/nodes/a/token, NO_OPINION",
+      "system:bootstrap:a, system:bootstrappers, POST, /api/v1/nodes/a/token, ALLOW",
+      "system:bootstrap:a, system:bootstrappers, POST, /api/v1/nodes/b/token, NO_OPINION",
+      "system:bootstrap:a, system:bootstrappers, GET, /api/v1/nodes/a, NO_OPINION",
+      "system:bootstrap:a, system:bootstrappers, PUT, /api/v1/nodes/a/status, NO_OPINION",
+      "system:bootstrap:a, system:bootstrappers, GET, /api/v1/pods, NO_OPINION",
+      "system:bootstrap:a, system:authenticated, POST, /api/v1/nodes/a/token, NO_OPINION",
+      "someone, system:bootstrappers, POST, /api/v1/nodes/a/token, NO_OPINION"})
+  void aNodeAndItsBootstrapIdentityMayAskForThatNodesCredentialAlone(String name, String group,
+      String method, String path, Decision.Verdict verdict) {
+    User user = new User(name, "", List.of(group, "system:authenticated"));
+    assertThat(NodeAuthorizer.decide(user, request(method, path), PODS).verdict())
+        .as(name + " " + method + " " + path).isEqualTo(verdict);
+  }
+
   @Test
   void othersGetNoOpinion() {
     User admin = new User("admin", "admin", List.of("system:masters"));

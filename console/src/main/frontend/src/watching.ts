@@ -1,0 +1,98 @@
+// Lists that follow the API's watch, as an informer does: list, then watch from the list's
+// revision; a watch that ends is resumed from the last revision seen; 410 Gone lists again.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, watch } from './api';
+import type { KubeObject, List } from './model';
+
+export interface Watched<T> {
+  items: T[];
+  loaded: boolean;
+  error: ApiError | null;
+}
+
+/** The least time between two renders of one list. */
+const PUBLISH_INTERVAL_MS = 100;
+
+function key(object: KubeObject): string {
+  return object.metadata.uid ?? `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
+/**
+ * The objects at a collection path (e.g. {@code /api/v1/namespaces/x/pods}), kept current by a
+ * watch. {@code null} path: nothing (a view that needs no list yet).
+ */
+export function useWatchedList<T extends KubeObject>(path: string | null): Watched<T> {
+  const [state, setState] = useState<Watched<T>>({ items: [], loaded: false, error: null });
+  useEffect(() => {
+    if (path === null) {
+      setState({ items: [], loaded: true, error: null });
+      return undefined;
+    }
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const objects = new Map<string, T>();
+    let pending = false;
+    let published = 0;
+    // A burst of events makes one render, and renders come at most every 100 ms: a storm of
+    // changes to a list of thousands (a rollout, a namespace deleted) leaves the page time to
+    // answer the user between them.
+    const publish = () => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => requestAnimationFrame(() => {
+        pending = false;
+        published = performance.now();
+        if (!signal.aborted) {
+          setState({ items: [...objects.values()], loaded: true, error: null });
+        }
+      }), Math.max(0, published + PUBLISH_INTERVAL_MS - performance.now()));
+    };
+    setState({ items: [], loaded: false, error: null });
+    (async () => {
+      let revision: string | undefined;
+      let failures = 0;
+      while (!signal.aborted) {
+        try {
+          if (revision === undefined) {
+            const list = await api<List<T>>(path, { signal });
+            objects.clear();
+            for (const item of list.items) objects.set(key(item), item);
+            revision = list.metadata.resourceVersion;
+            publish();
+          }
+          const separator = path.includes('?') ? '&' : '?';
+          await watch<T>(`${path}${separator}watch=1&allowWatchBookmarks=true&resourceVersion=${revision ?? ''}`, (event) => {
+            revision = event.object.metadata?.resourceVersion ?? revision;
+            if (event.type === 'BOOKMARK') return;
+            if (event.type === 'DELETED') objects.delete(key(event.object));
+            else objects.set(key(event.object), event.object);
+            publish();
+          }, signal);
+          failures = 0;
+        } catch (e) {
+          if (signal.aborted) return;
+          if (e instanceof ApiError && e.code === 410) {
+            revision = undefined;
+            continue;
+          }
+          failures++;
+          // 400: a selector the API refuses; listing it again would be refused again
+          if (e instanceof ApiError && (e.code === 400 || e.code === 401 || e.code === 403 || e.code === 404)) {
+            setState((s) => ({ ...s, loaded: true, error: e as ApiError }));
+            if (e.code !== 403 || failures > 3) return;
+          }
+          await sleep(Math.min(1000 * 2 ** Math.min(failures, 4), 15000), signal);
+        }
+      }
+    })();
+    return () => controller.abort();
+  }, [path]);
+  return state;
+}
