@@ -124,7 +124,7 @@ export function PodDetail({ namespace, name }: { namespace: string; name: string
       <h3>Conditions</h3>
       <ul>{(current.status?.conditions ?? []).map((c) => <li>{c.type}: {c.status}{c.reason ? ` (${c.reason})` : ''}</li>)}</ul>
       <Logs namespace={namespace} pod={name} containers={(current.spec?.containers ?? []).map((c) => c.name)} />
-      <Shell namespace={namespace} pod={name} containers={(current.spec?.containers ?? []).map((c) => ({ name: c.name, running: !!statuses.get(c.name)?.state?.running }))} />
+      <Shell namespace={namespace} pod={name} phase={current.status?.phase} containers={(current.spec?.containers ?? []).map((c) => ({ name: c.name, running: !!statuses.get(c.name)?.state?.running }))} />
       <ObjectSections object={{ apiVersion: 'v1', kind: 'Pod', ...current }} kind={kindNamed('Pod')!} />
     </section>
   );

@@ -70,8 +70,15 @@ function TerminalPanel({ namespace, pod, session, onEnd }: {
   );
 }
 
-export function Shell({ namespace, pod, containers }: {
-  namespace: string; pod: string; containers: { name: string; running: boolean }[];
+/** kubectl's own refusal, before it asks the API: a completed pod has nothing to exec into. */
+export function completedPodRefusal(phase: string | undefined): string | null {
+  return phase === 'Succeeded' || phase === 'Failed'
+    ? `cannot exec into a container in a completed pod; current phase is ${phase}`
+    : null;
+}
+
+export function Shell({ namespace, pod, phase, containers }: {
+  namespace: string; pod: string; phase?: string; containers: { name: string; running: boolean }[];
 }) {
   const [container, setContainer] = useState(containers.find((c) => c.running)?.name ?? containers[0]?.name ?? '');
   const [command, setCommand] = useState('/bin/sh');
@@ -85,7 +92,7 @@ export function Shell({ namespace, pod, containers }: {
     setError(null);
     setChecking(true);
     try {
-      const refusal = await execRefusal(namespace, pod);
+      const refusal = completedPodRefusal(phase) ?? await execRefusal(namespace, pod);
       if (refusal) {
         setError(refusal);
         return;

@@ -487,12 +487,19 @@ class ConsoleIT {
     By doneRow = By.cssSelector("tr[data-pod='done']");
     new WebDriverWait(browser, Duration.ofSeconds(60))
         .until(ExpectedConditions.textToBePresentInElementLocated(doneRow, "Completed"));
+    // the container's Completed can show before the pod's phase is Succeeded; kubectl refuses by
+    // the phase before it asks the API, and so does the console
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Kubectl
+        .against(SERVER).run("get", "pod", "done", "-n", namespace, "-o",
+            "jsonpath={.status.phase}").out().equals("Succeeded"));
     browser.findElement(doneRow).findElement(By.linkText("done")).click();
     waiting().until(ExpectedConditions.elementToBeClickable(By.id("shell-open"))).click();
     WebElement refusal = new WebDriverWait(browser, Duration.ofSeconds(30)).until(
         ExpectedConditions.visibilityOfElementLocated(By.id("shell-error")));
     String kubectlSays = Kubectl.against(SERVER).run("exec", "done", "-n", namespace, "--",
         "/bin/sh").err();
+    assertThat(refusal.getText())
+        .isEqualTo("cannot exec into a container in a completed pod; current phase is Succeeded");
     assertThat(kubectlSays).as("kubectl is told the same").contains(refusal.getText());
     screenshot("28-pod-shell-not-running");
   }
