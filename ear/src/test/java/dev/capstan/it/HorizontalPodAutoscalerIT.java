@@ -190,6 +190,88 @@ class HorizontalPodAutoscalerIT {
         .containsPattern("(?m)^idle\\s+Deployment/idle\\s+cpu: <unknown>/50%\\s+1\\s+5\\s+1\\s");
   }
 
+  @Test
+  void aContainerResourceMetricScalesOnOneContainersUseOfItsOwnRequest() {
+    String ns = SERVER.newNamespace();
+    // app spins within a 200m limit against its 100m request; the idle sidecar asks for 400m
+    create("/apis/apps/v1/namespaces/" + ns + "/deployments", """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"pair"},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"pair"}},
+           "template":{"metadata":{"labels":{"app":"pair"}},
+             "spec":{"nodeName":"%1$s","terminationGracePeriodSeconds":0,
+               "tolerations":[{"key":"capstan.dev/test-agent","operator":"Exists"}],
+               "containers":[
+                 {"name":"app","image":"%2$s","command":["sh","-c","while :; do :; done"],
+                  "resources":{"requests":{"cpu":"100m"},"limits":{"cpu":"200m"}}},
+                 {"name":"sidecar","image":"%2$s","command":["sleep","3600"],
+                  "resources":{"requests":{"cpu":"400m"}}}]}}}}"""
+        .formatted(NODE, NodeAgentIT.IMAGE));
+    create("/apis/autoscaling/v2/namespaces/" + ns + "/horizontalpodautoscalers", """
+        {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler",
+         "metadata":{"name":"pair"},
+         "spec":{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"pair"},
+           "minReplicas":1,"maxReplicas":2,
+           "metrics":[{"type":"ContainerResource","containerResource":{"name":"cpu",
+             "container":"app","target":{"type":"Utilization","averageUtilization":80}}}]}}""");
+
+    await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "deployment", "pair", "-n", ns).out())
+            .containsPattern("(?m)^pair\\s+2/2\\s"));
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      Kubectl.Result described = kubectl.run("describe", "hpa", "pair", "-n", ns);
+      assertThat(described.exitCode()).as(described.toString()).isZero();
+      assertThat(described.out()).as(described.out())
+          .containsPattern("resource cpu of container \"app\" on pods\\s+\\(as a percentage of"
+              + " request\\):\\s+\\d+% \\(\\d+m?\\) / 80%")
+          .containsPattern("Deployment pods:\\s+2 current / 2 desired")
+          .containsPattern("(?m)^\\s+ScalingActive\\s+True\\s+ValidMetricFound\\s+the HPA was"
+              + " able to successfully calculate a replica count from cpu container resource"
+              + " utilization \\(percentage of request\\)")
+          .containsPattern("Normal\\s+SuccessfulRescale\\s+.*New size: 2; reason: cpu container"
+              + " resource utilization \\(percentage of request\\) above target");
+    });
+    JsonObject hpa = json(kubectl.run("get", "hpa", "pair", "-n", ns, "-o", "json"));
+    JsonObject current = hpa.getJsonObject("status").getJsonArray("currentMetrics")
+        .getJsonObject(0);
+    assertThat(current.getString("type")).isEqualTo("ContainerResource");
+    assertThat(current.getJsonObject("containerResource").getString("container"))
+        .isEqualTo("app");
+    // the app container alone is over its request; the pod as a whole (500m asked) is not
+    assertThat(current.getJsonObject("containerResource").getJsonObject("current")
+        .getInt("averageUtilization")).isGreaterThan(80);
+    assertThat(kubectl.run("get", "hpa", "pair", "-n", ns).out())
+        .containsPattern("(?m)^pair\\s+Deployment/pair\\s+cpu: \\d+%/80%\\s+1\\s+2\\s+2\\s");
+  }
+
+  @Test
+  void twoAutoscalersOfTheSamePodsScaleNeitherAndSaySo() {
+    String ns = SERVER.newNamespace();
+    create("/apis/apps/v1/namespaces/" + ns + "/deployments", """
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"shared"},
+         "spec":{"replicas":1,"selector":{"matchLabels":{"app":"shared"}},
+           "template":{"metadata":{"labels":{"app":"shared"}},
+             "spec":{"nodeName":"no-such-node","containers":[{"name":"main","image":"%s",
+               "resources":{"requests":{"cpu":"100m"}}}]}}}}""".formatted(NodeAgentIT.IMAGE));
+    for (String name : List.of("first", "second")) {
+      Kubectl.Result autoscale = kubectl.run("autoscale", "deployment", "shared", "-n", ns,
+          "--name=" + name, "--cpu-percent=50", "--min=1", "--max=4");
+      assertThat(autoscale.exitCode()).as(autoscale.toString()).isZero();
+    }
+    String ambiguous = "pods by selector app=shared are controlled by multiple HPAs: [" + ns
+        + "/first " + ns + "/second]";
+    for (String name : List.of("first", "second")) {
+      await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(() -> {
+            Kubectl.Result described = kubectl.run("describe", "hpa", name, "-n", ns);
+            assertThat(described.out()).as(described.out())
+                .containsPattern("(?m)^\\s+ScalingActive\\s+False\\s+AmbiguousSelector\\s+"
+                    + java.util.regex.Pattern.quote(ambiguous))
+                .containsPattern("Warning\\s+AmbiguousSelector\\s+.*horizontal-pod-autoscaler"
+                    + "\\s+" + java.util.regex.Pattern.quote(ambiguous));
+          });
+    }
+  }
+
   private static void create(String path, String json) {
     var created = Http.postJson(SERVER.api(path), json);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);

@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * is the first, the condition; when every metric failed, or some failed and the others would
  * scale down, there is no count at all (Kubernetes never scales down on partial information).
  *
- * <p>Resource metrics (cpu, memory; Utilization of the requests or AverageValue) are computed
- * from the resource metrics API; the other metric types need a custom or external metrics API,
+ * <p>Resource metrics (cpu, memory; Utilization of the requests or AverageValue), of whole pods
+ * or of one container in each (ContainerResource), are computed from the resource metrics API; the other metric types need a custom or external metrics API,
  * which Capstan does not serve, and fail as they fail in Kubernetes without one.
  */
 public final class MetricsReplicas {
@@ -62,7 +62,7 @@ public final class MetricsReplicas {
       JsonObject spec = value instanceof JsonObject o ? o : JsonValue.EMPTY_JSON_OBJECT;
       String type = spec.getString("type", "");
       try {
-        if (!type.equals("Resource")) {
+        if (!type.equals("Resource") && !type.equals("ContainerResource")) {
           throw new Failure(unsupportedReason(type), new ReplicaCalculationException(
               "unable to get metric for " + type + " metric source: the custom and external"
                   + " metrics APIs are not served by this cluster"));
@@ -70,8 +70,11 @@ public final class MetricsReplicas {
         if (fetched == null) {
           fetched = podMetrics.get();
         }
-        Proposal proposal = resource(object(spec, "resource"), specReplicas, pods, fetched,
-            now);
+        Proposal proposal = type.equals("Resource")
+            ? resource(object(spec, "resource"), "", specReplicas, pods, fetched, now)
+            : resource(object(spec, "containerResource"),
+                object(spec, "containerResource").getString("container", ""), specReplicas, pods,
+                fetched, now);
         statuses.add(proposal.status());
         if (replicas == 0 || proposal.replicas() > replicas) {
           replicas = proposal.replicas();
@@ -121,10 +124,14 @@ public final class MetricsReplicas {
     }
   }
 
-  /** {@code computeStatusForResourceMetric}. */
-  private static Proposal resource(JsonObject source, int specReplicas, List<JsonObject> pods,
-      List<JsonObject> fetched, Instant now) throws Failure {
+  /**
+   * {@code computeStatusForResourceMetric} (whole pods, {@code container} empty) and {@code
+   * computeStatusForContainerResourceMetric} (one container of each pod).
+   */
+  private static Proposal resource(JsonObject source, String container, int specReplicas,
+      List<JsonObject> pods, List<JsonObject> fetched, Instant now) throws Failure {
     String resource = source.getString("name", "");
+    boolean whole = container.isEmpty();
     JsonObject target = object(source, "target");
     try {
       if (target.containsKey("averageValue")) {
@@ -132,9 +139,11 @@ public final class MetricsReplicas {
             .map(Quantity::milliValue).orElse(0L);
         try {
           ReplicaCalculator.ValueProposal proposal = ReplicaCalculator.averageValue(specReplicas,
-              Math.max(1, targetAverage), resource, pods, metrics(fetched, resource), now);
+              Math.max(1, targetAverage), resource, pods, metrics(fetched, resource, container),
+              now);
           return new Proposal(proposal.replicas(), resource + " resource", status(resource,
-              Json.createObjectBuilder().add("averageValue", milli(proposal.average()))));
+              container, Json.createObjectBuilder().add("averageValue",
+                  milli(proposal.average()))));
         } catch (ReplicaCalculationException e) {
           throw e.within("failed to get " + resource + " usage");
         }
@@ -145,34 +154,49 @@ public final class MetricsReplicas {
       }
       try {
         ReplicaCalculator.UtilizationProposal proposal = ReplicaCalculator.utilization(
-            specReplicas, utilization.intValue(), resource, pods, metrics(fetched, resource),
-            now);
-        return new Proposal(proposal.replicas(),
-            resource + " resource utilization (percentage of request)", status(resource,
+            specReplicas, utilization.intValue(), resource, container, pods,
+            metrics(fetched, resource, container), now);
+        return new Proposal(proposal.replicas(), resource
+            + (whole ? " resource" : " container resource")
+            + " utilization (percentage of request)", status(resource, container,
                 Json.createObjectBuilder().add("averageValue", milli(proposal.rawAverage()))
                     .add("averageUtilization", proposal.utilization())));
       } catch (ReplicaCalculationException e) {
         throw e.within("failed to get " + resource + " utilization");
       }
     } catch (ReplicaCalculationException e) {
-      throw new Failure("FailedGetResourceMetric", e.getMessage(),
-          "failed to get " + resource + " resource metric value: " + e.getMessage());
+      // as computeReplicasForMetrics words it: the resource's name, or the container's
+      throw whole
+          ? new Failure("FailedGetResourceMetric", e.getMessage(),
+              "failed to get " + resource + " resource metric value: " + e.getMessage())
+          : new Failure("FailedGetContainerResourceMetric", e.getMessage(),
+              "failed to get " + container + " container metric value: " + e.getMessage());
     }
   }
 
-  /** {@code GetResourceMetric}: the pods' metrics of one resource. */
-  private static Map<String, PodMetric> metrics(List<JsonObject> fetched, String resource)
-      throws ReplicaCalculationException {
+  /**
+   * {@code GetResourceMetric}: the pods' metrics of one resource, summed over their containers
+   * or of the one container named.
+   */
+  private static Map<String, PodMetric> metrics(List<JsonObject> fetched, String resource,
+      String container) throws ReplicaCalculationException {
     try {
-      return PodMetric.of(fetched, resource);
+      return container.isEmpty() ? PodMetric.of(fetched, resource)
+          : PodMetric.ofContainer(fetched, resource, container);
     } catch (ReplicaCalculationException e) {
       throw e.within("unable to get metrics for resource " + resource);
     }
   }
 
-  private static JsonObject status(String resource, JsonObjectBuilder current) {
-    return Json.createObjectBuilder().add("type", "Resource").add("resource",
-        Json.createObjectBuilder().add("name", resource).add("current", current)).build();
+  private static JsonObject status(String resource, String container,
+      JsonObjectBuilder current) {
+    if (container.isEmpty()) {
+      return Json.createObjectBuilder().add("type", "Resource").add("resource",
+          Json.createObjectBuilder().add("name", resource).add("current", current)).build();
+    }
+    return Json.createObjectBuilder().add("type", "ContainerResource").add("containerResource",
+        Json.createObjectBuilder().add("name", resource).add("container", container)
+            .add("current", current)).build();
   }
 
   /** A value in thousandths of its unit as Kubernetes prints it ({@code 250m}, {@code 64Mi}...). */

@@ -59,6 +59,47 @@ public record PodMetric(long milliValue, Instant timestamp, Duration window) {
     return byPod;
   }
 
+  /**
+   * The metrics of one container of each pod by pod name ({@code getContainerMetrics}): a pod
+   * whose container has no such resource has none.
+   *
+   * @throws ReplicaCalculationException when there are no PodMetrics at all, or a pod's metrics
+   *     have no such container
+   */
+  public static Map<String, PodMetric> ofContainer(List<JsonObject> podMetrics, String resource,
+      String container) throws ReplicaCalculationException {
+    if (podMetrics.isEmpty()) {
+      throw new ReplicaCalculationException("no metrics returned from resource metrics API");
+    }
+    Map<String, PodMetric> byPod = new HashMap<>();
+    for (JsonObject metrics : podMetrics) {
+      JsonObject metadata = object(metrics, "metadata");
+      JsonObject found = null;
+      if (metrics.get("containers") instanceof JsonArray containers) {
+        for (JsonValue value : containers) {
+          if (value instanceof JsonObject candidate
+              && candidate.getString("name", "").equals(container)) {
+            found = candidate;
+            break;
+          }
+        }
+      }
+      if (found == null) {
+        throw new ReplicaCalculationException("failed to get container metrics: container "
+            + container + " not present in metrics for pod " + metadata.getString("namespace", "")
+            + "/" + metadata.getString("name", ""));
+      }
+      JsonValue usage = object(found, "usage").get(resource);
+      if (usage != null) {
+        byPod.put(metadata.getString("name", ""), new PodMetric(
+            Quantity.of(usage).map(Quantity::milliValue).orElse(0L),
+            Instant.parse(metrics.getString("timestamp", Instant.EPOCH.toString())),
+            duration(metrics.getString("window", "0s"))));
+      }
+    }
+    return byPod;
+  }
+
   /** A Go duration as metrics-server writes a window ({@code 10s}, {@code 1m0s}). */
   static Duration duration(String text) {
     Matcher m = GO_DURATION.matcher(text);

@@ -78,9 +78,20 @@ public final class ReplicaCalculator {
   public static UtilizationProposal utilization(int currentReplicas, int targetUtilization,
       String resource, List<JsonObject> pods, Map<String, PodMetric> podMetrics, Instant now)
       throws ReplicaCalculationException {
+    return utilization(currentReplicas, targetUtilization, resource, "", pods, podMetrics, now);
+  }
+
+  /**
+   * {@code GetResourceReplicas} for one container of each pod ({@code container} not empty: a
+   * ContainerResource metric, whose utilization is that container's usage over its request)
+   * or for whole pods ({@code container} empty).
+   */
+  public static UtilizationProposal utilization(int currentReplicas, int targetUtilization,
+      String resource, String container, List<JsonObject> pods,
+      Map<String, PodMetric> podMetrics, Instant now) throws ReplicaCalculationException {
     Groups groups = group(pods, podMetrics, resource, now);
     Map<String, Long> metrics = readyMetrics(pods, podMetrics, groups);
-    Map<String, Long> requests = requests(pods, resource);
+    Map<String, Long> requests = requests(pods, resource, container);
     Ratio ratio = utilizationRatio(metrics, requests, targetUtilization);
     boolean scaleUpWithUnready = !groups.unready().isEmpty() && ratio.ratio() > 1.0;
     if (!scaleUpWithUnready && groups.missing().isEmpty()) {
@@ -258,6 +269,12 @@ public final class ReplicaCalculator {
    */
   static Map<String, Long> requests(List<JsonObject> pods, String resource)
       throws ReplicaCalculationException {
+    return requests(pods, resource, "");
+  }
+
+  /** {@code calculatePodRequests} of the containers so named (all of them if the name is empty). */
+  static Map<String, Long> requests(List<JsonObject> pods, String resource, String only)
+      throws ReplicaCalculationException {
     Map<String, Long> requests = new HashMap<>();
     for (JsonObject pod : pods) {
       String name = object(pod, "metadata").getString("name", "");
@@ -268,6 +285,9 @@ public final class ReplicaCalculator {
           .forEach(containers::add);
       long sum = 0;
       for (JsonObject container : containers) {
+        if (!only.isEmpty() && !only.equals(container.getString("name", ""))) {
+          continue;
+        }
         JsonValue request = object(object(container, "resources"), "requests").get(resource);
         if (request == null) {
           throw new ReplicaCalculationException("missing request for " + resource

@@ -44,7 +44,8 @@ import java.util.logging.Logger;
  * ({@link MetricsReplicas}), stabilises and limits them ({@link ScaleHistory}), sets the
  * target's {@code spec.replicas} through its scale, and writes the status (current and desired
  * replicas, current metrics, the conditions AbleToScale, ScalingActive and ScalingLimited, the
- * last scale time) when it changed, with Kubernetes' events and words.
+ * last scale time) when it changed, with Kubernetes' events and words. Pods that the targets
+ * of two autoscalers both select are scaled by neither (AmbiguousSelector), as in Kubernetes.
  *
  * <pre>
  *  HPA added ──▶ sync ──▶ requeue after 15 s ──▶ sync ──▶ ...   (each sync, success or not)
@@ -251,8 +252,48 @@ final class HorizontalPodAutoscalerController implements Controller {
       conditions.set(AutoscalerConditions.SCALING_ACTIVE, "False", "InvalidSelector", message);
       return new MetricsReplicas.Result(-1, "", null, Optional.of(message));
     }
+    List<String> controlling = autoscalersOf(object(hpa, "metadata").getString("namespace", ""),
+        pods);
+    if (controlling.size() > 1) {
+      String message = "pods by selector " + selector + " are controlled by multiple HPAs: "
+          + "[" + String.join(" ", controlling) + "]";
+      warn(hpa, "AmbiguousSelector", message);
+      conditions.set(AutoscalerConditions.SCALING_ACTIVE, "False", "AmbiguousSelector", message);
+      return new MetricsReplicas.Result(-1, "", null, Optional.of(message));
+    }
     return MetricsReplicas.compute(specs, currentReplicas, pods, () -> metrics.podMetrics(pods),
         now, conditions, (reason, message) -> warn(hpa, reason, message));
+  }
+
+  /**
+   * {@code hpasControllingPodsUnderSelector}: the autoscalers of the namespace whose target's
+   * scale selects any of these pods, as {@code namespace/name}, sorted. Read afresh each sync
+   * rather than kept from the watch, so any server that takes the lead has them at once.
+   */
+  private List<String> autoscalersOf(String namespace, List<JsonObject> pods) {
+    if (pods.isEmpty()) {
+      return List.of();
+    }
+    List<String> controlling = new java.util.ArrayList<>();
+    for (JsonObject other : store.list(TYPE.all(Optional.of(namespace), "")).bodies()) {
+      if (ObjectMetadata.isDeleting(other)) {
+        continue;
+      }
+      try {
+        JsonObject scale = ScaleSubresource.of(target(namespace,
+            object(object(other, "spec"), "scaleTargetRef")));
+        LabelSelector selects = LabelSelector.parse(
+            object(scale, "status").getString("selector", ""));
+        if (!selects.isEmpty() && pods.stream()
+            .anyMatch(pod -> selects.matches(OwnerController.labels(pod)))) {
+          controlling.add(namespace + "/" + object(other, "metadata").getString("name", ""));
+        }
+      } catch (TargetUnavailable | InvalidSelectorException e) {
+        // an autoscaler without a target or a selector controls no pods
+      }
+    }
+    controlling.sort(null);
+    return controlling;
   }
 
   /** The object {@code scaleTargetRef} names, if it exists and has a scale. */
