@@ -52,7 +52,8 @@ import java.util.logging.Logger;
  * takes the lead, or after the store was down, every node gets a full grace period again.
  * Every step reads the current objects and writes only what differs, so running it again
  * changes nothing. The leader's controller manager runs it; it is asked every tick about the
- * nodes whose state is due to change by time alone.
+ * nodes whose state is due to change by time alone, and a node whose pods' tolerations run out
+ * later is queued again for that moment.
  */
 final class NodeLifecycleController implements Controller {
 
@@ -64,6 +65,7 @@ final class NodeLifecycleController implements Controller {
   private static final Duration WATCH_GAP = Duration.ofSeconds(5);
 
   private final Clock clock = Clock.systemUTC();
+  private Requeue requeue = (key, when) -> { };
   private volatile Instant lastWatched = Instant.EPOCH;
   private volatile Instant watchingSince = Instant.EPOCH;
 
@@ -96,6 +98,11 @@ final class NodeLifecycleController implements Controller {
   }
 
   @Override
+  public void requeueWith(Requeue requeue) {
+    this.requeue = requeue;
+  }
+
+  @Override
   public Collection<String> allKeys() {
     watch(clock.instant());
     Set<String> keys = new LinkedHashSet<>();
@@ -107,8 +114,10 @@ final class NodeLifecycleController implements Controller {
   }
 
   /**
-   * Nodes gone silent but not yet marked Unknown, whose taints are out of date, or with NoExecute
-   * taints (whose pods' tolerations may run out): one list of nodes and leases per tick.
+   * Nodes gone silent but not yet marked Unknown, or whose taints are out of date: one list of
+   * nodes and leases per tick. A node's pods whose tolerations of its NoExecute taints run out
+   * later are not looked at every tick: the reconcile that saw them asks for the node again at
+   * the earliest of their deadlines, as Kubernetes' taint eviction controller queues them.
    */
   @Override
   public Collection<String> dueKeys(Instant now) {
@@ -121,7 +130,7 @@ final class NodeLifecycleController implements Controller {
       boolean silent = !NodeHealth.heard(node, signOfLife(Optional.ofNullable(leases.get(name))),
           now, grace);
       if ((silent && !"Unknown".equals(NodeHealth.readyStatus(node)))
-          || !NodeTaints.upToDate(node, now) || !NodeTaints.noExecute(node).isEmpty()) {
+          || !NodeTaints.upToDate(node, now)) {
         due.add(name);
       }
     }
@@ -197,7 +206,10 @@ final class NodeLifecycleController implements Controller {
     }
   }
 
-  /** Deletes the pods the node's NoExecute taints no longer let stay. */
+  /**
+   * Deletes the pods the node's NoExecute taints no longer let stay, and asks for the node again
+   * when the next of the others' tolerations runs out.
+   */
   private void evict(JsonObject node, Instant now) {
     List<JsonObject> noExecute = NodeTaints.noExecute(node);
     if (noExecute.isEmpty()) {
@@ -205,6 +217,7 @@ final class NodeLifecycleController implements Controller {
     }
     String name = object(node, "metadata").getString("name", "");
     boolean outOfService = NodeTaints.has(node, NodeTaints.OUT_OF_SERVICE);
+    Optional<Instant> next = Optional.empty();
     for (JsonObject pod : podsOn(name)) {
       if (ObjectMetadata.isDeleting(pod)) {
         if (outOfService) {
@@ -213,13 +226,21 @@ final class NodeLifecycleController implements Controller {
         continue;
       }
       Optional<Instant> deadline = TaintEviction.deadline(pod, noExecute);
-      if (deadline.isPresent() && !deadline.get().isAfter(now) && OwnedPods.delete(store, pod)) {
+      if (deadline.isEmpty()) {
+        continue;
+      }
+      if (deadline.get().isAfter(now)) {
+        if (next.isEmpty() || deadline.get().isBefore(next.get())) {
+          next = deadline;
+        }
+      } else if (OwnedPods.delete(store, pod)) {
         JsonObject metadata = object(pod, "metadata");
         events.normal(pod, "taint-eviction-controller", "TaintManagerEviction",
             "Marking for deletion Pod " + metadata.getString("namespace", "") + "/"
                 + metadata.getString("name", ""));
       }
     }
+    next.ifPresent(when -> requeue.after(name, when));
   }
 
   /** Pods bound to a node that is gone: nothing will ever run or stop them. */
