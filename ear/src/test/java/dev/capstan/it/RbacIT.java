@@ -50,7 +50,10 @@ class RbacIT {
     apply("create", "role", "pod-reader", "--verb=get,list", "--resource=pods", "-n", TEAM);
     apply("create", "rolebinding", "reader", "--role=pod-reader",
         "--serviceaccount=team-a:reader", "-n", TEAM);
-    ADMIN.withInput("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n"
+    // on no node: a pod the scheduler put on another class's node, gone when that node went
+    // NotReady, was evicted under a test (its GET answered 404)
+    ADMIN.withInput("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
+        + "  nodeSelector:\n    capstan.dev/no-such-node: \"true\"\n  containers:\n"
         + "  - name: web\n    image: busybox\n", "apply", "-n", TEAM, "-f", "-");
   }
 
@@ -258,7 +261,8 @@ class RbacIT {
         + "{\"labels\":{\"app\":\"d\"}},\"spec\":{\"containers\":[{\"name\":\"c\","
         + "\"image\":\"busybox\"}]}}}}").statusCode()).isEqualTo(201);
     assertThat(Http.postJson(SERVER.api(pods), "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
-        + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"containers\":[{\"name\":\"web\","
+        + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"nodeSelector\":{"
+        + "\"capstan.dev/no-such-node\":\"true\"},\"containers\":[{\"name\":\"web\","
         + "\"image\":\"busybox\"}]}}").statusCode()).isEqualTo(201);
     for (String name : new String[] {"allowed", "other"}) {
       assertThat(Http.postJson(SERVER.api(configMaps), "{\"apiVersion\":\"v1\",\"kind\":"

@@ -154,10 +154,19 @@ public final class Cases {
     return FAMILIES[0];
   }
 
-  /** The kind's manifest under the case's name (and, for a RoleBinding, its own Role's). */
+  /**
+   * The kind's manifest under the case's name (and, for a RoleBinding, its own Role's). A pod's
+   * {@code name} label is its own name too: with the reference's {@code name=node-js}, the
+   * ReplicationController another case left in the namespace adopts the new pod and deletes it
+   * as one too many, under the case (a full run saw a refused patch find its pod gone).
+   */
   static JsonObject named(Corpus.Kind kind, String name, String namespace) {
     JsonObjectBuilder metadata = Json.createObjectBuilder(kind.manifest().getJsonObject("metadata"))
         .add("name", name);
+    if (kind.kind().equals("Pod")) {
+      metadata.add("labels", Json.createObjectBuilder(
+          kind.manifest().getJsonObject("metadata").getJsonObject("labels")).add("name", name));
+    }
     if (kind.namespaced()) {
       metadata.add("namespace", namespace);
     }
