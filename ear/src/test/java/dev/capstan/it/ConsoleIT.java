@@ -122,8 +122,12 @@ class ConsoleIT {
     return SERVER.secureApi() + "/console/";
   }
 
+  /**
+   * How long a step may take to show: 30 s, as the other fork's classes (real agents, busy pods)
+   * share this 2-core machine and twice a 15 s wait ran out with them beside it.
+   */
   private WebDriverWait waiting() {
-    return new WebDriverWait(browser, Duration.ofSeconds(15));
+    return new WebDriverWait(browser, Duration.ofSeconds(30));
   }
 
   private void screenshot(String name) throws IOException {

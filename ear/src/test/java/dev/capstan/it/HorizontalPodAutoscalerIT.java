@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The horizontal pod autoscaler as users meet it, with a real agent on the real Docker engine
  * and real kubectl: {@code kubectl autoscale} on a CPU-bound Deployment (100m requested, a shell
- * spinning a core) scales it from 1 to 3 replicas, and back to 1 once the load stops (its
+ * spinning up to its 300m limit, so that three of them leave the other fork's classes most of
+ * this 2-core machine) scales it from 1 to 3 replicas, and back to 1 once the load stops (its
  * scale-down stabilisation window shortened in the autoscaler's {@code behavior}, the default
  * being 300 s); {@code kubectl get hpa} shows the TARGETS, {@code kubectl describe hpa} the
  * conditions and the SuccessfulRescale event. Prints the reaction time from load start to the
@@ -297,7 +298,7 @@ class HorizontalPodAutoscalerIT {
              "spec":{"nodeName":"%2$s","terminationGracePeriodSeconds":0,
                "tolerations":[{"key":"capstan.dev/test-agent","operator":"Exists"}],
                "containers":[{"name":"main","image":"%3$s","command":["sh","-c","%4$s"],
-                 "resources":{"requests":{"cpu":"100m"}}}]}}}}"""
+                 "resources":{"requests":{"cpu":"100m"},"limits":{"cpu":"300m"}}}]}}}}"""
         .formatted(name, NODE, NodeAgentIT.IMAGE, script);
   }
 }

@@ -330,12 +330,18 @@ class ResourceMetricsIT {
     return Json.createReader(new StringReader(result.out())).readObject();
   }
 
+  /**
+   * A pod on the test's node. A busy loop is held to half a core (a CPU limit), so that the
+   * other fork's classes on this 2-core machine keep a core, and well over the 200m asserted.
+   */
   private static String pod(String name, String app, String script) {
+    String limits = script.contains("do :; done")
+        ? ",\"resources\":{\"limits\":{\"cpu\":\"500m\"}}" : "";
     return """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s","labels":{"app":"%s"}},
          "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,
            "tolerations":[{"key":"capstan.dev/test-agent","operator":"Exists"}],
-           "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]}]}}"""
-        .formatted(name, app, NODE, NodeAgentIT.IMAGE, script);
+           "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]%s}]}}"""
+        .formatted(name, app, NODE, NodeAgentIT.IMAGE, script, limits);
   }
 }

@@ -260,12 +260,18 @@ class ResourceStatsIT {
         .filter(c -> c.getString("type").equals(type)).findFirst().orElseThrow();
   }
 
+  /**
+   * A pod on the test's node. A busy loop is held to half a core (a CPU limit), so that the
+   * other fork's classes on this 2-core machine keep a core, and well over the fifth asserted.
+   */
   private static String pod(String name, String script) {
+    String limits = script.contains("do :; done")
+        ? ",\"resources\":{\"limits\":{\"cpu\":\"500m\"}}" : "";
     return """
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s"},
          "spec":{"nodeName":"%s","terminationGracePeriodSeconds":0,
-           "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]}]}}"""
-        .formatted(name, NODE, NodeAgentIT.IMAGE, script);
+           "containers":[{"name":"main","image":"%s","command":["sh","-c","%s"]%s}]}}"""
+        .formatted(name, NODE, NodeAgentIT.IMAGE, script, limits);
   }
 
   private static JsonObject pod(JsonObject summary, String namespace, String name) {
