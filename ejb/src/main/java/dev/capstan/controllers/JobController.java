@@ -95,6 +95,10 @@ final class JobController extends OwnerController {
         events.warning(job, COMPONENT, "DeadlineExceeded",
             "Job was active longer than specified deadline");
       } else if (!spec.getBoolean("suspend", false)) {
+        // as Kubernetes' job controller: asked for again when the deadline passes, not only at
+        // the next resync
+        deadline.ifPresent(seconds -> requeueAt(key,
+            Instant.parse(startTime).plus(Duration.ofSeconds(seconds)).plusMillis(1)));
         int remaining = completionsValue.map(c -> c.intValue() - succeeded).orElse(parallelism);
         int wanted = Math.max(0, Math.min(parallelism, remaining));
         for (int i = active.size(); i < wanted; i++) {
