@@ -218,6 +218,31 @@ class WorkloadsIT {
   }
 
   @Test
+  void aJobPastItsActiveDeadlineFailsWithDeadlineExceeded() {
+    String namespace = SERVER.newNamespace();
+    // its pod can never start (no node has 1000 CPUs): only the deadline ends it
+    assertThat(Http.postJson(SERVER.api("/apis/batch/v1/namespaces/" + namespace + "/jobs"), """
+        {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"late"},
+         "spec":{"activeDeadlineSeconds":5,"template":{"spec":{"restartPolicy":"Never",
+           "containers":[{"name":"c","image":"capstan/busybox:1",
+             "resources":{"requests":{"cpu":"1000"}}}]}}}}""").statusCode()).isEqualTo(201);
+
+    // asked for again at the deadline, not left to the controllers' next resync
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(kubectl.run("get", "job", "late", "-n", namespace, "-o",
+            "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}").out())
+            .isEqualTo("DeadlineExceeded"));
+    Kubectl.Result described = kubectl.run("describe", "job", "late", "-n", namespace);
+    assertThat(described.out()).as(described.toString())
+        .containsPattern("Active Deadline Seconds:\\s+5s")
+        .containsPattern("Warning\\s+DeadlineExceeded\\s+.*job-controller\\s+Job was active"
+            + " longer than specified deadline");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "pods", "-n", namespace, "-o", "name").out())
+            .as("its pod is deleted").doesNotContain("pod/late-"));
+  }
+
+  @Test
   void podsCountAsAvailableOnlyAfterMinReadySeconds() {
     String namespace = SERVER.newNamespace();
     assertThat(Http.postJson(SERVER.api("/apis/apps/v1/namespaces/" + namespace + "/deployments"),
