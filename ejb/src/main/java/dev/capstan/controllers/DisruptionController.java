@@ -35,6 +35,7 @@ final class DisruptionController implements Controller {
 
   private final ObjectStore store;
   private final Clock clock = Clock.systemUTC();
+  private Requeue requeue = (key, when) -> { };
 
   DisruptionController(ObjectStore store) {
     this.store = store;
@@ -60,6 +61,11 @@ final class DisruptionController implements Controller {
   }
 
   @Override
+  public void requeueWith(Requeue requeue) {
+    this.requeue = requeue;
+  }
+
+  @Override
   public Collection<String> allKeys() {
     return ControllerKeys.all(store, TYPE);
   }
@@ -78,6 +84,8 @@ final class DisruptionController implements Controller {
         .toList();
     JsonObject status = DisruptionBudgets.status(budget, pods, expectedScale(pods),
         clock.instant());
+    // as Kubernetes' enqueuePdbForRecheck: again when a recorded eviction stops counting
+    DisruptionBudgets.nextExpiry(status).ifPresent(when -> requeue.after(key, when));
     if (status.equals(object(budget, "status"))) {
       return;
     }

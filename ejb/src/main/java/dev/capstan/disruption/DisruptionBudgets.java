@@ -158,6 +158,25 @@ public final class DisruptionBudgets {
     return kept.build();
   }
 
+  /**
+   * When the earliest of the status' recorded evictions stops counting (two minutes after it),
+   * so the budget is looked at again then; empty when none is recorded.
+   */
+  public static Optional<Instant> nextExpiry(JsonObject status) {
+    Optional<Instant> earliest = Optional.empty();
+    for (JsonValue time : object(status, "disruptedPods").values()) {
+      try {
+        Instant expiry = Instant.parse(((JsonString) time).getString()).plus(DISRUPTION_TIMEOUT);
+        if (earliest.isEmpty() || expiry.isBefore(earliest.get())) {
+          earliest = Optional.of(expiry);
+        }
+      } catch (ClassCastException | DateTimeParseException e) {
+        // not a time: dropped at the next status
+      }
+    }
+    return earliest;
+  }
+
   private static boolean recent(String time, Instant now) {
     try {
       return Instant.parse(time).plus(DISRUPTION_TIMEOUT).isAfter(now);

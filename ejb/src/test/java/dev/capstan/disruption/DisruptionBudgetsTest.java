@@ -81,6 +81,15 @@ class DisruptionBudgetsTest {
   }
 
   @Test
+  void theBudgetIsLookedAtAgainWhenItsEarliestRecordedEvictionStopsCounting() {
+    JsonObject status = json("""
+        {"disruptedPods":{"a":"2026-01-01T00:09:30Z","b":"2026-01-01T00:08:45Z"}}""");
+    assertThat(DisruptionBudgets.nextExpiry(status))
+        .contains(Instant.parse("2026-01-01T00:10:45Z"));
+    assertThat(DisruptionBudgets.nextExpiry(json("{}"))).isEmpty();
+  }
+
+  @Test
   void theSelectorDecidesWhichPodsABudgetGuards() {
     JsonObject web = json("{\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
     assertThat(DisruptionBudgets.selects(web, pod("p", true, false))).isTrue();
