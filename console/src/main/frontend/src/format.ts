@@ -1,6 +1,6 @@
 // What kubectl prints, computed the way kubectl computes it, so the console and the terminal
 // agree on every word (pod status, node status and roles, ages).
-import type { Condition, Endpoints, Event, Node, Pod, Service, Workload } from './model';
+import type { Condition, Endpoints, Event, LabelSelector, Node, Pod, Service, Workload } from './model';
 
 /** kubectl's age ({@code k8s.io/apimachinery/pkg/util/duration.HumanDuration}). */
 export function humanDuration(ms: number): string {
@@ -158,6 +158,32 @@ export function selectorText(selector: Record<string, string> | undefined): stri
   // labels.Set's String(): keys sorted
   const pairs = Object.entries(selector ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`);
   return pairs.length ? pairs.join(',') : '<none>';
+}
+
+/**
+ * A workload's selector as `kubectl get -o wide` prints it: a LabelSelector as
+ * metav1.FormatLabelSelector does (requirements sorted by key: a=b, a in (x,y), a notin (x), a,
+ * !a), a ReplicationController's map of labels as a=b,c=d; <none> when it selects nothing.
+ */
+export function workloadSelectorText(selector: LabelSelector | Record<string, string> | undefined): string {
+  if (!selector) return '<none>';
+  const isLabelSelector = 'matchLabels' in selector || 'matchExpressions' in selector;
+  if (!isLabelSelector) return selectorText(selector as Record<string, string>);
+  const { matchLabels, matchExpressions } = selector as LabelSelector;
+  const requirements: [string, string][] = Object.entries(matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
+  for (const e of matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(',');
+    switch (e.operator) {
+      case 'In': requirements.push([e.key, `${e.key} in (${values})`]); break;
+      case 'NotIn': requirements.push([e.key, `${e.key} notin (${values})`]); break;
+      case 'Exists': requirements.push([e.key, e.key]); break;
+      case 'DoesNotExist': requirements.push([e.key, `!${e.key}`]); break;
+      default: requirements.push([e.key, `${e.key} ${e.operator} (${values})`]);
+    }
+  }
+  // a stable sort by key, as labels.Selector sorts its requirements
+  requirements.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return requirements.length ? requirements.map(([, text]) => text).join(',') : '<none>';
 }
 
 function holds(conditions: Condition[] | undefined, type: string): boolean {

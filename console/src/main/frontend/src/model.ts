@@ -77,11 +77,17 @@ export interface PodTemplate {
   spec?: { containers?: { name?: string; image?: string }[]; nodeSelector?: Record<string, string> };
 }
 
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
 export interface Workload extends KubeObject {
   spec?: {
     replicas?: number;
     paused?: boolean;
-    selector?: { matchLabels?: Record<string, string> };
+    /** A LabelSelector; a ReplicationController's is a plain map of labels. */
+    selector?: LabelSelector | Record<string, string>;
     template?: PodTemplate;
     /** A DaemonSet's or a Job's template node selector lives in template.spec; a CronJob's job in jobTemplate. */
     jobTemplate?: { spec?: { template?: PodTemplate } };

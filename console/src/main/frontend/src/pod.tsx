@@ -102,8 +102,9 @@ export function PodDetail({ namespace, name }: { namespace: string; name: string
       .then(setPod).catch((e) => setError(e as ApiError));
   }, [namespace, name]);
   const current = pods.items[0] ?? pod;
-  if (error) return <p class="error" role="alert">{error.message}</p>;
-  if (!current) return <p>Loading…</p>;
+  // the watch brings the pod too: a first read that failed (a request dropped on a network
+  // change) matters only while the watch has not
+  if (!current) return error ? <p class="error" role="alert">{error.message}</p> : <p>Loading…</p>;
   const statuses = new Map((current.status?.containerStatuses ?? []).map((c) => [c.name, c]));
   return (
     <section aria-labelledby="pod-title">

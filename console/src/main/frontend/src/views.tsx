@@ -2,14 +2,13 @@
 // the cluster changes.
 import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, del, patch, post } from './api';
+import { ApiError, del, patch } from './api';
 import { age, nodeReady, podReady, podRestarts, podStatus } from './format';
 import type { Event, Node, Pod, Workload } from './model';
 import { kindNamed, objectHref } from './kinds';
 import { href } from './route';
 import { useWatchedList } from './watching';
 import { CronJobs, DaemonSets, Jobs, ReplicaSets } from './workloads';
-import { CreateFromYaml } from './create';
 
 /** Where a namespaced collection lives: in one namespace, or in all ('' = all namespaces). */
 export function collection(group: string, resource: string, namespace: string): string {
@@ -276,116 +275,6 @@ export function Workloads({ namespace }: { namespace: string }) {
       <DaemonSets namespace={namespace} />
       <Jobs namespace={namespace} />
       <CronJobs namespace={namespace} />
-    </section>
-  );
-}
-
-/** The message the API gave for one field (a 422's causes), if any. */
-function fieldError(error: ApiError | null, ...fields: string[]): string | null {
-  const causes = error?.status?.details?.causes ?? [];
-  const cause = causes.find((c) => c.field && fields.some((f) => c.field === f || c.field!.startsWith(f + '.') || c.field!.startsWith(f + '[')));
-  return cause ? `${cause.field}: ${cause.message}` : null;
-}
-
-function Field({ id, label, error, children }: { id: string; label: string; error: string | null; children: ComponentChildren }) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {children}
-      {error && <p class="error field-error" id={`${id}-error`} role="alert">{error}</p>}
-    </div>
-  );
-}
-
-/**
- * Deploy an app from a form, as the reference's dashboard does: a Deployment (and optionally a
- * Service). The objects are first sent as a server-side dry run, so the API's own validation
- * speaks, next to the field it names, before anything is created.
- */
-export function Deploy({ namespace }: { namespace: string }) {
-  const [name, setName] = useState('');
-  const [image, setImage] = useState('');
-  const [replicas, setReplicas] = useState('1');
-  const [port, setPort] = useState('');
-  const [serviceType, setServiceType] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ns = namespace || 'default';
-
-  const submit = async (e: { preventDefault(): void }) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    const labels = { app: name };
-    const containerPort = port.trim() === '' ? undefined : Number(port);
-    const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns, labels },
-      spec: {
-        replicas: Number(replicas),
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: { containers: [{ name, image, ...(containerPort === undefined ? {} : { ports: [{ containerPort }] }) }] },
-        },
-      },
-    };
-    const service = serviceType && containerPort !== undefined ? {
-      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns, labels },
-      spec: { type: serviceType, selector: labels, ports: [{ port: containerPort, targetPort: containerPort }] },
-    } : null;
-    const deployments = `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments`;
-    const services = `/api/v1/namespaces/${encodeURIComponent(ns)}/services`;
-    try {
-      await post(`${deployments}?dryRun=All&fieldManager=capstan-console`, deployment);
-      if (service) await post(`${services}?dryRun=All&fieldManager=capstan-console`, service);
-      await post(`${deployments}?fieldManager=capstan-console`, deployment);
-      if (service) await post(`${services}?fieldManager=capstan-console`, service);
-      setDone(`Deployment ${ns}/${name} created${service ? ` with its ${serviceType} Service` : ''}.`);
-      window.location.hash = href('workloads');
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, null, (err as Error).message));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const nameError = fieldError(error, 'metadata.name', 'spec.template.spec.containers[0].name');
-  const imageError = fieldError(error, 'spec.template.spec.containers[0].image');
-  const replicasError = fieldError(error, 'spec.replicas');
-  const portError = fieldError(error, 'spec.template.spec.containers[0].ports', 'spec.ports');
-  const unplaced = error && !nameError && !imageError && !replicasError && !portError ? error.message : null;
-  return (
-    <section aria-labelledby="deploy-title">
-      <h2 id="deploy-title">Deploy an app</h2>
-      <p>Into the namespace <strong>{ns}</strong>. Checked by the API with a dry run before anything is created.</p>
-      <form class="deploy" onSubmit={submit}>
-        <Field id="app-name" label="App name" error={nameError}>
-          <input id="app-name" required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field id="app-image" label="Container image" error={imageError}>
-          <input id="app-image" required value={image} onInput={(e) => setImage((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field id="app-replicas" label="Number of pods" error={replicasError}>
-          <input id="app-replicas" type="number" min={0} required value={replicas} onInput={(e) => setReplicas((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field id="app-port" label="Container port (optional)" error={portError}>
-          <input id="app-port" type="number" value={port} onInput={(e) => setPort((e.target as HTMLInputElement).value)} />
-        </Field>
-        <Field id="app-service" label="Service" error={null}>
-          <select id="app-service" value={serviceType} onChange={(e) => setServiceType((e.target as HTMLSelectElement).value)}>
-            <option value="">None</option>
-            <option value="ClusterIP">Internal (ClusterIP)</option>
-            <option value="NodePort">External (NodePort)</option>
-            <option value="LoadBalancer">External (LoadBalancer)</option>
-          </select>
-        </Field>
-        {unplaced && <p class="error" role="alert" id="deploy-error">{unplaced}</p>}
-        {done && <p role="status">{done}</p>}
-        <button type="submit" disabled={busy}>{busy ? 'Deploying…' : 'Deploy'}</button>
-      </form>
-      <CreateFromYaml namespace={namespace} />
     </section>
   );
 }

@@ -3,7 +3,7 @@
 // `kubectl create job --from=cronjob/...`). Each table follows its kind's watch.
 import { useState } from 'preact/hooks';
 import { del, patch, post } from './api';
-import { age, jobCompletions, jobDuration, jobStatus, selectorText } from './format';
+import { age, jobCompletions, jobDuration, jobStatus, selectorText, workloadSelectorText } from './format';
 import { collectionPath, kindNamed, objectHref, type Kind } from './kinds';
 import type { Workload } from './model';
 import { byName, Problem, Table } from './views';
@@ -161,9 +161,15 @@ export function CronJobs({ namespace }: { namespace: string }) {
   );
 }
 
+/** The CONTAINERS column of `kubectl get -o wide`: the pod template's container names. */
+function containerNames(w: Workload): string {
+  return (w.spec?.template?.spec?.containers ?? []).map((c) => c.name).join(',') || '<none>';
+}
+
 /**
- * ReplicaSets or ReplicationControllers, with the columns of `kubectl get rs -o wide` (DESIRED,
- * CURRENT, READY, AGE, IMAGES): most are a Deployment's, and their pages lead to it.
+ * ReplicaSets or ReplicationControllers, with the columns of `kubectl get rs -o wide` and
+ * `kubectl get rc -o wide` (DESIRED, CURRENT, READY, AGE, CONTAINERS, IMAGES, SELECTOR), and the
+ * owner: most ReplicaSets are a Deployment's, and their pages lead to it.
  */
 export function ReplicaSets({ namespace, kindName }: { namespace: string; kindName: 'ReplicaSet' | 'ReplicationController' }) {
   const kind = kindNamed(kindName)!;
@@ -174,16 +180,17 @@ export function ReplicaSets({ namespace, kindName }: { namespace: string; kindNa
       <h3>{plural}</h3>
       <Problem error={list.error} />
       <Table label={plural} empty={list.loaded && list.items.length === 0}
-        head={[...(namespace ? [] : ['Namespace']), 'Name', 'Desired', 'Current', 'Ready', 'Age', 'Images', 'Controlled by']}>
+        head={[...(namespace ? [] : ['Namespace']), 'Name', 'Desired', 'Current', 'Ready', 'Age', 'Containers', 'Images', 'Selector', 'Controlled by']}>
         {[...list.items].sort(byName).map((w) => {
           const owner = w.metadata.ownerReferences?.find((r) => r.controller);
           const ownerKind = owner && kindNamed(owner.kind, owner.apiVersion);
           return (
-            <tr key={w.metadata.uid} data-replicaset={w.metadata.name}>
+            <tr key={w.metadata.uid} {...{ [kindName === 'ReplicaSet' ? 'data-replicaset' : 'data-replicationcontroller']: w.metadata.name }}>
               {!namespace && <td>{w.metadata.namespace}</td>}
               <NameCell kind={kind} w={w} />
               <td>{w.spec?.replicas ?? 1}</td><td>{w.status?.replicas ?? 0}</td><td>{w.status?.readyReplicas ?? 0}</td>
-              <td>{age(w.metadata.creationTimestamp)}</td><td>{images(w)}</td>
+              <td>{age(w.metadata.creationTimestamp)}</td><td>{containerNames(w)}</td><td>{images(w)}</td>
+              <td>{workloadSelectorText(w.spec?.selector)}</td>
               <td>{owner ? (ownerKind ? <a href={objectHref(ownerKind, w.metadata.namespace, owner.name)}>{owner.kind}/{owner.name}</a>
                 : `${owner.kind}/${owner.name}`) : '<none>'}</td>
             </tr>);

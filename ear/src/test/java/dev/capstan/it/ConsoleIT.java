@@ -422,6 +422,165 @@ class ConsoleIT {
   }
 
   @Test
+  void aPodsLogIsReadPerContainerAndFromTheContainersPreviousInstance() throws Exception {
+    String node = startAgent();
+    String namespace = SERVER.newNamespace();
+    // "second" fails at its first start and runs at its second: the emptyDir remembers the first
+    assertThat(Http.postJson(SERVER.api("/api/v1/namespaces/" + namespace + "/pods"), """
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pair"},
+         "spec":{"nodeName":"%s","tolerations":[{"operator":"Exists"}],
+          "volumes":[{"name":"memory","emptyDir":{}}],
+          "containers":[
+           {"name":"first","image":"%s","imagePullPolicy":"Never","command":["sh","-c",
+             "echo first-says-hello; while true; do sleep 1; done"]},
+           {"name":"second","image":"%s","imagePullPolicy":"Never",
+            "volumeMounts":[{"name":"memory","mountPath":"/memory"}],
+            "command":["sh","-c","if [ -f /memory/started ]; then echo second-instance-two; while true; do sleep 1; done; else touch /memory/started; echo second-instance-one; echo going-down; exit 1; fi"]}]}}"""
+        .formatted(node, NodeAgentIT.IMAGE, NodeAgentIT.IMAGE)).statusCode()).isEqualTo(201);
+    logInAsAdmin();
+    chooseNamespace(namespace);
+    open("Pods");
+    By row = By.cssSelector("tr[data-pod='pair']");
+    // both containers running, the second once restarted (after the 10 s back-off)
+    new WebDriverWait(browser, Duration.ofSeconds(90))
+        .withMessage(() -> "the pod's row reads: " + browser.findElement(row).getText())
+        .until(ExpectedConditions.textMatches(row,
+            java.util.regex.Pattern.compile("2/2 Running 1\\b")));
+    browser.findElement(row).findElement(By.linkText("pair")).click();
+
+    By log = By.id("log-text");
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(log, "first-says-hello"));
+    new Select(browser.findElement(By.id("log-container"))).selectByValue("second");
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(log,
+        "second-instance-two"));
+    assertThat(textContent(log)).isEqualTo(kubectl(null, "logs", "pair", "-c", "second", "-n",
+        namespace).out()).doesNotContain("first-says-hello");
+    screenshot("41-pod-logs-second-container");
+
+    // the instance before the restart, as kubectl logs --previous prints it
+    browser.findElement(By.id("log-previous")).click();
+    String previous = kubectl(null, "logs", "pair", "-c", "second", "--previous", "-n",
+        namespace).out();
+    assertThat(previous).isEqualTo("second-instance-one\ngoing-down\n");
+    waiting().until(driver -> textContent(log).equals(previous));
+    screenshot("42-pod-logs-previous");
+
+    // a container that never restarted has no previous instance: the API's words, as kubectl's
+    new Select(browser.findElement(By.id("log-container"))).selectByValue("first");
+    WebElement refusal = waiting().until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("section.logs .error")));
+    assertThat(refusal.getText())
+        .isEqualTo("previous terminated container \"first\" in pod \"pair\" not found");
+    assertThat(Kubectl.against(SERVER).run("logs", "pair", "-c", "first", "--previous", "-n",
+        namespace).err()).contains(refusal.getText());
+  }
+
+  @Test
+  void aReplicationControllerMadeWithKubectlShowsWhatKubectlGetWideShows() throws Exception {
+    String node = startAgent();
+    String namespace = SERVER.newNamespace();
+    kubectl("""
+        apiVersion: v1
+        kind: ReplicationController
+        metadata: {name: classic}
+        spec:
+          replicas: 2
+          selector: {app: classic, tier: back}
+          template:
+            metadata: {labels: {app: classic, tier: back}}
+            spec:
+              nodeName: %s
+              tolerations: [{operator: Exists}]
+              containers:
+              - {name: main, image: "%s", imagePullPolicy: Never,
+                 command: [sh, -c, "while true; do sleep 1; done"]}
+              - {name: helper, image: "%s", imagePullPolicy: Never,
+                 command: [sh, -c, "while true; do sleep 1; done"]}
+        """.formatted(node, NodeAgentIT.IMAGE, NodeAgentIT.IMAGE), "create", "-n", namespace,
+        "-f", "-");
+    logInAsAdmin();
+    chooseNamespace(namespace);
+    open("Workloads");
+    By row = By.cssSelector("tr[data-replicationcontroller='classic']");
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(row));
+    // its two pods start on the test's node agent, and the table follows: READY 0, 1, then 2
+    new WebDriverWait(browser, Duration.ofSeconds(90))
+        .withMessage(() -> "the row reads: " + browser.findElement(row).getText())
+        .until(driver -> cells(row).get(3).equals("2"));
+    var wide = kubectlRow(kubectl(null, "get", "rc", "-o", "wide", "-n", namespace).out(),
+        "classic");
+    List<String> shown = cells(row);
+    assertThat(shown.subList(0, 4)).containsExactly("classic", wide.get("DESIRED"),
+        wide.get("CURRENT"), wide.get("READY"));
+    assertThat(shown.subList(5, 8)).containsExactly(wide.get("CONTAINERS"), wide.get("IMAGES"),
+        wide.get("SELECTOR"));
+    assertThat(wide.get("READY")).isEqualTo("2");
+    assertThat(wide.get("CONTAINERS")).isEqualTo("main,helper");
+    assertThat(wide.get("IMAGES")).isEqualTo(NodeAgentIT.IMAGE + "," + NodeAgentIT.IMAGE);
+    assertThat(wide.get("SELECTOR")).isEqualTo("app=classic,tier=back");
+    screenshot("43-workloads-replicationcontroller");
+  }
+
+  /** The texts of a table row's cells, its name first. */
+  private List<String> cells(By row) {
+    return browser.findElement(row).findElements(By.cssSelector("th, td")).stream()
+        .map(WebElement::getText).toList();
+  }
+
+  @Test
+  void anAppDeployedFromTheFormWithARunCommandReachesRunningOnTheNodeChosen() throws Exception {
+    String node = startAgent();
+    String namespace = SERVER.newNamespace();
+    logInAsAdmin();
+    chooseNamespace(namespace);
+    fillDeployForm("form-busy", NodeAgentIT.IMAGE, "2", "", "");
+    // the image's own command is a shell that ends at once without a terminal: a command keeps
+    // it running, as the dashboard's "Run command" and "Run command arguments" give it
+    browser.findElement(By.id("app-command")).sendKeys("sh");
+    browser.findElement(By.id("app-args")).sendKeys(
+        "-c \"echo started as $0; while true; do sleep 1; done\" form-busy");
+    WebElement nodes = browser.findElement(By.id("app-node"));
+    waiting().until(ExpectedConditions.presenceOfNestedElementLocatedBy(nodes,
+        By.cssSelector("option[value='" + node + "']")));
+    new Select(nodes).selectByValue(node);
+    screenshot("44-deploy-form-command");
+    browser.findElement(By.cssSelector("form.deploy button[type=submit]")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("tr[data-deployment='form-busy']")));
+
+    var container = Http.json(Http.get(SERVER.api("/apis/apps/v1/namespaces/" + namespace
+        + "/deployments/form-busy"))).getJsonObject("spec").getJsonObject("template")
+        .getJsonObject("spec").getJsonArray("containers").getJsonObject(0);
+    assertThat(container.getJsonArray("command").getValuesAs(jakarta.json.JsonString::getString))
+        .containsExactly("sh");
+    assertThat(container.getJsonArray("args").getValuesAs(jakarta.json.JsonString::getString))
+        .containsExactly("-c", "echo started as $0; while true; do sleep 1; done", "form-busy");
+
+    open("Pods");
+    waiting().until(ExpectedConditions.elementToBeClickable(By.id("pod-selector")))
+        .sendKeys("app=form-busy", org.openqa.selenium.Keys.ENTER);
+    By rows = By.cssSelector("tr[data-pod^='form-busy-']");
+    new WebDriverWait(browser, Duration.ofSeconds(90))
+        .withMessage(() -> "the pods read: " + browser.findElement(By.cssSelector("main"))
+            .getText())
+        .until(driver -> {
+          List<WebElement> pods = driver.findElements(rows);
+          return pods.size() == 2 && pods.stream().allMatch(pod -> pod.getText()
+              .matches("(?s).*\\b1/1 Running 0\\b.*" + node + ".*"));
+        });
+    screenshot("45-deployed-pods-running");
+    // kubectl agrees, and the containers run the command given
+    String kubectlPods = kubectl(null, "get", "pods", "-l", "app=form-busy", "-n", namespace,
+        "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.phase} {.spec.nodeName}"
+        + "{\"\\n\"}{end}").out();
+    assertThat(kubectlPods.lines()).hasSize(2)
+        .allSatisfy(line -> assertThat(line).endsWith(" Running " + node));
+    String pod = kubectlPods.lines().findFirst().orElseThrow().split(" ")[0];
+    assertThat(kubectl(null, "logs", pod, "-n", namespace).out())
+        .isEqualTo("started as form-busy\n");
+  }
+
+  @Test
   void aShellInTheBrowserRunsACommandAndShowsItsExitStatus() throws Exception {
     String node = startAgent();
     String namespace = SERVER.newNamespace();
@@ -780,9 +939,9 @@ class ConsoleIT {
         .contains("NodePort", "443:" + nodePort + "/TCP", "app=front");
     screenshot("19-services");
     browser.findElement(backend).findElement(By.linkText("backend")).click();
-    WebElement endpoints = waiting().until(ExpectedConditions.visibilityOfElementLocated(
-        By.id("service-endpoints")));
-    assertThat(endpoints.getText()).isEqualTo("10.1.2.3:8080, 10.1.2.4:8080");
+    // the page lists the Endpoints after it shows the Service: "<none>" until they arrive
+    waiting().until(ExpectedConditions.textToBe(By.id("service-endpoints"),
+        "10.1.2.3:8080, 10.1.2.4:8080"));
     assertThat(browser.findElement(By.id("service-summary")).getText())
         .contains("http 80/TCP → 8080", clusterIp);
   }
@@ -1083,6 +1242,74 @@ class ConsoleIT {
     assertThat(Http.get(SERVER.api("/api/v1/namespaces/" + fresh + "/configmaps/in-fresh"))
         .statusCode()).isEqualTo(200);
     Http.delete(SERVER.api("/api/v1/namespaces/" + fresh));
+  }
+
+  @Test
+  void pastedYamlTheApiRefusesShowsEachErrorBesideTheLineOfItsField() throws IOException {
+    String namespace = SERVER.newNamespace();
+    String objects = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: fine
+        data: {a: b}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: two-faults
+        spec:
+          containers:
+          - name: web
+            image: nginx:1.27
+          - name: sidecar
+            image: " "
+            ports:
+            - containerPort: 70000
+        """;
+    logInAsAdmin();
+    chooseNamespace(namespace);
+    open("Deploy");
+    waiting().until(ExpectedConditions.elementToBeClickable(By.id("create-yaml-text")))
+        .sendKeys(objects);
+    browser.findElement(By.id("create-yaml")).click();
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-results"),
+        "Nothing was created."));
+    List<WebElement> errors = waiting().until(ExpectedConditions.visibilityOfAllElementsLocatedBy(
+        By.cssSelector("#create-yaml-lines .line-error")));
+    // each beside (right under) its line of the pasted text: lines 16 and 18
+    assertThat(errors).extracting(e -> e.getAttribute("data-line")).containsExactly("16", "18");
+    assertThat(errors.get(0).getText()).startsWith("spec.containers[1].image: ");
+    assertThat(errors.get(1).getText())
+        .startsWith("spec.containers[1].ports[0].containerPort: Invalid value: ")
+        .endsWith("must be between 1 and 65535, inclusive");
+    assertThat(textContent(By.cssSelector("#create-yaml-lines li[data-line='16'] code")))
+        .isEqualTo("    image: \" \"");
+    assertThat(textContent(By.cssSelector("#create-yaml-lines li[data-line='18'] code")))
+        .isEqualTo("    - containerPort: 70000");
+    // the messages are the API's, as kubectl gets them
+    Kubectl.Result refused = Kubectl.against(SERVER).withInput(objects, "create", "--dry-run=server",
+        "-n", namespace, "-f", "-");
+    assertThat(refused.err()).contains(errors.get(0).getText(), errors.get(1).getText());
+    screenshot("46-create-yaml-errors-by-line");
+    assertThat(Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/configmaps?fieldSelector=metadata.name%3Dfine"))).getJsonArray("items")).isEmpty();
+    assertThat(Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
+        + "/pods"))).getJsonArray("items")).isEmpty();
+
+    // a document the API cannot read as YAML: its syntax error beside the line the API names
+    retype(browser.findElement(By.id("create-yaml-text")),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  a: b: c\n");
+    browser.findElement(By.id("create-yaml")).click();
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-results"),
+        "yaml: line "));
+    WebElement results = browser.findElement(By.cssSelector("#create-results li.error"));
+    assertThat(results.getText()).startsWith("yaml: line 6: ");
+    WebElement syntax = browser.findElement(By.cssSelector("#create-yaml-lines .line-error"));
+    assertThat(syntax.getAttribute("data-line")).isEqualTo("6");
+    assertThat(syntax.getText()).isEqualTo(results.getText().substring("yaml: line 6: ".length()));
+    assertThat(textContent(By.cssSelector("#create-yaml-lines li[data-line='6'] code")))
+        .isEqualTo("  a: b: c");
   }
 
   @Test
