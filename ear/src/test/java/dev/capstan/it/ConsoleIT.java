@@ -1281,8 +1281,8 @@ class ConsoleIT {
     assertThat(errors).extracting(e -> e.getAttribute("data-line")).containsExactly("16", "18");
     assertThat(errors.get(0).getText()).startsWith("spec.containers[1].image: ");
     assertThat(errors.get(1).getText())
-        .startsWith("spec.containers[1].ports[0].containerPort: Invalid value: ")
-        .endsWith("must be between 1 and 65535, inclusive");
+        .isEqualTo("spec.containers[1].ports[0].containerPort: Invalid value: 70000: must be"
+            + " between 1 and 65535, inclusive");
     assertThat(textContent(By.cssSelector("#create-yaml-lines li[data-line='16'] code")))
         .isEqualTo("    image: \" \"");
     assertThat(textContent(By.cssSelector("#create-yaml-lines li[data-line='18'] code")))

@@ -27,15 +27,15 @@ public final class AutoscalerValidation {
   public static void spec(JsonObject spec, List<FieldError> errors) {
     int max = spec.getInt("maxReplicas", 0);
     if (spec.get("minReplicas") instanceof JsonNumber min && min.intValue() < 1) {
-      errors.add(FieldError.invalid("spec.minReplicas", min.toString(),
+      errors.add(FieldError.invalid("spec.minReplicas", min.longValue(),
           "must be greater than or equal to 1"));
     }
     if (max < 1) {
-      errors.add(FieldError.invalid("spec.maxReplicas", Integer.toString(max),
+      errors.add(FieldError.invalid("spec.maxReplicas", max,
           "must be greater than 0"));
     }
     if (spec.get("minReplicas") instanceof JsonNumber min && max < min.intValue()) {
-      errors.add(FieldError.invalid("spec.maxReplicas", Integer.toString(max),
+      errors.add(FieldError.invalid("spec.maxReplicas", max,
           "must be greater than or equal to `minReplicas`"));
     }
     JsonObject ref = object(spec, "scaleTargetRef");
@@ -92,7 +92,7 @@ public final class AutoscalerValidation {
     }
     if (target.get("averageUtilization") instanceof JsonNumber utilization
         && utilization.intValue() < 1) {
-      errors.add(FieldError.invalid(targetPath + ".averageUtilization", utilization.toString(),
+      errors.add(FieldError.invalid(targetPath + ".averageUtilization", utilization.longValue(),
           "must be greater than 0"));
     }
     if (targetType.equals("Utilization") && !target.containsKey("averageUtilization")) {
@@ -108,7 +108,7 @@ public final class AutoscalerValidation {
   private static void rules(JsonObject rules, String path, List<FieldError> errors) {
     if (rules.get("stabilizationWindowSeconds") instanceof JsonNumber window
         && (window.intValue() < 0 || window.intValue() > 3600)) {
-      errors.add(FieldError.invalid(path + ".stabilizationWindowSeconds", window.toString(),
+      errors.add(FieldError.invalid(path + ".stabilizationWindowSeconds", window.longValue(),
           window.intValue() < 0 ? "must be greater than or equal to zero"
               : "must be less than or equal to 3600"));
     }
@@ -130,12 +130,12 @@ public final class AutoscalerValidation {
           errors.add(FieldError.notSupported(at + ".type", type, POLICY_TYPES));
         }
         if (policy.getInt("value", 0) <= 0) {
-          errors.add(FieldError.invalid(at + ".value", Integer.toString(policy.getInt("value", 0)),
+          errors.add(FieldError.invalid(at + ".value", policy.getInt("value", 0),
               "must be greater than zero"));
         }
         int period = policy.getInt("periodSeconds", 0);
         if (period <= 0 || period > 1800) {
-          errors.add(FieldError.invalid(at + ".periodSeconds", Integer.toString(period),
+          errors.add(FieldError.invalid(at + ".periodSeconds", period,
               period <= 0 ? "must be greater than zero" : "must be less than or equal to 1800"));
         }
       }

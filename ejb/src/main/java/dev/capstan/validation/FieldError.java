@@ -30,6 +30,14 @@ public record FieldError(String field, String reason, String message) {
     return new FieldError(field, "FieldValueInvalid", "Invalid value: \"" + value + "\": " + detail);
   }
 
+  /**
+   * {@code Invalid value: 70000: ...}: a number, unquoted, as Go's {@code field.Invalid} prints
+   * an integer value.
+   */
+  public static FieldError invalid(String field, long value, String detail) {
+    return new FieldError(field, "FieldValueInvalid", "Invalid value: " + value + ": " + detail);
+  }
+
   /** {@code Too long: must have at most 1048576 bytes} (the value is not repeated). */
   public static FieldError tooLong(String field, long maxBytes) {
     return new FieldError(field, "FieldValueTooLong",

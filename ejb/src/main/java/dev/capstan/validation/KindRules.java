@@ -91,7 +91,7 @@ final class KindRules {
     for (String field : List.of("minAvailable", "maxUnavailable")) {
       JsonValue value = spec.get(field);
       if (value instanceof JsonNumber number && number.intValue() < 0) {
-        errors.add(FieldError.invalid("spec." + field, number.toString(),
+        errors.add(FieldError.invalid("spec." + field, number.longValue(),
             "must be greater than or equal to 0"));
       } else if (value instanceof JsonString text && !text.getString().matches("\\d{1,9}%")) {
         errors.add(FieldError.invalid("spec." + field, text.getString(),
@@ -235,7 +235,7 @@ final class KindRules {
     for (String field : List.of("startingDeadlineSeconds", "successfulJobsHistoryLimit",
         "failedJobsHistoryLimit")) {
       if (spec.get(field) instanceof JsonNumber number && number.longValue() < 0) {
-        errors.add(FieldError.invalid("spec." + field, number.toString(),
+        errors.add(FieldError.invalid("spec." + field, number.longValue(),
             "must be greater than or equal to 0"));
       }
     }
@@ -275,7 +275,7 @@ final class KindRules {
     if (!(value instanceof JsonNumber number)) {
       errors.add(new FieldError(at + "." + field, "FieldValueRequired", "Required value"));
     } else if (number.intValue() < 1 || number.intValue() > 65535) {
-      errors.add(FieldError.invalid(at + "." + field, number.toString(),
+      errors.add(FieldError.invalid(at + "." + field, number.longValue(),
           "must be between 1 and 65535, inclusive"));
     }
   }
