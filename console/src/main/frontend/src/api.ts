@@ -73,9 +73,31 @@ export async function failure(response: Response): Promise<ApiError> {
   return new ApiError(response.status, status, message);
 }
 
+/** How often a read is sent again after the network dropped it, and how long it waits first. */
+const READ_RETRIES = 2;
+const RETRY_AFTER_MS = 300;
+
+/**
+ * fetch, with a read (GET) sent again when the browser dropped it without an answer: Chromium
+ * fails requests in flight with net::ERR_NETWORK_CHANGED whenever a network interface comes or
+ * goes (a laptop changing networks; a node agent adding a pod's interface on this machine). A
+ * write is never sent twice: whether it reached the API is unknown, and the caller says so.
+ */
+async function fetchWithRetry(path: string, init: RequestInit): Promise<Response> {
+  const read = (init.method ?? 'GET').toUpperCase() === 'GET';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(path, init);
+    } catch (e) {
+      if (!read || attempt >= READ_RETRIES || init.signal?.aborted) throw e;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+    }
+  }
+}
+
 /** A request to the API; resolves with its JSON, rejects with an {@link ApiError}. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(path, { ...init, headers: headers(init.headers), credentials: 'omit' });
+  const response = await fetchWithRetry(path, { ...init, headers: headers(init.headers), credentials: 'omit' });
   if (!response.ok) {
     throw await failure(response);
   }
@@ -106,7 +128,7 @@ export interface WatchEvent<T> {
  * refused (410 Gone when the revision is too old: the caller lists again).
  */
 export async function watch<T>(path: string, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
-  const response = await fetch(path, { headers: headers(), credentials: 'omit', signal });
+  const response = await fetchWithRetry(path, { headers: headers(), credentials: 'omit', signal });
   if (!response.ok || !response.body) {
     throw await failure(response);
   }
