@@ -123,11 +123,12 @@ class ConsoleIT {
   }
 
   /**
-   * How long a step may take to show: 30 s, as the other fork's classes (real agents, busy pods)
-   * share this 2-core machine and twice a 15 s wait ran out with them beside it.
+   * How long a step may take to show: 60 s, as the other fork's classes (real agents, busy pods)
+   * share this 2-core machine: with them beside it the class took 570–730 s (133–207 s alone),
+   * and 15 s and then 30 s waits ran out in full runs.
    */
   private WebDriverWait waiting() {
-    return new WebDriverWait(browser, Duration.ofSeconds(30));
+    return new WebDriverWait(browser, Duration.ofSeconds(60));
   }
 
   private void screenshot(String name) throws IOException {
@@ -1541,7 +1542,7 @@ class ConsoleIT {
       selector.sendKeys(org.openqa.selenium.Keys.ENTER);
       String refused = Http.json(Http.get(SERVER.api("/api/v1/namespaces/" + namespace
           + "/pods?labelSelector=app%20in%20(web"))).getString("message");
-      new WebDriverWait(browser, Duration.ofSeconds(30))
+      new WebDriverWait(browser, Duration.ofSeconds(60))
           .withMessage(() -> "the page reads: " + browser.findElement(By.tagName("main"))
               .getText())
           .until(ExpectedConditions.textToBe(By.cssSelector("main .error"), refused));

@@ -169,13 +169,15 @@ class WorkloadsIT {
                 && Long.parseLong(name.substring(6)) >= nextMinute));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       assertThat(kubectl.run("get", "cronjob", "hello", "-n", namespace).out())
-          .containsPattern("hello\\s+\\*/1 \\* \\* \\* \\*\\s+<none>\\s+False\\s+2\\s+\\d+s");
+          // by hand and the first minute's; a slow run may see the next minute's too
+          .containsPattern("hello\\s+\\*/1 \\* \\* \\* \\*\\s+<none>\\s+False\\s+[23]\\s+\\d+s");
       assertThat(kubectl.run("describe", "cronjob", "hello", "-n", namespace).out())
           .containsPattern("Normal\\s+SuccessfulCreate\\s+.*cronjob-controller\\s+Created job hello-");
     });
     assertThat(kubectl.run("get", "cronjob", "hello", "-n", namespace, "-o",
         "jsonpath={.status.active[*].name}").out().split(" "))
-        .as("the Job made by hand is the CronJob's too").hasSize(2).contains("by-hand");
+        .as("the Job made by hand is the CronJob's too").hasSizeBetween(2, 3)
+        .contains("by-hand");
   }
 
   @Test
