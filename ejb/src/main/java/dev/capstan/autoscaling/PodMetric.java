@@ -51,9 +51,7 @@ public record PodMetric(long milliValue, Instant timestamp, Duration window) {
         sum += Quantity.of(usage).map(Quantity::milliValue).orElse(0L);
       }
       if (!missing) {
-        byPod.put(object(metrics, "metadata").getString("name", ""), new PodMetric(sum,
-            Instant.parse(metrics.getString("timestamp", Instant.EPOCH.toString())),
-            duration(metrics.getString("window", "0s"))));
+        byPod.put(object(metrics, "metadata").getString("name", ""), sampled(sum, metrics));
       }
     }
     return byPod;
@@ -91,13 +89,18 @@ public record PodMetric(long milliValue, Instant timestamp, Duration window) {
       }
       JsonValue usage = object(found, "usage").get(resource);
       if (usage != null) {
-        byPod.put(metadata.getString("name", ""), new PodMetric(
-            Quantity.of(usage).map(Quantity::milliValue).orElse(0L),
-            Instant.parse(metrics.getString("timestamp", Instant.EPOCH.toString())),
-            duration(metrics.getString("window", "0s"))));
+        byPod.put(metadata.getString("name", ""),
+            sampled(Quantity.of(usage).map(Quantity::milliValue).orElse(0L), metrics));
       }
     }
     return byPod;
+  }
+
+  /** A value with the sampling time and window of the PodMetrics it comes from. */
+  private static PodMetric sampled(long milliValue, JsonObject podMetrics) {
+    return new PodMetric(milliValue,
+        Instant.parse(podMetrics.getString("timestamp", Instant.EPOCH.toString())),
+        duration(podMetrics.getString("window", "0s")));
   }
 
   /** A Go duration as metrics-server writes a window ({@code 10s}, {@code 1m0s}). */

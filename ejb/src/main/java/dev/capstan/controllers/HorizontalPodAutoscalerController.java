@@ -299,11 +299,9 @@ final class HorizontalPodAutoscalerController implements Controller {
   /** The object {@code scaleTargetRef} names, if it exists and has a scale. */
   private JsonObject target(String namespace, JsonObject ref) throws TargetUnavailable {
     String apiVersion = ref.getString("apiVersion", "");
-    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/'))
-        : "";
+    String group = group(apiVersion);
     String kind = ref.getString("kind", "");
-    Optional<ResourceType> type = ResourceTypes.all().stream()
-        .filter(t -> t.group().equals(group) && t.kind().equals(kind)).findFirst();
+    Optional<ResourceType> type = typeOf(apiVersion, kind);
     if (type.isEmpty()) {
       throw new TargetUnavailable("no matches for kind \"" + kind + "\" in group \"" + group
           + "\"");
@@ -320,17 +318,24 @@ final class HorizontalPodAutoscalerController implements Controller {
   private void scaleTo(JsonObject target, int replicas)
       throws NotFoundException, ConflictException {
     JsonObject metadata = object(target, "metadata");
-    String apiVersion = target.getString("apiVersion", "");
-    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/'))
-        : "";
-    ResourceType type = ResourceTypes.all().stream()
-        .filter(t -> t.group().equals(group) && t.kind().equals(target.getString("kind", "")))
-        .findFirst().orElseThrow();
+    ResourceType type = typeOf(target.getString("apiVersion", ""), target.getString("kind", ""))
+        .orElseThrow();
     store.update(type.key(metadata.getString("namespace", ""), metadata.getString("name", "")),
         type.apiVersion(), new Preconditions(Optional.of(metadata.getString("uid", "")),
             Optional.empty()),
         latest -> Json.createObjectBuilder(latest).add("spec", Json.createObjectBuilder(
             object(latest, "spec")).add("replicas", replicas)).build());
+  }
+
+  /** The served type of a kind in the group of an {@code apiVersion} ({@code apps/v1}). */
+  private static Optional<ResourceType> typeOf(String apiVersion, String kind) {
+    String group = group(apiVersion);
+    return ResourceTypes.all().stream()
+        .filter(t -> t.group().equals(group) && t.kind().equals(kind)).findFirst();
+  }
+
+  private static String group(String apiVersion) {
+    return apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
   }
 
   /** {@code setCurrentReplicasAndMetricsInStatus}: the desired count and scale time kept. */

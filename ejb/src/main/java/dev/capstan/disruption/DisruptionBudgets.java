@@ -165,23 +165,25 @@ public final class DisruptionBudgets {
   public static Optional<Instant> nextExpiry(JsonObject status) {
     Optional<Instant> earliest = Optional.empty();
     for (JsonValue time : object(status, "disruptedPods").values()) {
-      try {
-        Instant expiry = Instant.parse(((JsonString) time).getString()).plus(DISRUPTION_TIMEOUT);
-        if (earliest.isEmpty() || expiry.isBefore(earliest.get())) {
-          earliest = Optional.of(expiry);
-        }
-      } catch (ClassCastException | DateTimeParseException e) {
-        // not a time: dropped at the next status
+      Optional<Instant> expiry = time instanceof JsonString text ? expiry(text.getString())
+          : Optional.empty();
+      if (expiry.isPresent() && (earliest.isEmpty() || expiry.get().isBefore(earliest.get()))) {
+        earliest = expiry;
       }
     }
     return earliest;
   }
 
   private static boolean recent(String time, Instant now) {
+    return expiry(time).filter(expiry -> expiry.isAfter(now)).isPresent();
+  }
+
+  /** When an eviction recorded at {@code time} stops counting; empty if it is not a time. */
+  private static Optional<Instant> expiry(String time) {
     try {
-      return Instant.parse(time).plus(DISRUPTION_TIMEOUT).isAfter(now);
+      return Optional.of(Instant.parse(time).plus(DISRUPTION_TIMEOUT));
     } catch (DateTimeParseException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
