@@ -78,13 +78,22 @@ const READ_RETRIES = 2;
 const RETRY_AFTER_MS = 300;
 
 /**
- * fetch, with a read (GET) sent again when the browser dropped it without an answer: Chromium
- * fails requests in flight with net::ERR_NETWORK_CHANGED whenever a network interface comes or
- * goes (a laptop changing networks; a node agent adding a pod's interface on this machine). A
- * write is never sent twice: whether it reached the API is unknown, and the caller says so.
+ * A request that changes nothing, though sent as a POST: the review kinds (SelfSubjectReview,
+ * SelfSubjectAccessReview...) are answered and never stored, so sending one twice is harmless.
  */
-async function fetchWithRetry(path: string, init: RequestInit): Promise<Response> {
-  const read = (init.method ?? 'GET').toUpperCase() === 'GET';
+export interface ReadInit extends RequestInit {
+  readOnly?: boolean;
+}
+
+/**
+ * fetch, with a read (a GET, or a review) sent again when the browser dropped it without an
+ * answer: Chromium fails requests in flight with net::ERR_NETWORK_CHANGED whenever a network
+ * interface comes or goes (a laptop changing networks; a node agent adding a pod's interface on
+ * this machine). A write is never sent twice: whether it reached the API is unknown, and the
+ * caller says so.
+ */
+async function fetchWithRetry(path: string, { readOnly, ...init }: ReadInit): Promise<Response> {
+  const read = readOnly === true || (init.method ?? 'GET').toUpperCase() === 'GET';
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetch(path, init);
@@ -96,7 +105,7 @@ async function fetchWithRetry(path: string, init: RequestInit): Promise<Response
 }
 
 /** A request to the API; resolves with its JSON, rejects with an {@link ApiError}. */
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function api<T>(path: string, init: ReadInit = {}): Promise<T> {
   const response = await fetchWithRetry(path, { ...init, headers: headers(init.headers), credentials: 'omit' });
   if (!response.ok) {
     throw await failure(response);
@@ -106,6 +115,11 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export function post<T>(path: string, body: unknown): Promise<T> {
   return api<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+}
+
+/** A review (who am I, may I): a POST the API answers without storing anything. */
+export function review<T>(path: string, body: unknown): Promise<T> {
+  return api<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, readOnly: true });
 }
 
 export function patch<T>(path: string, body: unknown, type = 'application/merge-patch+json'): Promise<T> {

@@ -10,7 +10,7 @@ import type { Condition, DataObject, Endpoints, Event, KubeObject, Node, Service
 import { Problem, Table } from './views';
 import { useWatchedList } from './watching';
 import { objectYaml, YamlEditor } from './edit';
-import { DeploymentRollout } from './rollout';
+import { DaemonSetRollout, DeploymentRollout } from './rollout';
 import { HistorySection } from './history';
 import { NodeSummary } from './nodes';
 
@@ -241,7 +241,9 @@ export function ObjectDetail({ kind, namespace, name }: { kind: Kind; namespace:
       case 'Deployment':
         summary = <><WorkloadSummary workload={object as Workload} /><DeploymentRollout deployment={object as Workload} /></>; break;
       case 'Node': summary = <NodeSummary node={object as Node} />; break;
-      case 'ReplicaSet': case 'StatefulSet': case 'DaemonSet': case 'ReplicationController':
+      case 'DaemonSet':
+        summary = <><WorkloadSummary workload={object as Workload} /><DaemonSetRollout daemonSet={object as Workload} /></>; break;
+      case 'ReplicaSet': case 'StatefulSet': case 'ReplicationController':
         summary = <WorkloadSummary workload={object as Workload} />; break;
       default:
     }

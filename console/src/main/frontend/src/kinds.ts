@@ -27,6 +27,7 @@ const KINDS: Kind[] = [
   { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
   { kind: 'ReplicaSet', group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
   { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
+  { kind: 'ControllerRevision', group: 'apps', version: 'v1', resource: 'controllerrevisions', namespaced: true },
   { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
   { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs', namespaced: true },
   { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true },

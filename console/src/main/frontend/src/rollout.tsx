@@ -1,12 +1,13 @@
-// A Deployment's rollout, as `kubectl rollout` and `kubectl scale` drive it: restart, pause and
-// resume, scale, and the revision history (its ReplicaSets) with a roll back to any earlier
-// revision. Each action is the same API request kubectl makes, so the cluster's controllers
-// take it from there and the page, following the watches, shows them doing it.
+// A Deployment's or DaemonSet's rollout, as `kubectl rollout` and `kubectl scale` drive it:
+// restart, pause and resume, scale, and the revision history (a Deployment's ReplicaSets, a
+// DaemonSet's ControllerRevisions) with a roll back to any earlier revision. Each action is the
+// same API request kubectl makes, so the cluster's controllers take it from there and the page,
+// following the watches, shows them doing it.
 import { useState } from 'preact/hooks';
 import { api, patch } from './api';
 import { age } from './format';
 import { collectionPath, kindNamed, objectHref } from './kinds';
-import type { KubeObject, Workload } from './model';
+import type { KubeObject, PodTemplate, Workload } from './model';
 import { DiffText } from './diff';
 import { Table } from './views';
 import { useWatchedList } from './watching';
@@ -25,7 +26,7 @@ function revisionOf(o: KubeObject): number {
 }
 
 function images(w: Workload): string {
-  return (w.spec?.template?.spec?.containers ?? []).map((c) => c.image).join(', ');
+  return templateImages(w.spec?.template);
 }
 
 /** A ReplicaSet's pod template as its Deployment had it: without the pod-template-hash label the controller adds. */
@@ -40,8 +41,91 @@ function templateYaml(template: unknown): string {
   return toYaml(templateOf(template));
 }
 
-function path(d: Workload): string {
-  return `${collectionPath(kindNamed('Deployment')!, d.metadata.namespace ?? '')}/${encodeURIComponent(d.metadata.name)}`;
+function path(w: Workload, kind = 'Deployment'): string {
+  return `${collectionPath(kindNamed(kind)!, w.metadata.namespace ?? '')}/${encodeURIComponent(w.metadata.name)}`;
+}
+
+/** kubectl rollout restart: a new template annotation, so new pods replace the old ones. */
+function restartPatch(): unknown {
+  return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } };
+}
+
+/** What an action did ("deployment.apps/web restarted") or why the API refused it. */
+function useAction() {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const act = async (what: string, request: () => Promise<unknown>) => {
+    setProblem(null);
+    setDone(null);
+    try {
+      await request();
+      setDone(what);
+    } catch (e) {
+      setProblem((e as Error).message);
+    }
+  };
+  const messages = <>
+    {problem && <p class="error" role="alert" id="rollout-error">{problem}</p>}
+    {done && <p role="status" id="rollout-done">{done}</p>}
+  </>;
+  return { act, messages };
+}
+
+/** One revision of a workload's history, whatever object keeps it. */
+interface Revision {
+  revision: number;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The pod template it puts back. */
+  template: unknown;
+  /** Cells between the object's link and its age. */
+  cells: preact.JSX.Element[];
+  created?: string;
+  rollBack: () => void;
+}
+
+/**
+ * The revisions table: newest first, the current one marked, and for each other one its
+ * changes to the current template (a diff) and a roll back.
+ */
+function Revisions({ label, head, current, revisions, loaded }:
+  { label: string; head: string[]; current: unknown; revisions: Revision[]; loaded: boolean }) {
+  const [compared, setCompared] = useState<number | null>(null);
+  const currentYaml = templateYaml(current);
+  const columns = 4 + head.length;
+  return (
+    <>
+      <h3>Revisions</h3>
+      <div id="rollout-history">
+        <Table label="Revisions" head={['Revision', label, ...head, 'Age', '']} empty={loaded && revisions.length === 0}>
+          {revisions.map((r) => {
+            const isCurrent = templateYaml(r.template) === currentYaml;
+            const open = compared === r.revision;
+            return (
+              <>
+                <tr data-revision={r.revision} class={isCurrent ? 'current' : ''}>
+                  <th scope="row">{r.revision}{isCurrent ? ' (current)' : ''}</th>
+                  <td><a href={objectHref(kindNamed(r.kind)!, r.namespace, r.name)}>{r.name}</a></td>
+                  {r.cells}
+                  <td>{age(r.created)}</td>
+                  <td class="actions">{!isCurrent && <>
+                    <button type="button" class="secondary" aria-expanded={open} onClick={() => setCompared(open ? null : r.revision)}>
+                      {open ? 'Hide changes' : 'Changes'}</button>
+                    <button type="button" class="secondary" onClick={r.rollBack}>Roll back to this</button></>}</td>
+                </tr>
+                {open && !isCurrent && (
+                  <tr class="revision-diff"><td colSpan={columns}>
+                    <p>From revision {r.revision}'s pod template to the current one (rolling back undoes these):</p>
+                    <DiffText id={`revision-diff-${r.revision}`} label={`Changes from revision ${r.revision} to the current template`}
+                      before={templateYaml(r.template)} after={currentYaml} context={3} />
+                  </td></tr>)}
+              </>);
+          })}
+        </Table>
+      </div>
+    </>
+  );
 }
 
 /**
@@ -64,27 +148,12 @@ async function rollBack(d: Workload, to: Workload): Promise<void> {
 }
 
 export function DeploymentRollout({ deployment }: { deployment: Workload }) {
-  const replicaSetKind = kindNamed('ReplicaSet')!;
-  const replicaSets = useWatchedList<Workload>(collectionPath(replicaSetKind, deployment.metadata.namespace ?? ''));
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const replicaSets = useWatchedList<Workload>(collectionPath(kindNamed('ReplicaSet')!, deployment.metadata.namespace ?? ''));
+  const { act, messages } = useAction();
   const [replicas, setReplicas] = useState(String(deployment.spec?.replicas ?? 1));
-  const [compared, setCompared] = useState<number | null>(null);
   const name = deployment.metadata.name;
 
-  const act = async (what: string, request: () => Promise<unknown>) => {
-    setProblem(null);
-    setDone(null);
-    try {
-      await request();
-      setDone(what);
-    } catch (e) {
-      setProblem((e as Error).message);
-    }
-  };
-  // kubectl rollout restart: a new template annotation, so a new ReplicaSet replaces the pods
-  const restart = () => act(`deployment.apps/${name} restarted`, () => patch(`${path(deployment)}?fieldManager=capstan-console`,
-    { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } }));
+  const restart = () => act(`deployment.apps/${name} restarted`, () => patch(`${path(deployment)}?fieldManager=capstan-console`, restartPatch()));
   const pause = (paused: boolean) => act(`deployment.apps/${name} ${paused ? 'paused' : 'resumed'}`,
     () => patch(`${path(deployment)}?fieldManager=capstan-console`, { spec: { paused: paused || null } }));
   const scale = (e: { preventDefault(): void }) => {
@@ -92,20 +161,23 @@ export function DeploymentRollout({ deployment }: { deployment: Workload }) {
     act(`deployment.apps/${name} scaled`, () => patch(`${path(deployment)}/scale?fieldManager=capstan-console`, { spec: { replicas: Number(replicas) } }));
   };
 
-  const current = templateYaml(deployment.spec?.template);
-  const history = replicaSets.items
+  const revisions: Revision[] = replicaSets.items
     .filter((rs) => rs.metadata.ownerReferences?.some((r) => r.uid === deployment.metadata.uid))
-    .sort((a, b) => revisionOf(b) - revisionOf(a));
-  const undo = (rs: Workload) => {
-    if (!window.confirm(`Roll ${name} back to revision ${revisionOf(rs)} (${images(rs)})?`)) return;
-    act(`deployment.apps/${name} rolled back`, () => rollBack(deployment, rs));
-  };
+    .sort((a, b) => revisionOf(b) - revisionOf(a))
+    .map((rs) => ({
+      revision: revisionOf(rs), kind: 'ReplicaSet', name: rs.metadata.name, namespace: rs.metadata.namespace,
+      template: rs.spec?.template, created: rs.metadata.creationTimestamp,
+      cells: [<td>{images(rs)}</td>, <td>{rs.status?.readyReplicas ?? 0}/{rs.spec?.replicas ?? 0}</td>],
+      rollBack: () => {
+        if (!window.confirm(`Roll ${name} back to revision ${revisionOf(rs)} (${images(rs)})?`)) return;
+        act(`deployment.apps/${name} rolled back`, () => rollBack(deployment, rs));
+      },
+    }));
 
   return (
     <section aria-labelledby="rollout-title" id="rollout">
       <h3 id="rollout-title">Rollout</h3>
-      {problem && <p class="error" role="alert" id="rollout-error">{problem}</p>}
-      {done && <p role="status" id="rollout-done">{done}</p>}
+      {messages}
       <div class="actions rollout-actions">
         <button type="button" id="rollout-restart" onClick={restart}>Restart</button>
         {deployment.spec?.paused
@@ -119,36 +191,63 @@ export function DeploymentRollout({ deployment }: { deployment: Workload }) {
         </form>
       </div>
       {deployment.spec?.paused && <p class="notice" id="rollout-paused">The rollout is paused: template changes wait until it is resumed.</p>}
-      <h3>Revisions</h3>
-      <div id="rollout-history">
-        <Table label="Revisions" head={['Revision', 'ReplicaSet', 'Images', 'Ready', 'Age', '']} empty={replicaSets.loaded && history.length === 0}>
-          {history.map((rs) => {
-            const isCurrent = templateYaml(rs.spec?.template) === current;
-            const revision = revisionOf(rs);
-            const open = compared === revision;
-            return (
-              <>
-                <tr data-revision={revision} class={isCurrent ? 'current' : ''}>
-                  <th scope="row">{revision}{isCurrent ? ' (current)' : ''}</th>
-                  <td><a href={objectHref(replicaSetKind, rs.metadata.namespace, rs.metadata.name)}>{rs.metadata.name}</a></td>
-                  <td>{images(rs)}</td>
-                  <td>{rs.status?.readyReplicas ?? 0}/{rs.spec?.replicas ?? 0}</td>
-                  <td>{age(rs.metadata.creationTimestamp)}</td>
-                  <td class="actions">{!isCurrent && <>
-                    <button type="button" class="secondary" aria-expanded={open} onClick={() => setCompared(open ? null : revision)}>
-                      {open ? 'Hide changes' : 'Changes'}</button>
-                    <button type="button" class="secondary" onClick={() => undo(rs)}>Roll back to this</button></>}</td>
-                </tr>
-                {open && !isCurrent && (
-                  <tr class="revision-diff"><td colSpan={6}>
-                    <p>From revision {revision}'s pod template to the current one (rolling back undoes these):</p>
-                    <DiffText id={`revision-diff-${revision}`} label={`Changes from revision ${revision} to the current template`}
-                      before={templateYaml(rs.spec?.template)} after={current} context={3} />
-                  </td></tr>)}
-              </>);
-          })}
-        </Table>
+      <Revisions label="ReplicaSet" head={['Images', 'Ready']} current={deployment.spec?.template}
+        revisions={revisions} loaded={replicaSets.loaded} />
+    </section>
+  );
+}
+
+/** A DaemonSet's ControllerRevision: the patch that puts its template back, and its number. */
+interface ControllerRevision extends KubeObject {
+  revision?: number;
+  data?: { spec?: { template?: Record<string, unknown> } };
+}
+
+/** The pod template a ControllerRevision puts back (its patch without the `$patch` directive). */
+function revisionTemplate(r: ControllerRevision): unknown {
+  const { $patch: _, ...template } = r.data?.spec?.template ?? {};
+  return template;
+}
+
+function templateImages(template: unknown): string {
+  return ((template as PodTemplate | undefined)?.spec?.containers ?? []).map((c) => c.image).join(', ');
+}
+
+/**
+ * A DaemonSet's rollout: restart, and its ControllerRevisions with a roll back as
+ * `kubectl rollout undo daemonset` makes it (the revision's data sent as a strategic merge patch).
+ */
+export function DaemonSetRollout({ daemonSet }: { daemonSet: Workload }) {
+  const list = useWatchedList<ControllerRevision>(collectionPath(kindNamed('ControllerRevision')!, daemonSet.metadata.namespace ?? ''));
+  const { act, messages } = useAction();
+  const name = daemonSet.metadata.name;
+  const resource = path(daemonSet, 'DaemonSet');
+  const restart = () => act(`daemonset.apps/${name} restarted`, () => patch(`${resource}?fieldManager=capstan-console`, restartPatch()));
+  const revisions: Revision[] = list.items
+    .filter((r) => r.metadata.ownerReferences?.some((o) => o.controller && o.uid === daemonSet.metadata.uid))
+    .sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0))
+    .map((r) => {
+      const template = revisionTemplate(r);
+      return {
+        revision: r.revision ?? 0, kind: 'ControllerRevision', name: r.metadata.name, namespace: r.metadata.namespace,
+        template, created: r.metadata.creationTimestamp,
+        cells: [<td>{templateImages(template)}</td>, <td>{r.metadata.annotations?.['kubernetes.io/change-cause'] ?? '<none>'}</td>],
+        rollBack: () => {
+          if (!window.confirm(`Roll ${name} back to revision ${r.revision} (${templateImages(template)})?`)) return;
+          act(`daemonset.apps/${name} rolled back`, () => patch(`${resource}?fieldManager=capstan-console`, r.data,
+            'application/strategic-merge-patch+json'));
+        },
+      };
+    });
+  return (
+    <section aria-labelledby="rollout-title" id="rollout">
+      <h3 id="rollout-title">Rollout</h3>
+      {messages}
+      <div class="actions rollout-actions">
+        <button type="button" id="rollout-restart" onClick={restart}>Restart</button>
       </div>
+      <Revisions label="ControllerRevision" head={['Images', 'Change cause']} current={daemonSet.spec?.template}
+        revisions={revisions} loaded={list.loaded} />
     </section>
   );
 }

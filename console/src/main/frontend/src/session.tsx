@@ -2,7 +2,7 @@
 // (SelfSubjectReview, as `kubectl auth whoami`), then kept in this tab's sessionStorage only
 // (no cookie, so no request is ever sent with it by the browser on its own: no CSRF).
 import { useState } from 'preact/hooks';
-import { ApiError, post, setToken } from './api';
+import { ApiError, review, setToken } from './api';
 
 export interface User {
   username: string;
@@ -14,11 +14,11 @@ interface SelfSubjectReview {
 }
 
 export async function whoAmI(): Promise<User> {
-  const review = await post<SelfSubjectReview>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+  const answer = await review<SelfSubjectReview>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'SelfSubjectReview',
   });
-  const info = review.status?.userInfo ?? {};
+  const info = answer.status?.userInfo ?? {};
   return { username: info.username ?? '', groups: info.groups ?? [] };
 }
 

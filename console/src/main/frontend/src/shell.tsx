@@ -3,7 +3,7 @@
 // (SelfSubjectAccessReview, get and create on pods/exec, which a WebSocket exec needs) so that a
 // refusal is shown in the API's words; a browser is told nothing of a refused WebSocket upgrade.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { currentToken, post } from './api';
+import { currentToken, review } from './api';
 import { whoAmI } from './session';
 import type { Ending, ExecTerminal } from './terminal';
 
@@ -14,14 +14,14 @@ interface SelfSubjectAccessReview {
 /** Why the API would refuse this user an exec in the pod, as kube-apiserver words it; null if it would not. */
 async function execRefusal(namespace: string, pod: string): Promise<string | null> {
   for (const verb of ['get', 'create']) {
-    const review = await post<SelfSubjectAccessReview>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+    const answer = await review<SelfSubjectAccessReview>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { namespace, verb, resource: 'pods', subresource: 'exec', name: pod } },
     });
-    if (!review.status?.allowed) {
+    if (!answer.status?.allowed) {
       const user = (await whoAmI()).username;
-      const reason = review.status?.reason ? `: ${review.status.reason}` : '';
+      const reason = answer.status?.reason ? `: ${answer.status.reason}` : '';
       return `pods "${pod}" is forbidden: User "${user}" cannot ${verb} resource "pods/exec" in API group "" in the namespace "${namespace}"${reason}`;
     }
   }

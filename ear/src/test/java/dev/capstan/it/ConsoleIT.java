@@ -169,6 +169,8 @@ class ConsoleIT {
       // starts: twice in full runs the login's own request was dropped. A user logs in again.
       logIn(System.getProperty("it.admin.token"));
       new WebDriverWait(browser, Duration.ofSeconds(30))
+          .withMessage(() -> "logged in twice; the page reads: "
+              + browser.findElement(By.tagName("body")).getText())
           .until(ExpectedConditions.textToBe(By.id("user"), "it-admin"));
     }
   }
@@ -1187,6 +1189,32 @@ class ConsoleIT {
     browser.findElement(job).findElement(By.xpath(".//button[text()='Delete']")).click();
     waiting().until(ExpectedConditions.alertIsPresent()).accept();
     waiting().until(ExpectedConditions.invisibilityOfElementLocated(job));
+
+    // the DaemonSet's revisions (ControllerRevisions) and a roll back, as kubectl rollout undo
+    assertThat(kubectl(null, "set", "image", "ds/agent", "agent=busybox:1.37", "-n", namespace)
+        .exitCode()).isZero();
+    browser.findElement(daemonSet).findElement(By.linkText("agent")).click();
+    By revision2 = By.cssSelector("#rollout-history tr[data-revision='2']");
+    By revision1 = By.cssSelector("#rollout-history tr[data-revision='1']");
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(revision2, "(current)"));
+    assertThat(browser.findElement(revision2).getText()).contains("busybox:1.37");
+    assertThat(browser.findElement(revision1).getText()).contains("busybox:1.36", "<none>")
+        .doesNotContain("(current)");
+    browser.findElement(revision1).findElement(By.xpath(".//button[text()='Changes']")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("revision-diff-1")));
+    assertThat(textContent(By.id("revision-diff-1")))
+        .contains("-   - image: busybox:1.36\n", "+   - image: busybox:1.37\n");
+    browser.findElement(revision1).findElement(By.xpath(".//button[text()='Roll back to this']"))
+        .click();
+    waiting().until(ExpectedConditions.alertIsPresent()).accept();
+    By revision3 = By.cssSelector("#rollout-history tr[data-revision='3']");
+    waiting().until(ExpectedConditions.textToBePresentInElementLocated(revision3, "(current)"));
+    assertThat(browser.findElement(revision3).getText()).contains("busybox:1.36");
+    assertThat(browser.findElement(By.id("rollout-done")).getText())
+        .isEqualTo("daemonset.apps/agent rolled back");
+    assertThat(kubectl(null, "rollout", "history", "ds/agent", "-n", namespace).out())
+        .containsPattern("\\n2 +<none>\\n3 +<none>\\n").doesNotContainPattern("\\n1 +<none>");
+    screenshot("23b-daemonset-rollout");
   }
 
   @Test

@@ -354,6 +354,8 @@ class DescribeIT {
     String slice = firstName("/apis/discovery.k8s.io/v1/namespaces/" + ns
         + "/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb");
     String event = firstName("/api/v1/namespaces/" + ns + "/events");
+    String revision = firstName("/apis/apps/v1/namespaces/" + ns
+        + "/controllerrevisions?labelSelector=app%3Dagent");
     String ip = "\\d+\\.\\d+\\.\\d+\\.\\d+";
     Map<String, Target> targets = new LinkedHashMap<>();
     targets.put("namespaces", new Target(null, ns, List.of("^Status:\\s+Active",
@@ -402,6 +404,8 @@ class DescribeIT {
     targets.put("daemonsets.apps", new Target(ns, "agent", List.of(
         "^Desired Number of Nodes Scheduled: 1", "^Number of Nodes Scheduled with Up-to-date "
             + "Pods: 1", "^Pods Status:\\s+1 Running")));
+    targets.put("controllerrevisions.apps", new Target(ns, revision, List.of(
+        "^Revision:\\s+1$", "^Kind:\\s+ControllerRevision$")));
     targets.put("jobs.batch", new Target(ns, "once", List.of(
         "^Pods Statuses:\\s+0 Active \\(0 Ready\\) / 1 Succeeded / 0 Failed", "^Completed At:",
         "SuccessfulCreate")));

@@ -128,6 +128,99 @@ class WorkloadsIT {
   }
 
   @Test
+  void aDaemonSetKeepsItsRevisionsAndRollsBackWithKubectlRolloutUndo() {
+    String namespace = SERVER.newNamespace();
+    Kubectl.Result created = kubectl.withInput("""
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata:
+          name: logs
+          annotations: {kubernetes.io/change-cause: first}
+        spec:
+          selector: {matchLabels: {app: logs}}
+          template:
+            metadata: {labels: {app: logs}}
+            spec:
+              terminationGracePeriodSeconds: 0
+              nodeSelector: {ds: "%s"}
+              tolerations: [{key: capstan.dev/hollow, operator: Exists, effect: NoSchedule}]
+              containers: [{name: logs, image: capstan/busybox:1, command: [sleep, "3600"]}]
+        """.formatted(SUFFIX), "create", "-n", namespace, "-f", "-");
+    assertThat(created.exitCode()).as(created.toString()).isZero();
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "controllerrevisions", "-n", namespace).out())
+            .containsPattern("(?m)^NAME\\s+CONTROLLER\\s+REVISION\\s+AGE\\s*$")
+            .containsPattern("(?m)^logs-[a-z0-9]{10}\\s+daemonset.apps/logs\\s+1\\s+\\S+\\s*$"));
+
+    // a second template: revision 2, and the pods roll to it
+    Kubectl.Result annotated = kubectl.run("annotate", "ds/logs", "-n", namespace,
+        "--overwrite", "kubernetes.io/change-cause=second");
+    assertThat(annotated.exitCode()).as(annotated.toString()).isZero();
+    assertThat(kubectl.run("set", "image", "ds/logs", "logs=capstan/pause:1", "-n", namespace)
+        .exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      markBoundPodsReady(namespace);
+      assertThat(podImages(namespace)).containsOnly("capstan/pause:1").hasSize(2);
+    });
+    Kubectl.Result history = kubectl.run("rollout", "history", "ds/logs", "-n", namespace);
+    assertThat(history.exitCode()).as(history.toString()).isZero();
+    assertThat(history.out()).as(history.out())
+        .containsPattern("(?m)^daemonset.apps/logs\\s*$")
+        .containsPattern("(?m)^REVISION\\s+CHANGE-CAUSE\\s*$")
+        .containsPattern("(?m)^1\\s+first\\s*$")
+        .containsPattern("(?m)^2\\s+second\\s*$");
+    Kubectl.Result first = kubectl.run("rollout", "history", "ds/logs", "-n", namespace,
+        "--revision=1");
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    assertThat(first.out()).as(first.out())
+        .contains("daemonset.apps/logs with revision #1")
+        .containsPattern("Labels:\\s+app=logs")
+        .containsPattern("Image:\\s+capstan/busybox:1");
+
+    // back to the first template: its revision is renumbered 3, and the pods roll back
+    Kubectl.Result undone = kubectl.run("rollout", "undo", "ds/logs", "-n", namespace);
+    assertThat(undone.exitCode()).as(undone.toString()).isZero();
+    assertThat(undone.out()).contains("daemonset.apps/logs rolled back");
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+      markBoundPodsReady(namespace);
+      assertThat(podImages(namespace)).containsOnly("capstan/busybox:1").hasSize(2);
+      assertThat(kubectl.run("rollout", "history", "ds/logs", "-n", namespace).out())
+          .containsPattern("(?m)^2\\s+second\\s*$")
+          .containsPattern("(?m)^3\\s+first\\s*$")
+          .doesNotContainPattern("(?m)^1\\s");
+    });
+    Kubectl.Result again = kubectl.run("rollout", "undo", "ds/logs", "-n", namespace,
+        "--to-revision=3");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("daemonset.apps/logs skipped rollback (current template"
+        + " already matches revision 3)");
+    Kubectl.Result missing = kubectl.run("rollout", "undo", "ds/logs", "-n", namespace,
+        "--to-revision=9");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.err()).contains("unable to find specified revision 9 in history");
+
+    String name = kubectl.run("get", "controllerrevisions", "-n", namespace, "-o",
+        "jsonpath={.items[?(@.revision==3)].metadata.name}").out().trim();
+    Kubectl.Result yaml = kubectl.run("get", "controllerrevision", name, "-n", namespace, "-o",
+        "yaml");
+    assertThat(yaml.out()).as(yaml.out())
+        .contains("apiVersion: apps/v1", "kind: ControllerRevision", "revision: 3",
+            "controller-revision-hash: " + name.substring("logs-".length()),
+            "kind: DaemonSet", "controller: true", "$patch: replace", "image: capstan/busybox:1");
+    Kubectl.Result described = kubectl.run("describe", "controllerrevision", name, "-n",
+        namespace);
+    assertThat(described.exitCode()).as(described.toString()).isZero();
+    assertThat(described.out()).containsPattern("Name:\\s+" + name)
+        .containsPattern("(?m)^Revision:\\s+3\\s*$");
+
+    // its revisions go with the DaemonSet
+    assertThat(kubectl.run("delete", "ds", "logs", "-n", namespace).exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(kubectl.run("get", "controllerrevisions", "-n", namespace).err())
+            .contains("No resources found in " + namespace + " namespace."));
+  }
+
+  @Test
   void aCronJobStartsJobsOnScheduleAndByHand() {
     String namespace = SERVER.newNamespace();
     Kubectl.Result bad = kubectl.withInput("""

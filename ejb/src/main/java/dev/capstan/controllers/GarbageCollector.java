@@ -45,7 +45,8 @@ final class GarbageCollector implements Controller {
   private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
 
   private static final List<ResourceType> DEPENDENT_KINDS = List.of(ResourceTypes.POD,
-      ResourceTypes.REPLICA_SET, ResourceTypes.JOB, ResourceTypes.LEASE);
+      ResourceTypes.REPLICA_SET, ResourceTypes.CONTROLLER_REVISION, ResourceTypes.JOB,
+      ResourceTypes.LEASE);
   /** The kinds whose objects own others here, and so may wait on a deletion finalizer. */
   private static final List<ResourceType> OWNER_KINDS = List.of(
       ResourceTypes.REPLICATION_CONTROLLER, ResourceTypes.REPLICA_SET, ResourceTypes.DEPLOYMENT,

@@ -54,6 +54,7 @@ final class KindRules {
         }
       }
       case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
+      case "ControllerRevision.apps" -> controllerRevision(object, errors);
       case "HorizontalPodAutoscaler.autoscaling" ->
           dev.capstan.autoscaling.AutoscalerValidation.spec(spec, errors);
       case "Role.rbac.authorization.k8s.io" -> RbacRules.role(object, true, errors);
@@ -77,6 +78,18 @@ final class KindRules {
     NamespacePolicy.resolve(labels, PodSecurityDefaults.policy()).problems().forEach(problem ->
         errors.add(FieldError.invalid("metadata.labels[" + problem.label() + "]",
             problem.value(), problem.detail())));
+  }
+
+  /** apps/v1 ControllerRevision: its data is mandatory and its revision not negative. */
+  private static void controllerRevision(JsonObject revision, List<FieldError> errors) {
+    JsonValue data = revision.get("data");
+    if (data == null || data == JsonValue.NULL) {
+      errors.add(FieldError.required("data", "data is mandatory"));
+    }
+    if (revision.get("revision") instanceof JsonNumber number && number.longValue() < 0) {
+      errors.add(FieldError.invalid("revision", number.longValue(),
+          "must be greater than or equal to 0"));
+    }
   }
 
   /** policy/v1: at most one of minAvailable and maxUnavailable, each a count or a percentage. */

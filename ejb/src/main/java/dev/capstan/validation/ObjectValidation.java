@@ -8,6 +8,7 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -65,6 +66,12 @@ public final class ObjectValidation {
     if (type.group().equals(RbacRules.GROUP)
         && (type.kind().equals("RoleBinding") || type.kind().equals("ClusterRoleBinding"))) {
       errors.addAll(RbacRules.validateBindingUpdate(current, desired));
+    }
+    if (type.group().equals("apps") && type.kind().equals("ControllerRevision")
+        && !Objects.equals(current.get("data"), desired.get("data"))) {
+      JsonValue data = desired.get("data");
+      errors.add(FieldError.invalid("data", data == null ? "null" : data.toString(),
+          "field is immutable"));
     }
     return errors;
   }

@@ -25,6 +25,7 @@ public final class ModelClasses {
       Map.entry("Deployment.apps", CORE + "apps.Deployment"),
       Map.entry("ReplicaSet.apps", CORE + "apps.ReplicaSet"),
       Map.entry("DaemonSet.apps", CORE + "apps.DaemonSet"),
+      Map.entry("ControllerRevision.apps", CORE + "apps.ControllerRevision"),
       Map.entry("Job.batch", CORE + "batch.v1.Job"),
       Map.entry("CronJob.batch", CORE + "batch.v1.CronJob"),
       Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),

@@ -96,6 +96,10 @@ final class KindColumns {
           integer("Replicas", "currentReplicas is current number of replicas of pods managed by"
               + " this autoscaler, as last seen by the autoscaler.", 0,
               o -> number(o, "status.currentReplicas")), age());
+      case "ControllerRevision.apps" -> List.of(name(),
+          text("Controller", "Controller of the object", 0, KindColumns::controllerName),
+          integer("Revision", "Revision indicates the revision of the state represented by Data.",
+              0, o -> number(o, "revision")), age());
       case "DaemonSet.apps" -> List.of(name(),
           integer("Desired", "Desired pods", 0, o -> number(o, "status.desiredNumberScheduled")),
           integer("Current", "Current pods", 0, o -> number(o, "status.currentNumberScheduled")),
@@ -359,6 +363,25 @@ final class KindColumns {
   private static String containers(JsonObject owner, String field) {
     return objects(owner, "spec.template.spec.containers").stream()
         .map(c -> c.getString(field, "")).collect(Collectors.joining(","));
+  }
+
+  /**
+   * kubectl's CONTROLLER of a ControllerRevision: its controller as {@code kind.group/name} in
+   * lower case ({@code daemonset.apps/fluentd}), or {@code <none>}.
+   */
+  private static String controllerName(JsonObject object) {
+    return objects(object, "metadata.ownerReferences").stream()
+        .filter(reference -> reference.get("controller") == JsonValue.TRUE)
+        .findFirst()
+        .map(reference -> {
+          String apiVersion = reference.getString("apiVersion", "");
+          String group = apiVersion.contains("/") ? apiVersion.substring(0,
+              apiVersion.indexOf('/')) : "";
+          String kind = reference.getString("kind", "").toLowerCase(java.util.Locale.ROOT);
+          return (group.isEmpty() ? kind : kind + "." + group) + "/"
+              + reference.getString("name", "");
+        })
+        .orElse("<none>");
   }
 
   private static String anySelector(JsonObject owner) {
