@@ -78,22 +78,24 @@ const READ_RETRIES = 2;
 const RETRY_AFTER_MS = 300;
 
 /**
- * A request that changes nothing, though sent as a POST: the review kinds (SelfSubjectReview,
- * SelfSubjectAccessReview...) are answered and never stored, so sending one twice is harmless.
+ * A request that may be sent twice: one that changes nothing though sent as a POST (the review
+ * kinds, SelfSubjectReview and SelfSubjectAccessReview, are answered and never stored), or a
+ * write that sets fields to given values (a merge patch of `spec.unschedulable` or of
+ * `replicas`), which leaves the same object however often it arrives.
  */
-export interface ReadInit extends RequestInit {
-  readOnly?: boolean;
+export interface ApiInit extends RequestInit {
+  resendable?: boolean;
 }
 
 /**
- * fetch, with a read (a GET, or a review) sent again when the browser dropped it without an
- * answer: Chromium fails requests in flight with net::ERR_NETWORK_CHANGED whenever a network
- * interface comes or goes (a laptop changing networks; a node agent adding a pod's interface on
- * this machine). A write is never sent twice: whether it reached the API is unknown, and the
- * caller says so.
+ * fetch, with a read (a GET) or a resendable request sent again when the browser dropped it
+ * without an answer: Chromium fails requests in flight with net::ERR_NETWORK_CHANGED whenever a
+ * network interface comes or goes (a laptop changing networks; a node agent adding a pod's
+ * interface on this machine). Any other write is never sent twice: whether it reached the API
+ * is unknown, and the caller says so.
  */
-async function fetchWithRetry(path: string, { readOnly, ...init }: ReadInit): Promise<Response> {
-  const read = readOnly === true || (init.method ?? 'GET').toUpperCase() === 'GET';
+async function fetchWithRetry(path: string, { resendable, ...init }: ApiInit): Promise<Response> {
+  const read = resendable === true || (init.method ?? 'GET').toUpperCase() === 'GET';
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetch(path, init);
@@ -105,7 +107,7 @@ async function fetchWithRetry(path: string, { readOnly, ...init }: ReadInit): Pr
 }
 
 /** A request to the API; resolves with its JSON, rejects with an {@link ApiError}. */
-export async function api<T>(path: string, init: ReadInit = {}): Promise<T> {
+export async function api<T>(path: string, init: ApiInit = {}): Promise<T> {
   const response = await fetchWithRetry(path, { ...init, headers: headers(init.headers), credentials: 'omit' });
   if (!response.ok) {
     throw await failure(response);
@@ -119,11 +121,16 @@ export function post<T>(path: string, body: unknown): Promise<T> {
 
 /** A review (who am I, may I): a POST the API answers without storing anything. */
 export function review<T>(path: string, body: unknown): Promise<T> {
-  return api<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, readOnly: true });
+  return api<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, resendable: true });
 }
 
 export function patch<T>(path: string, body: unknown, type = 'application/merge-patch+json'): Promise<T> {
   return api<T>(path, { method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': type } });
+}
+
+/** A merge patch that sets fields to given values: the same object however often it arrives. */
+export function setFields<T>(path: string, body: unknown): Promise<T> {
+  return api<T>(path, { method: 'PATCH', body: JSON.stringify(body), headers: { 'Content-Type': 'application/merge-patch+json' }, resendable: true });
 }
 
 export function del<T>(path: string): Promise<T> {

@@ -3,7 +3,7 @@
 // as kubectl does them, and a node's own page with its capacity, taints, addresses, system and the
 // pods bound to it.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, patch, post } from './api';
+import { api, ApiError, post, setFields } from './api';
 import { age, cpuUse, memoryUse, nodeReady, nodeRoles, nodeStatus, podReady, podStatus } from './format';
 import { kindNamed, objectHref } from './kinds';
 import type { List, Node, Pod } from './model';
@@ -53,7 +53,7 @@ function nodePath(node: string): string {
 }
 
 function cordon(node: string, unschedulable: boolean): Promise<unknown> {
-  return patch(nodePath(node), { spec: { unschedulable: unschedulable || null } });
+  return setFields(nodePath(node), { spec: { unschedulable: unschedulable || null } });
 }
 
 /** Pods `kubectl drain --ignore-daemonsets` leaves where they are: DaemonSet pods and static (mirror) pods. */

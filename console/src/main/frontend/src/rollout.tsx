@@ -4,7 +4,7 @@
 // same API request kubectl makes, so the cluster's controllers take it from there and the page,
 // following the watches, shows them doing it.
 import { useState } from 'preact/hooks';
-import { api, patch } from './api';
+import { api, patch, setFields } from './api';
 import { age } from './format';
 import { collectionPath, kindNamed, objectHref } from './kinds';
 import type { KubeObject, PodTemplate, Workload } from './model';
@@ -155,10 +155,10 @@ export function DeploymentRollout({ deployment }: { deployment: Workload }) {
 
   const restart = () => act(`deployment.apps/${name} restarted`, () => patch(`${path(deployment)}?fieldManager=capstan-console`, restartPatch()));
   const pause = (paused: boolean) => act(`deployment.apps/${name} ${paused ? 'paused' : 'resumed'}`,
-    () => patch(`${path(deployment)}?fieldManager=capstan-console`, { spec: { paused: paused || null } }));
+    () => setFields(`${path(deployment)}?fieldManager=capstan-console`, { spec: { paused: paused || null } }));
   const scale = (e: { preventDefault(): void }) => {
     e.preventDefault();
-    act(`deployment.apps/${name} scaled`, () => patch(`${path(deployment)}/scale?fieldManager=capstan-console`, { spec: { replicas: Number(replicas) } }));
+    act(`deployment.apps/${name} scaled`, () => setFields(`${path(deployment)}/scale?fieldManager=capstan-console`, { spec: { replicas: Number(replicas) } }));
   };
 
   const revisions: Revision[] = replicaSets.items

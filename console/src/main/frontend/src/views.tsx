@@ -2,7 +2,7 @@
 // the cluster changes.
 import { Component, type ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, del, patch } from './api';
+import { ApiError, del, setFields } from './api';
 import { age, nodeReady, podReady, podRestarts, podStatus } from './format';
 import type { Event, Node, Pod, Workload } from './model';
 import { kindNamed, objectHref } from './kinds';
@@ -219,7 +219,7 @@ export function Pods({ namespace }: { namespace: string }) {
         <label for="pod-selector">Label selector</label>
         <input id="pod-selector" type="search" placeholder="app=web,tier!=db" spellcheck={false} value={draftSelector}
           onInput={(e) => setDraftSelector((e.target as HTMLInputElement).value)}
-          onChange={(e) => setSelector((e.target as HTMLInputElement).value.trim())} />
+          onChange={(e) => { const value = (e.target as HTMLInputElement).value; setDraftSelector(value); setSelector(value.trim()); }} />
         <label for="pod-filter">Filter by text</label>
         <input id="pod-filter" type="search" placeholder="name, status, node, IP" value={filter}
           onInput={(e) => { setFilter((e.target as HTMLInputElement).value); setPage(0); }} />
@@ -245,7 +245,7 @@ export function Workloads({ namespace }: { namespace: string }) {
     if (answer === null) return;
     setProblem(null);
     try {
-      await patch(`${path(d)}/scale`, { spec: { replicas: Number(answer) } });
+      await setFields(`${path(d)}/scale`, { spec: { replicas: Number(answer) } });
     } catch (e) {
       setProblem((e as Error).message);
     }

@@ -219,7 +219,35 @@ class DescribeIT {
         - {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
         - {kind: ServiceAccount, name: default}
         """);
+    // storage: a class, a volume and a claim bound to it (cluster-scoped ones named after NODE)
+    apply(kubectl, """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: %1$s}
+        provisioner: example.com/none
+        volumeBindingMode: WaitForFirstConsumer
+        ---
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata: {name: %1$s}
+        spec:
+          capacity: {storage: 1Gi}
+          accessModes: [ReadWriteOnce]
+          storageClassName: %1$s
+          hostPath: {path: /tmp/%1$s}
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata: {name: data}
+        spec:
+          accessModes: [ReadWriteOnce]
+          storageClassName: %1$s
+          volumeName: %1$s
+          resources: {requests: {storage: 1Gi}}
+        """.formatted(NODE));
     await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+      assertThat(kubectl.run("get", "pvc", "data", "-n", namespace).out())
+          .containsPattern("data\\s+Bound\\s+" + NODE);
       assertThat(kubectl.run("get", "deployment", "web", "-n", namespace).out())
           .containsPattern("web\\s+2/2\\s+2\\s+2");
       assertThat(kubectl.run("get", "rc", "node-js", "-n", namespace).out())
@@ -258,6 +286,8 @@ class DescribeIT {
     if (namespace != null) {
       Http.delete(SERVER.api("/api/v1/namespaces/" + namespace));
     }
+    Http.delete(SERVER.api("/api/v1/persistentvolumes/" + NODE));
+    Http.delete(SERVER.api("/apis/storage.k8s.io/v1/storageclasses/" + NODE));
     if (agent != null) {
       agent.close();
     }
@@ -404,6 +434,17 @@ class DescribeIT {
     targets.put("daemonsets.apps", new Target(ns, "agent", List.of(
         "^Desired Number of Nodes Scheduled: 1", "^Number of Nodes Scheduled with Up-to-date "
             + "Pods: 1", "^Pods Status:\\s+1 Running")));
+    targets.put("persistentvolumes", new Target(null, NODE, List.of(
+        "^StorageClass:\\s+" + NODE, "^Status:\\s+Bound", "^Claim:\\s+" + ns + "/data",
+        "^Reclaim Policy:\\s+Retain", "^Access Modes:\\s+RWO", "^Capacity:\\s+1Gi",
+        "^\\s+Type:\\s+HostPath", "^\\s+Path:\\s+/tmp/" + NODE)));
+    targets.put("persistentvolumeclaims", new Target(ns, "data", List.of(
+        "^StorageClass:\\s+" + NODE, "^Status:\\s+Bound", "^Volume:\\s+" + NODE,
+        "^Capacity:\\s+1Gi", "^Access Modes:\\s+RWO", "^VolumeMode:\\s+Filesystem",
+        "^Finalizers:\\s+\\[kubernetes.io/pvc-protection\\]")));
+    targets.put("storageclasses.storage.k8s.io", new Target(null, NODE, List.of(
+        "^Provisioner:\\s+example.com/none", "^ReclaimPolicy:\\s+Delete",
+        "^VolumeBindingMode:\\s+WaitForFirstConsumer")));
     targets.put("controllerrevisions.apps", new Target(ns, revision, List.of(
         "^Revision:\\s+1$", "^Kind:\\s+ControllerRevision$")));
     targets.put("jobs.batch", new Target(ns, "once", List.of(

@@ -29,7 +29,8 @@ import java.util.Optional;
 
 /**
  * The admission chain every create of a namespaced object goes through, whoever creates it (the
- * REST API, a controller), in Kubernetes' plugin order: LimitRanger's defaults, then the
+ * REST API, a controller), in Kubernetes' plugin order: a claim's default StorageClass and the
+ * storage protection finalizers (a PersistentVolume's too), LimitRanger's defaults, then the
  * ServiceAccount rule, then LimitRanger's min/max checks, then PodSecurity (pods refused,
  * workloads' templates warned about), then ResourceQuota. Runs inside the
  * create's transaction under the store's revision lock ({@link CreateAdmission}), so the quota
@@ -52,10 +53,18 @@ public class Admission implements CreateAdmission {
   @Override
   public JsonObject admit(ObjectKey key, JsonObject object) {
     Optional<ResourceType> type = typeOf(key);
+    if (type.isPresent() && type.get() == ResourceTypes.PERSISTENT_VOLUME) {
+      return StorageAdmission.protect(object, StorageAdmission.PV_PROTECTION);
+    }
     if (key.namespace().isEmpty() || type.isEmpty()) {
       return object;
     }
     JsonObject admitted = object;
+    if (type.get() == ResourceTypes.PERSISTENT_VOLUME_CLAIM) {
+      admitted = StorageAdmission.protect(StorageAdmission.withDefaultClass(admitted,
+          store.list(ResourceTypes.STORAGE_CLASS.all(Optional.empty(), "")).bodies()),
+          StorageAdmission.PVC_PROTECTION);
+    }
     if (type.get() == ResourceTypes.POD) {
       admitted = admitPod(key, admitted);
       podSecurity.admitPod(key.namespace(), admitted);

@@ -42,6 +42,9 @@ public final class Defaulting {
       case "HorizontalPodAutoscaler.autoscaling" -> with(object, "spec",
           dev.capstan.autoscaling.AutoscalerDefaults.spec(object(object, "spec")));
       case "LimitRange" -> LimitRanger.defaulted(object);
+      case "PersistentVolume" -> with(object, "spec", persistentVolumeSpec(object(object, "spec")));
+      case "PersistentVolumeClaim" -> with(object, "spec", filesystem(object(object, "spec")));
+      case "StorageClass.storage.k8s.io" -> storageClass(object);
       case "Secret" -> secret(object);
       case "RoleBinding.rbac.authorization.k8s.io",
           "ClusterRoleBinding.rbac.authorization.k8s.io" -> rbacBinding(object);
@@ -326,6 +329,27 @@ public final class Defaulting {
    * pointer, which Kubernetes' defaulting then fills ({@code "replicas": null} left null made
    * {@code kubectl describe} of the ReplicaSet panic on it).
    */
+  /** core/v1 PersistentVolume: reclaim policy Retain, a filesystem volume. */
+  private static JsonObject persistentVolumeSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(filesystem(spec));
+    defaultTo(spec, result, "persistentVolumeReclaimPolicy", Json.createValue("Retain"));
+    return result.build();
+  }
+
+  private static JsonObject filesystem(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    defaultTo(spec, result, "volumeMode", Json.createValue("Filesystem"));
+    return result.build();
+  }
+
+  /** storage.k8s.io/v1 StorageClass: reclaim policy Delete, binding Immediate. */
+  private static JsonObject storageClass(JsonObject storageClass) {
+    JsonObjectBuilder result = Json.createObjectBuilder(storageClass);
+    defaultTo(storageClass, result, "reclaimPolicy", Json.createValue("Delete"));
+    defaultTo(storageClass, result, "volumeBindingMode", Json.createValue("Immediate"));
+    return result.build();
+  }
+
   private static void defaultTo(JsonObject source, JsonObjectBuilder target, String field,
       JsonValue value) {
     if (absent(source, field)) {

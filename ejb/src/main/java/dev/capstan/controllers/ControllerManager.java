@@ -145,6 +145,8 @@ public class ControllerManager {
         new ResourceQuotaController(store),
         new ServiceAccountController(store),
         new ClusterRoleAggregationController(store),
+        new PersistentVolumeController(store, events),
+        new StorageProtectionController(store),
         new RootCaPublisher(store, RootCaPublisher::configuredRootCa));
     loops = controllers.stream()
         .map(controller -> new ControllerLoop(controller, clock, workers, timers, this::mayWork,

@@ -41,6 +41,13 @@ public final class ResourceTypes {
       namespaced("", "LimitRange", "limitranges", List.of("limits"), List.of(), Set.of());
   public static final ResourceType SERVICE_ACCOUNT = namespaced("", "ServiceAccount",
       "serviceaccounts", List.of("sa"), List.of(), Set.of("token"));
+  public static final ResourceType PERSISTENT_VOLUME = cluster("", "PersistentVolume",
+      "persistentvolumes", List.of("pv"), List.of(), Set.of("status"));
+  public static final ResourceType PERSISTENT_VOLUME_CLAIM = namespaced("",
+      "PersistentVolumeClaim", "persistentvolumeclaims", List.of("pvc"), List.of(),
+      Set.of("status"));
+  public static final ResourceType STORAGE_CLASS = cluster("storage.k8s.io", "StorageClass",
+      "storageclasses", List.of("sc"), List.of(), Set.of());
   public static final ResourceType COMPONENT_STATUS = new ResourceType("", "v1",
       "ComponentStatus", "componentstatuses", false, List.of("cs"), List.of(), Set.of(), true,
       false);
@@ -98,7 +105,8 @@ public final class ResourceTypes {
 
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
-      SERVICE_ACCOUNT, COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, CONTROLLER_REVISION, JOB, CRON_JOB, LEASE,
+      SERVICE_ACCOUNT, PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, STORAGE_CLASS,
+      COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, CONTROLLER_REVISION, JOB, CRON_JOB, LEASE,
       POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE, HORIZONTAL_POD_AUTOSCALER, ROLE, CLUSTER_ROLE, ROLE_BINDING,
       CLUSTER_ROLE_BINDING, SELF_SUBJECT_ACCESS_REVIEW, SUBJECT_ACCESS_REVIEW,
       LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, SELF_SUBJECT_REVIEW,

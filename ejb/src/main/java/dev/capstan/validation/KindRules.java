@@ -55,6 +55,9 @@ final class KindRules {
       }
       case "PodDisruptionBudget.policy" -> disruptionBudget(spec, errors);
       case "ControllerRevision.apps" -> controllerRevision(object, errors);
+      case "PersistentVolume" -> StorageRules.persistentVolume(object, errors);
+      case "PersistentVolumeClaim" -> StorageRules.persistentVolumeClaim(object, errors);
+      case "StorageClass.storage.k8s.io" -> StorageRules.storageClass(object, errors);
       case "HorizontalPodAutoscaler.autoscaling" ->
           dev.capstan.autoscaling.AutoscalerValidation.spec(spec, errors);
       case "Role.rbac.authorization.k8s.io" -> RbacRules.role(object, true, errors);

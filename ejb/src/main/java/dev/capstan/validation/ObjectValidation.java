@@ -67,6 +67,12 @@ public final class ObjectValidation {
         && (type.kind().equals("RoleBinding") || type.kind().equals("ClusterRoleBinding"))) {
       errors.addAll(RbacRules.validateBindingUpdate(current, desired));
     }
+    if (type.group().isEmpty() && type.kind().equals("PersistentVolumeClaim")) {
+      StorageRules.persistentVolumeClaimUpdate(current, desired, errors);
+    }
+    if (type.group().equals("storage.k8s.io") && type.kind().equals("StorageClass")) {
+      StorageRules.storageClassUpdate(current, desired, errors);
+    }
     if (type.group().equals("apps") && type.kind().equals("ControllerRevision")
         && !Objects.equals(current.get("data"), desired.get("data"))) {
       JsonValue data = desired.get("data");

@@ -96,6 +96,65 @@ final class KindColumns {
           integer("Replicas", "currentReplicas is current number of replicas of pods managed by"
               + " this autoscaler, as last seen by the autoscaler.", 0,
               o -> number(o, "status.currentReplicas")), age());
+      case "PersistentVolume" -> List.of(name(),
+          text("Capacity", "capacity is the description of the persistent volume's resources"
+              + " and capacity.", 0, o -> string(o, "spec.capacity.storage")),
+          text("Access Modes", "accessModes contains all ways the volume can be mounted.", 0,
+              o -> accessModes(o, "spec.accessModes")),
+          text("Reclaim Policy", "persistentVolumeReclaimPolicy defines what happens to a"
+              + " persistent volume when released from its claim.", 0,
+              o -> string(o, "spec.persistentVolumeReclaimPolicy")),
+          text("Status", "phase indicates if a volume is available, bound to a claim, or released"
+              + " by a claim.", 0, o -> terminatingOr(o, string(o, "status.phase"))),
+          text("Claim", "claimRef is part of a bi-directional binding between"
+              + " PersistentVolume and PersistentVolumeClaim.", 0, o -> string(o,
+                  "spec.claimRef.name").isEmpty() ? "" : string(o, "spec.claimRef.namespace")
+                  + "/" + string(o, "spec.claimRef.name")),
+          text("StorageClass", "StorageClass of the pv", 0, o -> firstNonEmpty(
+              annotation(o, "volume.beta.kubernetes.io/storage-class"),
+              string(o, "spec.storageClassName"))),
+          text("VolumeAttributesClass", "VolumeAttributesClass of the pv", 0,
+              o -> orUnset(string(o, "spec.volumeAttributesClassName"))),
+          text("Reason", "reason is a brief CamelCase string that describes any failure and is"
+              + " meant for machine parsing and tidy display in the CLI.", 0,
+              o -> string(o, "status.reason")), age(),
+          text("VolumeMode", "volumeMode defines if a volume is intended to be used with a"
+              + " formatted filesystem or to remain in raw block state.", 1,
+              o -> orUnset(string(o, "spec.volumeMode"))));
+      case "PersistentVolumeClaim" -> List.of(name(),
+          text("Status", "phase represents the current phase of PersistentVolumeClaim.", 0,
+              o -> terminatingOr(o, string(o, "status.phase"))),
+          text("Volume", "volumeName is the binding reference to the PersistentVolume backing"
+              + " this claim.", 0, o -> string(o, "spec.volumeName")),
+          text("Capacity", "capacity represents the actual resources of the underlying volume.",
+              0, o -> string(o, "spec.volumeName").isEmpty() ? ""
+                  : string(o, "status.capacity.storage")),
+          text("Access Modes", "accessModes contains the actual access modes the volume backing"
+              + " the PVC has.", 0, o -> string(o, "spec.volumeName").isEmpty() ? ""
+                  : accessModes(o, "status.accessModes")),
+          text("StorageClass", "StorageClass of the pvc", 0, o -> firstNonEmpty(
+              annotation(o, "volume.beta.kubernetes.io/storage-class"),
+              string(o, "spec.storageClassName"))),
+          text("VolumeAttributesClass", "VolumeAttributesClass of the pvc", 0,
+              o -> orUnset(string(o, "spec.volumeAttributesClassName"))), age(),
+          text("VolumeMode", "volumeMode defines what type of volume is required by the claim.",
+              1, o -> orUnset(string(o, "spec.volumeMode"))));
+      case "StorageClass.storage.k8s.io" -> List.of(
+          new Column("Name", "string", "name", "Name must be unique within a namespace.", 0,
+              o -> Json.createValue(string(o, "metadata.name") + ("true".equals(annotation(o,
+                  "storageclass.kubernetes.io/is-default-class")) ? " (default)" : ""))),
+          text("Provisioner", "provisioner indicates the type of the provisioner.", 0,
+              o -> string(o, "provisioner")),
+          text("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically"
+              + " provisioned PersistentVolumes of this storage class.", 0,
+              o -> firstNonEmpty(string(o, "reclaimPolicy"), "Delete")),
+          text("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims"
+              + " should be provisioned and bound.", 0,
+              o -> firstNonEmpty(string(o, "volumeBindingMode"), "Immediate")),
+          text("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class"
+              + " allow volume expand.", 0,
+              o -> Fields.at(o, "allowVolumeExpansion") == JsonValue.TRUE ? "true" : "false"),
+          age());
       case "ControllerRevision.apps" -> List.of(name(),
           text("Controller", "Controller of the object", 0, KindColumns::controllerName),
           integer("Revision", "Revision indicates the revision of the state represented by Data.",
@@ -363,6 +422,34 @@ final class KindColumns {
   private static String containers(JsonObject owner, String field) {
     return objects(owner, "spec.template.spec.containers").stream()
         .map(c -> c.getString(field, "")).collect(Collectors.joining(","));
+  }
+
+  /** kubectl's access modes: RWO, ROX, RWX, RWOP, in that order, joined by commas. */
+  private static String accessModes(JsonObject object, String path) {
+    List<String> modes = Fields.at(object, path) instanceof jakarta.json.JsonArray array
+        ? array.stream().map(v -> v instanceof JsonString s ? s.getString() : "").toList()
+        : List.of();
+    List<String> shown = new java.util.ArrayList<>();
+    for (String[] mode : new String[][] {{"ReadWriteOnce", "RWO"}, {"ReadOnlyMany", "ROX"},
+        {"ReadWriteMany", "RWX"}, {"ReadWriteOncePod", "RWOP"}}) {
+      if (modes.contains(mode[0])) {
+        shown.add(mode[1]);
+      }
+    }
+    return String.join(",", shown);
+  }
+
+  private static String terminatingOr(JsonObject object, String phase) {
+    return string(object, "metadata.deletionTimestamp").isEmpty() ? phase : "Terminating";
+  }
+
+  private static String annotation(JsonObject object, String key) {
+    return object(object, "metadata.annotations").get(key) instanceof JsonString value
+        ? value.getString() : "";
+  }
+
+  private static String orUnset(String value) {
+    return value.isEmpty() ? "<unset>" : value;
   }
 
   /**
