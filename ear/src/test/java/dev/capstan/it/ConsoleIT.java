@@ -964,9 +964,14 @@ class ConsoleIT {
   }
 
   /** Replaces a text field's whole text, as a user selecting all and typing would. */
+  /**
+   * Replaces a field's text as a user does, selecting it all and typing over it: every key is
+   * an input event (WebDriver's clear() sets the value without one, so a page that re-renders
+   * meanwhile puts the old value back and the typing lands after it).
+   */
   private static void retype(WebElement field, String text) {
-    field.clear();
-    field.sendKeys(text);
+    field.sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL, "a"));
+    field.sendKeys(text.isEmpty() ? org.openqa.selenium.Keys.DELETE.toString() : text);
   }
 
   /** One row of a {@code kubectl get} table, by its NAME: each column's value under its header. */

@@ -241,6 +241,7 @@ class StorageIT {
         className.isEmpty() ? "" : "  storageClassName: " + className + "\n", name, SUFFIX);
   }
 
+  /** A claim of the class named, or of none ({@code ""}: not the cluster's default class). */
   private static String claim(String name, String size, String mode, String className) {
     return """
         apiVersion: v1
@@ -249,7 +250,6 @@ class StorageIT {
         spec:
           accessModes: [%s]
         %s  resources: {requests: {storage: %s}}
-        """.formatted(name, mode,
-        className.isEmpty() ? "" : "  storageClassName: " + className + "\n", size);
+        """.formatted(name, mode, "  storageClassName: \"" + className + "\"\n", size);
   }
 }

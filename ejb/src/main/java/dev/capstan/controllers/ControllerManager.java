@@ -147,6 +147,7 @@ public class ControllerManager {
         new ClusterRoleAggregationController(store),
         new PersistentVolumeController(store, events),
         new StorageProtectionController(store),
+        new LocalPathProvisioner(store, events),
         new RootCaPublisher(store, RootCaPublisher::configuredRootCa));
     loops = controllers.stream()
         .map(controller -> new ControllerLoop(controller, clock, workers, timers, this::mayWork,

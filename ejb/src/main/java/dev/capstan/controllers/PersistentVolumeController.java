@@ -5,6 +5,8 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
+import dev.capstan.storage.StorageAnnotations;
+import dev.capstan.storage.VolumeMatching;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
@@ -35,9 +37,9 @@ import java.util.Set;
  */
 final class PersistentVolumeController implements Controller {
 
-  static final String BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
-  static final String BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
-  static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
+  private static final String BOUND_BY_CONTROLLER = StorageAnnotations.BOUND_BY_CONTROLLER;
+  private static final String BIND_COMPLETED = StorageAnnotations.BIND_COMPLETED;
+  private static final String SELECTED_NODE = StorageAnnotations.SELECTED_NODE;
   private static final String COMPONENT = "persistentvolume-controller";
   private static final String CLAIM = "claim:";
   private static final String VOLUME = "volume:";

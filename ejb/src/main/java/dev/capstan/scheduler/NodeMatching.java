@@ -47,6 +47,16 @@ public final class NodeMatching {
     return terms.stream().anyMatch(term -> matches(term, name, labels));
   }
 
+  /**
+   * Whether a node satisfies node selector terms (any one of them), as a PersistentVolume's
+   * {@code nodeAffinity.required} asks; no terms accept every node.
+   */
+  public static boolean acceptsTerms(List<JsonObject> terms, JsonObject node) {
+    JsonObject labels = object(object(node, "metadata"), "labels");
+    String name = object(node, "metadata").getString("name", "");
+    return terms.isEmpty() || terms.stream().anyMatch(term -> matches(term, name, labels));
+  }
+
   /** A term matches when it has requirements and all of them hold (Kubernetes' rule). */
   private static boolean matches(JsonObject term, String nodeName, JsonObject labels) {
     List<JsonObject> expressions = objects(term, "matchExpressions");

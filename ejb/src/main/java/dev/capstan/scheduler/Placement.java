@@ -24,10 +24,16 @@ final class Placement {
   private Placement() {}
 
   static Decision place(PodDemand pod, Collection<NodeInfo> nodes) {
+    return place(pod, nodes, node -> Optional.empty());
+  }
+
+  /** With a further filter (the pod's volumes) after the pod's own. */
+  static Decision place(PodDemand pod, Collection<NodeInfo> nodes,
+      java.util.function.Function<NodeInfo, Optional<String>> also) {
     Map<String, Integer> rejections = new TreeMap<>();
     List<NodeInfo> feasible = new ArrayList<>();
     for (NodeInfo node : nodes) {
-      Optional<String> reason = filter(pod, node);
+      Optional<String> reason = filter(pod, node).or(() -> also.apply(node));
       if (reason.isPresent()) {
         rejections.merge(reason.get(), 1, Integer::sum);
       } else {

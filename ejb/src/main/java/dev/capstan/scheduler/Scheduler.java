@@ -139,17 +139,42 @@ public class Scheduler {
       return;
     }
     Map<String, NodeInfo> nodes = nodes(now);
+    List<JsonObject> volumes = null;
     for (JsonObject pod : pending) {
       if (!election.holds(LEASE)) {
         return; // another server may be scheduling by now
       }
       long started = System.nanoTime();
       PodDemand demand = new PodDemand(pod);
-      Placement.Decision decision = Placement.place(demand, nodes.values());
+      VolumeBinding.Claims claims = claimsOf(pod);
+      if (claims.refusal().isPresent()) {
+        unschedulable(pod, "0/" + nodes.size() + " nodes are available: "
+            + claims.refusal().get() + ".", now);
+        attempts.attempted(SchedulerMetrics.Result.UNSCHEDULABLE,
+            Duration.ofNanos(System.nanoTime() - started));
+        continue;
+      }
+      if (!claims.waiting().isEmpty() && volumes == null) {
+        volumes = store.list(ResourceTypes.PERSISTENT_VOLUME.all(Optional.empty(), "")).bodies();
+      }
+      List<JsonObject> candidates = volumes == null ? List.of() : volumes;
+      Placement.Decision decision = claims.any()
+          ? Placement.place(demand, nodes.values(),
+              node -> VolumeBinding.filter(claims, node.node, candidates))
+          : Placement.place(demand, nodes.values());
       SchedulerMetrics.Result result;
       if (decision.node().isPresent()) {
-        result = bind(pod, demand, decision.node().get(), now) ? SchedulerMetrics.Result.SCHEDULED
-            : SchedulerMetrics.Result.ERROR;
+        boolean volumesReady = claims.waiting().isEmpty()
+            || bindVolumes(claims, decision.node().get(), candidates);
+        if (!claims.waiting().isEmpty()) {
+          // what was bound or is being provisioned is no longer free for the next pod
+          volumes = null;
+        }
+        result = volumesReady && bind(pod, demand, decision.node().get(), now)
+            ? SchedulerMetrics.Result.SCHEDULED : SchedulerMetrics.Result.ERROR;
+        if (!volumesReady) {
+          backoff.failed(uid(pod), now);
+        }
       } else {
         unschedulable(pod, decision.reasons(), now);
         result = SchedulerMetrics.Result.UNSCHEDULABLE;
@@ -190,6 +215,66 @@ public class Scheduler {
   @PostConstruct
   void measure() {
     attempts = new SchedulerMetrics(metrics.registry(), NAME);
+  }
+
+  /** The pod's claims, each read once from the store. */
+  private VolumeBinding.Claims claimsOf(JsonObject pod) {
+    String namespace = object(pod, "metadata").getString("namespace", "");
+    return VolumeBinding.of(pod,
+        claim -> store.get(ResourceTypes.PERSISTENT_VOLUME_CLAIM.key(namespace, claim))
+            .map(StoredObject::json),
+        volume -> store.get(ResourceTypes.PERSISTENT_VOLUME.key("", volume))
+            .map(StoredObject::json),
+        className -> className.isEmpty() ? Optional.empty()
+            : store.get(ResourceTypes.STORAGE_CLASS.key("", className)).map(StoredObject::json));
+  }
+
+  /**
+   * Binds each claim waiting for its first consumer on the chosen node, as kube-scheduler's
+   * PreBind does: a volume there that fits is given the claim ({@code claimRef}, with the
+   * volume's resourceVersion, so two pods cannot take it; the PersistentVolume controller
+   * completes the binding), else the claim is annotated with the node for its provisioner. The
+   * pod is then bound at once, and its node's agent mounts the volume once the claim is Bound.
+   */
+  private boolean bindVolumes(VolumeBinding.Claims claims, NodeInfo node,
+      List<JsonObject> volumes) {
+    for (VolumeBinding.Binding binding : VolumeBinding.toBind(claims, node.node, volumes)) {
+      JsonObject claimMeta = object(binding.claim(), "metadata");
+      try {
+        if (binding.volume().isPresent()) {
+          JsonObject volumeMeta = object(binding.volume().get(), "metadata");
+          store.update(ResourceTypes.PERSISTENT_VOLUME.key("", volumeMeta.getString("name", "")),
+              "v1", new Preconditions(Optional.of(volumeMeta.getString("uid", "")),
+                  ObjectMetadata.resourceVersion(binding.volume().get())),
+              current -> dev.capstan.jsonp.Json.createObjectBuilder(current).add("spec",
+                  dev.capstan.jsonp.Json.createObjectBuilder(object(current, "spec"))
+                      .add("claimRef", dev.capstan.jsonp.Json.createObjectBuilder()
+                          .add("kind", "PersistentVolumeClaim")
+                          .add("namespace", claimMeta.getString("namespace", ""))
+                          .add("name", claimMeta.getString("name", ""))
+                          .add("uid", claimMeta.getString("uid", ""))
+                          .add("apiVersion", "v1"))).build());
+        } else {
+          store.update(ResourceTypes.PERSISTENT_VOLUME_CLAIM.key(
+                  claimMeta.getString("namespace", ""), claimMeta.getString("name", "")), "v1",
+              new Preconditions(Optional.of(claimMeta.getString("uid", "")), Optional.empty()),
+              current -> dev.capstan.jsonp.Json.createObjectBuilder(current).add("metadata",
+                  dev.capstan.jsonp.Json.createObjectBuilder(object(current, "metadata"))
+                      .add("annotations", dev.capstan.jsonp.Json.createObjectBuilder(
+                          object(object(current, "metadata"), "annotations"))
+                          .add(VolumeBinding.SELECTED_NODE, node.name))).build());
+        }
+      } catch (NotFoundException | ConflictException e) {
+        LOG.fine(() -> "Claim " + claimMeta.getString("name", "") + " not bound on " + node.name
+            + ": " + e.getMessage());
+        return false;
+      } catch (EJBException e) {
+        LOG.log(Level.WARNING, "Binding the volume of claim " + claimMeta.getString("name", "")
+            + " failed", e);
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Binds the pod to the node; false when it could not (gone, changed, bound, failed). */

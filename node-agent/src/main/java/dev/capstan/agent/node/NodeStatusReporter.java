@@ -45,6 +45,9 @@ import java.util.logging.Logger;
  */
 public final class NodeStatusReporter {
 
+  /** The node annotation that says where local-path volumes of this node live. */
+  public static final String LOCAL_PATH_ROOT = "capstan.dev/local-path-root";
+
   public static final String AGENT_VERSION = "v1.32.0+capstan";
   static final String LEASE_NAMESPACE = "kube-node-lease";
   private static final Logger LOG = Logger.getLogger(NodeStatusReporter.class.getName());
@@ -81,7 +84,8 @@ public final class NodeStatusReporter {
     Map<String, String> labels = labels();
     if (existing == null) {
       Node node = new NodeBuilder()
-          .withNewMetadata().withName(config.nodeName()).withLabels(labels).endMetadata()
+          .withNewMetadata().withName(config.nodeName()).withLabels(labels)
+          .withAnnotations(annotations()).endMetadata()
           .withNewSpec().endSpec()
           .withStatus(status(Optional.empty()))
           .build();
@@ -89,7 +93,8 @@ public final class NodeStatusReporter {
       LOG.info(() -> "Registered node " + config.nodeName());
     } else {
       api.nodes().withName(config.nodeName()).edit(node -> new NodeBuilder(node)
-          .editMetadata().addToLabels(labels).endMetadata().build());
+          .editMetadata().addToLabels(labels).addToAnnotations(annotations()).endMetadata()
+          .build());
       LOG.info(() -> "Node " + config.nodeName() + " was registered before; taking it over");
     }
     reportStatus(true);
@@ -152,6 +157,15 @@ public final class NodeStatusReporter {
     lease.getSpec().setRenewTime(now);
     lease.getSpec().setHolderIdentity(config.nodeName());
     api.leases().inNamespace(LEASE_NAMESPACE).resource(lease).update();
+  }
+
+  /**
+   * Where this node keeps the directories of volumes Capstan's local-path provisioner makes for
+   * it ({@code <agent dir>/storage}), for the provisioner to name in their PersistentVolumes.
+   */
+  private Map<String, String> annotations() {
+    return Map.of(LOCAL_PATH_ROOT,
+        config.agentDir().toAbsolutePath().resolve("storage").toString());
   }
 
   private Map<String, String> labels() {

@@ -266,6 +266,45 @@ final class EnvResolver {
     return Optional.of(data);
   }
 
+  /** Where a claim's volume is on this machine, and how it is to be made ready. */
+  record ClaimedVolume(String volumeName, java.nio.file.Path path, boolean create) {}
+
+  /**
+   * The volume a claim is bound to, as the kubelet's volume manager finds it: the claim, then
+   * its PersistentVolume (read with this node's own credential, which the Node authorizer lets
+   * read only those its pods use). Capstan's nodes mount {@code hostPath} and {@code local}
+   * volumes; a claim not yet bound is an error the pod's worker retries.
+   */
+  ClaimedVolume claimedVolume(String namespace, String claim) throws ConfigError {
+    io.fabric8.kubernetes.api.model.PersistentVolumeClaim pvc =
+        api.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
+    if (pvc == null) {
+      throw new ConfigError("persistentvolumeclaim \"" + claim + "\" not found");
+    }
+    String volumeName = pvc.getSpec() == null ? "" : orBlank(pvc.getSpec().getVolumeName());
+    if (volumeName.isEmpty() || pvc.getStatus() == null
+        || !"Bound".equals(pvc.getStatus().getPhase())) {
+      throw new ConfigError("persistentvolumeclaim \"" + claim + "\" is not bound");
+    }
+    io.fabric8.kubernetes.api.model.PersistentVolume volume =
+        api.persistentVolumes().withName(volumeName).get();
+    if (volume == null) {
+      throw new ConfigError("persistentvolume \"" + volumeName + "\" not found");
+    }
+    var spec = volume.getSpec();
+    if (spec.getHostPath() != null) {
+      String type = orBlank(spec.getHostPath().getType());
+      return new ClaimedVolume(volumeName, java.nio.file.Path.of(spec.getHostPath().getPath()),
+          type.isEmpty() || type.equals("DirectoryOrCreate"));
+    }
+    if (spec.getLocal() != null) {
+      return new ClaimedVolume(volumeName, java.nio.file.Path.of(spec.getLocal().getPath()),
+          false);
+    }
+    throw new ConfigError("persistentvolume \"" + volumeName + "\" is of a type this node"
+        + " cannot mount (hostPath and local are)");
+  }
+
   private static String orBlank(String text) {
     return text == null ? "" : text;
   }

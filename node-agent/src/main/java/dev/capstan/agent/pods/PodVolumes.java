@@ -26,7 +26,9 @@ import java.util.stream.Stream;
 /**
  * A pod's volumes on this machine, under {@code <agent dir>/pods/<uid>/volumes/<name>}: emptyDir
  * (a directory that lives as long as the pod, or a tmpfs for {@code medium: Memory}), hostPath
- * (the host's own path), configMap and secret (their keys written as files, read-only), and
+ * (the host's own path), persistentVolumeClaim (the hostPath or local PersistentVolume the claim
+ * is bound to, created if it may be), configMap and secret (their keys written as files,
+ * read-only), and
  * downwardAPI and projected (ServiceAccount token, configMap, secret and downward API sources in
  * one directory, written atomically through a {@code ..data} symlink as the kubelet does).
  * Containers bind-mount them; data in an emptyDir survives container restarts and goes with the
@@ -107,6 +109,19 @@ final class PodVolumes {
                 + " is not a directory");
           }
           volumes.put(volume.getName(), new HostVolume(host, false));
+        } else if (volume.getPersistentVolumeClaim() != null) {
+          var source = volume.getPersistentVolumeClaim();
+          EnvResolver.ClaimedVolume claimed = sources.claimedVolume(namespace,
+              source.getClaimName());
+          if (claimed.create()) {
+            Files.createDirectories(claimed.path());
+          } else if (!Files.isDirectory(claimed.path())) {
+            throw new EnvResolver.ConfigError("MountVolume.NewMounter initialization failed for"
+                + " volume \"" + claimed.volumeName() + "\" : path \"" + claimed.path()
+                + "\" does not exist");
+          }
+          volumes.put(volume.getName(), new HostVolume(claimed.path(),
+              Boolean.TRUE.equals(source.getReadOnly())));
         } else if (volume.getConfigMap() != null) {
           var source = volume.getConfigMap();
           Map<String, String> data = sources.configMap(namespace, source.getName())
@@ -136,8 +151,8 @@ final class PodVolumes {
           volumes.put(volume.getName(), new HostVolume(dir, true));
         } else {
           throw new EnvResolver.ConfigError("volume \"" + volume.getName()
-              + "\" has a type this node does not support (emptyDir, hostPath, configMap,"
-              + " secret, downwardAPI and projected are)");
+              + "\" has a type this node does not support (emptyDir, hostPath,"
+              + " persistentVolumeClaim, configMap, secret, downwardAPI and projected are)");
         }
       } catch (IOException e) {
         throw new UncheckedIOException("preparing volume " + volume.getName(), e);

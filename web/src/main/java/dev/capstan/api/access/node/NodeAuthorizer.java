@@ -18,7 +18,8 @@ import java.util.function.Predicate;
 /**
  * Kubernetes' Node authorizer ({@code --authorization-mode=Node,RBAC}, first): a node agent's
  * identity ({@code system:node:<name>} in {@code system:nodes}) is allowed to read the Secrets,
- * ConfigMaps, PersistentVolumeClaims and ServiceAccounts that pods bound to its node reference
+ * ConfigMaps, PersistentVolumeClaims (and the PersistentVolumes they are bound to) and
+ * ServiceAccounts that pods bound to its node reference
  * (one object by name: no lists of them) and what {@link NodeRules} lists; which Node, pods and
  * lease it writes is NodeRestriction's business (admission). Anything else gets no opinion, with
  * Kubernetes' reason ({@code no relationship found between node 'a' and this object}), so RBAC
@@ -40,9 +41,14 @@ public class NodeAuthorizer implements Authorizer {
   @Inject
   private ObjectStore store;
 
-  /** The pods bound to a node in a namespace. */
+  /** The pods bound to a node in a namespace (and the volumes their claims are bound to). */
   interface BoundPods {
     List<JsonObject> in(String namespace, String node);
+
+    /** A PersistentVolume by name, to find the claim it is bound to. */
+    default Optional<JsonObject> volume(String name) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -52,8 +58,18 @@ public class NodeAuthorizer implements Authorizer {
 
   @Override
   public Decision authorize(User user, RequestInfo request) {
-    return decide(user, request, (namespace, node) -> store.list(ResourceTypes.POD.all(
-        Optional.of(namespace), "spec.nodeName=" + node)).bodies());
+    return decide(user, request, new BoundPods() {
+      @Override
+      public List<JsonObject> in(String namespace, String node) {
+        return store.list(ResourceTypes.POD.all(Optional.of(namespace), "spec.nodeName=" + node))
+            .bodies();
+      }
+
+      @Override
+      public Optional<JsonObject> volume(String name) {
+        return store.get(ResourceTypes.PERSISTENT_VOLUME.key("", name)).map(stored -> stored.json());
+      }
+    });
   }
 
   /** The decision, with the pods bound to a node read through {@code pods}. */
@@ -86,6 +102,8 @@ public class NodeAuthorizer implements Authorizer {
           return getReferenced(node.get(), request, pods, PodReferences::claims);
         case "serviceaccounts":
           return serviceAccount(node.get(), request, pods);
+        case "persistentvolumes":
+          return boundVolume(node.get(), request, pods);
         default:
           break;
       }
@@ -123,6 +141,26 @@ public class NodeAuthorizer implements Authorizer {
       return Decision.noOpinion("cannot get subresource");
     }
     return related(node, request, pods, pod -> names.apply(pod).contains(request.name()));
+  }
+
+  /** {@code get} of the PersistentVolume a claim of one of the node's pods is bound to. */
+  private static Decision boundVolume(String node, RequestInfo request, BoundPods pods) {
+    if (!request.verb().equals("get") || !request.subresource().isEmpty()) {
+      return Decision.noOpinion("can only get individual resources of this type");
+    }
+    if (request.name().isEmpty()) {
+      return Decision.noOpinion("No Object name found");
+    }
+    Optional<JsonObject> claimRef = pods.volume(request.name())
+        .map(volume -> volume.getJsonObject("spec"))
+        .filter(spec -> spec.get("claimRef") instanceof JsonObject)
+        .map(spec -> spec.getJsonObject("claimRef"));
+    boolean found = claimRef.isPresent() && pods.in(claimRef.get().getString("namespace", ""),
+            node).stream().map(PodReferences::of)
+        .anyMatch(pod -> pod.claims().contains(claimRef.get().getString("name", "")));
+    return found ? Decision.allow("")
+        : Decision.noOpinion("no relationship found between node '" + node
+            + "' and this object");
   }
 
   /** {@code get} of a pod's ServiceAccount, and {@code create serviceaccounts/token} for it. */

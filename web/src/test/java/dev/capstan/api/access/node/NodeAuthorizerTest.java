@@ -68,6 +68,32 @@ class NodeAuthorizerTest {
   }
 
   @Test
+  void aNodeGetsTheVolumeItsPodsClaimIsBoundToAndNoOther() {
+    NodeAuthorizer.BoundPods withVolumes = new NodeAuthorizer.BoundPods() {
+      @Override
+      public List<JsonObject> in(String namespace, String node) {
+        return PODS.in(namespace, node);
+      }
+
+      @Override
+      public java.util.Optional<JsonObject> volume(String name) {
+        String claim = name.equals("pv-data") ? "data" : "else";
+        return java.util.Optional.of(json("{\"spec\":{\"claimRef\":{\"namespace\":\"ns\","
+            + "\"name\":\"" + claim + "\"}}}"));
+      }
+    };
+    assertThat(NodeAuthorizer.decide(NODE_A, request("GET", "/api/v1/persistentvolumes/pv-data"),
+        withVolumes).verdict()).isEqualTo(Decision.Verdict.ALLOW);
+    assertThat(NodeAuthorizer.decide(NODE_A, request("GET", "/api/v1/persistentvolumes/pv-else"),
+        withVolumes).verdict()).isEqualTo(Decision.Verdict.NO_OPINION);
+    assertThat(NodeAuthorizer.decide(NODE_A, request("DELETE",
+        "/api/v1/persistentvolumes/pv-data"), withVolumes).verdict())
+        .isEqualTo(Decision.Verdict.NO_OPINION);
+    assertThat(NodeAuthorizer.decide(NODE_A, request("GET", "/api/v1/persistentvolumes"),
+        withVolumes).verdict()).isEqualTo(Decision.Verdict.NO_OPINION);
+  }
+
+  @Test
   void refusalsGiveKubernetesReasons() {
     assertThat(NodeAuthorizer.decide(NODE_A, request("GET",
         "/api/v1/namespaces/ns/secrets/theirs"), PODS).reason())

@@ -1,4 +1,4 @@
-package dev.capstan.controllers;
+package dev.capstan.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

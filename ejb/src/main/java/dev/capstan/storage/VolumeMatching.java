@@ -1,4 +1,4 @@
-package dev.capstan.controllers;
+package dev.capstan.storage;
 
 import static dev.capstan.json.JsonFields.object;
 
@@ -23,11 +23,11 @@ import java.util.stream.Collectors;
  * claim's class, volume mode and at least its access modes, storage request and label selector,
  * the smallest. Decided from plain objects alone.
  */
-final class VolumeMatching {
+public final class VolumeMatching {
 
   private VolumeMatching() {}
 
-  static Optional<JsonObject> bestFor(JsonObject claim, List<JsonObject> volumes) {
+  public static Optional<JsonObject> bestFor(JsonObject claim, List<JsonObject> volumes) {
     JsonObject metadata = object(claim, "metadata");
     String namespace = metadata.getString("namespace", "");
     String name = metadata.getString("name", "");
@@ -63,7 +63,7 @@ final class VolumeMatching {
   }
 
   /** A volume's or claim's class: {@code storageClassName}, or the older beta annotation. */
-  static String classOf(JsonObject object) {
+  public static String classOf(JsonObject object) {
     JsonValue annotation = object(object(object, "metadata"), "annotations")
         .get(StorageAdmission.BETA_CLASS);
     if (annotation instanceof JsonString beta) {
@@ -72,7 +72,7 @@ final class VolumeMatching {
     return object(object, "spec").getString("storageClassName", "");
   }
 
-  static Quantity capacity(JsonObject volume) {
+  public static Quantity capacity(JsonObject volume) {
     return Quantity.of(object(object(volume, "spec"), "capacity").get("storage"))
         .orElse(Quantity.ZERO);
   }
