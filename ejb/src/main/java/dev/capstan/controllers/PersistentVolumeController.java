@@ -107,6 +107,12 @@ final class PersistentVolumeController implements Controller {
     if (volumeName.isEmpty()) {
       List<JsonObject> volumes = store.list(ResourceTypes.PERSISTENT_VOLUME.all(Optional.empty(),
           "")).bodies();
+      if (waitsForFirstConsumer(claim)) {
+        // the scheduler picks the volume with the pod's node (it pre-binds one, or the
+        // provisioner makes one pre-bound): only a volume pre-bound to the claim binds now
+        volumes = volumes.stream().filter(volume -> isRefTo(object(object(volume, "spec"),
+            "claimRef"), claim)).toList();
+      }
       Optional<JsonObject> match = VolumeMatching.bestFor(claim, volumes);
       if (match.isPresent()) {
         bind(claim, match.get());
@@ -138,6 +144,14 @@ final class PersistentVolumeController implements Controller {
       events.warning(claim, COMPONENT, "ClaimMisbound",
           "Two claims are bound to the same volume, this one is bound incorrectly");
     }
+  }
+
+  private boolean waitsForFirstConsumer(JsonObject claim) {
+    String className = VolumeMatching.classOf(claim);
+    return !className.isEmpty() && store.get(ResourceTypes.STORAGE_CLASS.key("", className))
+        .map(StoredObject::json)
+        .map(c -> "WaitForFirstConsumer".equals(c.getString("volumeBindingMode", "")))
+        .orElse(false);
   }
 
   /** Why a claim stays Pending, in the binder's words (an event, counted when repeated). */
