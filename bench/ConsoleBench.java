@@ -144,10 +144,10 @@ public class ConsoleBench {
              "spec":{"replicas":0,"selector":{"matchLabels":{"app":"%s"}},
               "template":{"metadata":{"labels":{"app":"%s"}},
                "spec":{"containers":[{"name":"app","image":"capstan/busybox:1"}]}}}}""".formatted(name, name, name), 201);
-        long created = System.nanoTime();
+        long answered = System.nanoTime();
         new WebDriverWait(browser, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10)).until(
             ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-deployment='" + name + "']")));
-        appearances.add((System.nanoTime() - created) / 1e6);
+        appearances.add((System.nanoTime() - answered) / 1e6);
       }
       System.out.printf("a Deployment created through the API -> its row in the open Workloads view: %s ms%n",
           appearances.stream().map(d -> String.format("%.0f", d)).toList());

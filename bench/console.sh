@@ -28,11 +28,13 @@ PODS=${1:-1000}
 # dependencyManagement). Resolved through a pom of its own: a Maven phase run in this tree would
 # regenerate the server's configuration under the very server this script copies.
 SELENIUM=$(grep -A1 '<artifactId>selenium-bom</artifactId>' pom.xml | sed -n 's|.*<version>\(.*\)</version>.*|\1|p')
-CP_DIR=$(mktemp -d)
+# (inside the tree, two levels down: Maven 3.8 resolves a parent only by a relative path)
+CP_DIR=$PWD/.capstan/console-bench-pom
+mkdir -p "$CP_DIR"
 cat > "$CP_DIR/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
   <parent><groupId>dev.capstan</groupId><artifactId>capstan-parent</artifactId><version>0.1.0-SNAPSHOT</version>
-    <relativePath>$PWD/pom.xml</relativePath></parent>
+    <relativePath>../../pom.xml</relativePath></parent>
   <artifactId>console-bench</artifactId>
   <dependencies>
     <dependency><groupId>org.seleniumhq.selenium</groupId><artifactId>selenium-chrome-driver</artifactId><version>$SELENIUM</version></dependency>
