@@ -138,6 +138,19 @@ class DescribeIT {
               restartPolicy: Never
               containers: [{name: once, image: %2$s, command: [sh, -c, echo done]}]
         ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db}
+        spec:
+          serviceName: db
+          replicas: 1
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec:
+              %1$s
+              containers: [{name: db, image: %2$s, command: [sleep, "3600"]}]
+        ---
         apiVersion: batch/v1
         kind: CronJob
         metadata: {name: nightly}
@@ -254,6 +267,8 @@ class DescribeIT {
           .containsPattern("node-js\\s+1\\s+1\\s+1");
       assertThat(kubectl.run("get", "ds", "agent", "-n", namespace).out())
           .containsPattern("agent\\s+1\\s+1\\s+1");
+      assertThat(kubectl.run("get", "sts", "db", "-n", namespace).out())
+          .containsPattern("db\\s+1/1\\s");
       assertThat(String.valueOf(job().getJsonObject("status").get("conditions")))
           .contains("\"Complete\"");
       assertThat(readyAddresses("web")).as("ready addresses of web").isEqualTo(2);
@@ -445,6 +460,9 @@ class DescribeIT {
     targets.put("storageclasses.storage.k8s.io", new Target(null, NODE, List.of(
         "^Provisioner:\\s+example.com/none", "^ReclaimPolicy:\\s+Delete",
         "^VolumeBindingMode:\\s+WaitForFirstConsumer")));
+    targets.put("statefulsets.apps", new Target(ns, "db", List.of(
+        "^Replicas:\\s+1 desired \\| 1 total", "^Update Strategy:\\s+RollingUpdate",
+        "^Pods Status:\\s+1 Running")));
     targets.put("controllerrevisions.apps", new Target(ns, revision, List.of(
         "^Revision:\\s+1$", "^Kind:\\s+ControllerRevision$")));
     targets.put("jobs.batch", new Target(ns, "once", List.of(

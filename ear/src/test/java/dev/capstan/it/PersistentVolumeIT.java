@@ -206,6 +206,69 @@ class PersistentVolumeIT {
   }
 
   @Test
+  void aStatefulSetsPodsKeepTheirDataAndNamesAcrossRestarts() {
+    String namespace = SERVER.newNamespace();
+    create(namespace, """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: nginx}
+        spec:
+          clusterIP: None
+          selector: {app: nginx}
+          ports: [{port: 80, name: web}]
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: web}
+        spec:
+          serviceName: nginx
+          replicas: 2
+          selector: {matchLabels: {app: nginx}}
+          template:
+            metadata: {labels: {app: nginx}}
+            spec:
+              terminationGracePeriodSeconds: 0
+              nodeSelector: {kubernetes.io/hostname: %s}
+              tolerations: [{key: capstan.dev/test-agent, operator: Exists, effect: NoSchedule}]
+              containers:
+              - name: main
+                image: %s
+                command: [sh, -c, "sleep 3600"]
+                volumeMounts: [{name: www, mountPath: /data}]
+          volumeClaimTemplates:
+          - metadata: {name: www}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 10Mi}}
+        """.formatted(NODE, NodeAgentIT.IMAGE));
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      assertThat(kubectl.run("get", "sts", "web", "-n", namespace).out())
+          .containsPattern("web\\s+2/2\\s");
+      assertThat(kubectl.run("get", "pvc", "-n", namespace).out())
+          .containsPattern("www-web-0\\s+Bound\\s+pvc-").containsPattern("www-web-1\\s+Bound\\s+pvc-");
+    });
+    // web-1 by its stable name, from web-0, through the headless Service
+    String ip = kubectl.run("get", "pod", "web-1", "-n", namespace, "-o",
+        "jsonpath={.status.podIP}").out().trim();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(kubectl.run("exec", "web-0", "-n", namespace, "--", "nslookup", "web-1.nginx")
+            .out()).contains(ip));
+
+    Kubectl.Result wrote = kubectl.run("exec", "web-1", "-n", namespace, "--", "sh", "-c",
+        "echo kept > /data/mark");
+    assertThat(wrote.exitCode()).as(wrote.toString()).isZero();
+    String uid = kubectl.run("get", "pod", "web-1", "-n", namespace, "-o",
+        "jsonpath={.metadata.uid}").out();
+    assertThat(kubectl.run("delete", "pod", "web-1", "-n", namespace).exitCode()).isZero();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+      assertThat(kubectl.run("get", "pod", "web-1", "-n", namespace, "-o",
+          "jsonpath={.metadata.uid}").out()).isNotEqualTo(uid).isNotEmpty();
+      assertThat(kubectl.run("exec", "web-1", "-n", namespace, "--", "cat", "/data/mark").out())
+          .isEqualTo("kept\n");
+    });
+  }
+
+  @Test
   void aPodWhoseClaimIsMissingStaysPendingWithTheSchedulersWords() {
     String namespace = SERVER.newNamespace();
     create(namespace, pod("orphan", "nowhere", "sleep 3600"));

@@ -35,6 +35,8 @@ public final class Defaulting {
       case "ReplicaSet.apps" -> with(object, "spec", replicated(object(object, "spec"), true));
       case "Deployment.apps" ->
           with(object, "spec", deploymentSpec(replicated(object(object, "spec"), true)));
+      case "StatefulSet.apps" ->
+          with(object, "spec", statefulSetSpec(replicated(object(object, "spec"), true)));
       case "DaemonSet.apps" ->
           with(object, "spec", daemonSetSpec(replicated(object(object, "spec"), false)));
       case "Job.batch" -> with(object, "spec", jobSpec(replicated(object(object, "spec"), false)));
@@ -137,6 +139,55 @@ public final class Defaulting {
         Json.createValue("25%")));
     defaultTo(spec, result, "revisionHistoryLimit", Json.createValue(10));
     defaultTo(spec, result, "progressDeadlineSeconds", Json.createValue(600));
+    return result.build();
+  }
+
+  /**
+   * apps/v1 StatefulSet: pods one at a time in order (OrderedReady), rolling updates from the
+   * highest ordinal with partition 0, 10 old revisions, claims retained on scale-down and
+   * delete; each volumeClaimTemplate is defaulted as a claim is (and, as Go writes it, carries
+   * its kind, apiVersion and a Pending status).
+   */
+  private static JsonObject statefulSetSpec(JsonObject spec) {
+    JsonObjectBuilder result = Json.createObjectBuilder(spec);
+    defaultTo(spec, result, "podManagementPolicy", Json.createValue("OrderedReady"));
+    JsonObject strategy = object(spec, "updateStrategy");
+    JsonObjectBuilder updateStrategy = Json.createObjectBuilder(strategy);
+    String type = strategy.getString("type", "");
+    if (type.isEmpty()) {
+      type = "RollingUpdate";
+      updateStrategy.add("type", type);
+    }
+    if (type.equals("RollingUpdate")) {
+      JsonObject rolling = object(strategy, "rollingUpdate");
+      JsonObjectBuilder rollingUpdate = Json.createObjectBuilder(rolling);
+      defaultTo(rolling, rollingUpdate, "partition", Json.createValue(0));
+      updateStrategy.add("rollingUpdate", rollingUpdate);
+    }
+    result.add("updateStrategy", updateStrategy);
+    defaultTo(spec, result, "revisionHistoryLimit", Json.createValue(10));
+    JsonObject retention = object(spec, "persistentVolumeClaimRetentionPolicy");
+    JsonObjectBuilder policy = Json.createObjectBuilder(retention);
+    defaultTo(retention, policy, "whenDeleted", Json.createValue("Retain"));
+    defaultTo(retention, policy, "whenScaled", Json.createValue("Retain"));
+    result.add("persistentVolumeClaimRetentionPolicy", policy);
+    if (spec.get("volumeClaimTemplates") instanceof JsonArray templates) {
+      JsonArrayBuilder claims = Json.createArrayBuilder();
+      for (JsonValue value : templates) {
+        if (value instanceof JsonObject claim) {
+          JsonObjectBuilder defaulted = Json.createObjectBuilder(claim);
+          defaultTo(claim, defaulted, "apiVersion", Json.createValue("v1"));
+          defaultTo(claim, defaulted, "kind", Json.createValue("PersistentVolumeClaim"));
+          defaulted.add("spec", filesystem(object(claim, "spec")));
+          defaultTo(claim, defaulted, "status", Json.createObjectBuilder()
+              .add("phase", "Pending").build());
+          claims.add(defaulted);
+        } else {
+          claims.add(value);
+        }
+      }
+      result.add("volumeClaimTemplates", claims);
+    }
     return result.build();
   }
 

@@ -32,6 +32,8 @@ public final class InitialStatus {
       // autoscaling/v2's currentReplicas is omitempty, desiredReplicas is not
       "HorizontalPodAutoscaler.autoscaling", Json.createObjectBuilder().add("desiredReplicas", 0)
           .build(),
+      "StatefulSet.apps", Json.createObjectBuilder().add("replicas", 0)
+          .add("availableReplicas", 0).build(),
       "PersistentVolume", Json.createObjectBuilder().add("phase", "Pending").build(),
       "PersistentVolumeClaim", Json.createObjectBuilder().add("phase", "Pending").build(),
       "PodDisruptionBudget.policy", Json.createObjectBuilder().add("disruptionsAllowed", 0)

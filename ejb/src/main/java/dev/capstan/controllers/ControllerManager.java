@@ -136,6 +136,7 @@ public class ControllerManager {
         new LoadBalancerController(store),
         new NodeIpamController(store, podCidrs, events),
         new DaemonSetController(store, events),
+        new StatefulSetController(store, events),
         new CronJobController(store, events),
         new GarbageCollector(store),
         new NamespaceDeletion(store),

@@ -5,7 +5,6 @@ import static dev.capstan.json.JsonFields.object;
 import dev.capstan.jsonp.Json;
 import dev.capstan.kinds.ResourceTypes;
 import dev.capstan.recording.EventRecorder;
-import dev.capstan.store.AlreadyExistsException;
 import dev.capstan.store.ConflictException;
 import dev.capstan.store.NotFoundException;
 import dev.capstan.store.ObjectMetadata;
@@ -63,49 +62,13 @@ final class DaemonSetController extends OwnerController {
   }
 
   /**
-   * Keeps the DaemonSet's ControllerRevisions ({@link DaemonSetHistory}): what
+   * Keeps the DaemonSet's ControllerRevisions ({@link ControllerHistory}): what
    * {@code kubectl rollout history|undo daemonset} read and apply.
    */
   private void recordHistory(String key, JsonObject daemonSet, List<JsonObject> pods) {
-    JsonObject metadata = object(daemonSet, "metadata");
-    String namespace = metadata.getString("namespace", "");
-    String uid = metadata.getString("uid", "");
-    List<JsonObject> revisions = store.list(ResourceTypes.CONTROLLER_REVISION.all(
-            Optional.of(namespace), "")).bodies().stream()
-        .filter(revision -> OwnedPods.controllerOf(revision)
-            .map(owner -> uid.equals(owner.getString("uid", ""))).orElse(false))
-        .toList();
-    DaemonSetHistory.Actions history = DaemonSetHistory.plan(daemonSet, revisions, pods);
-    try {
-      if (history.create().isPresent()) {
-        JsonObject revision = history.create().get();
-        store.create(ResourceTypes.CONTROLLER_REVISION.key(namespace,
-            object(revision, "metadata").getString("name")), "apps/v1", revision);
-      }
-      if (history.renumber().isPresent()) {
-        JsonObject revision = history.renumber().get();
-        store.update(ResourceTypes.CONTROLLER_REVISION.key(namespace,
-            object(revision, "metadata").getString("name")), "apps/v1", Preconditions.NONE,
-            latest -> Json.createObjectBuilder(latest)
-                .add("revision", revision.getJsonNumber("revision")).build());
-      }
-    } catch (AlreadyExistsException e) {
-      // a revision of that name that is not this DaemonSet's (or made meanwhile): left as it is
-      LOG.warning(() -> "The ControllerRevision of DaemonSet " + namespace + "/"
-          + metadata.getString("name", "") + " was not recorded: " + e.getMessage());
-    } catch (NotFoundException e) {
+    if (!ControllerRevisions.record(store, daemonSet, "DaemonSet", pods)) {
       // the revision to renumber was deleted meanwhile: made anew on the next sync, now
       requeueAt(key, Instant.now());
-    } catch (ConflictException e) {
-      throw new SyncConflict(e);
-    }
-    for (String name : history.delete()) {
-      try {
-        store.delete(ResourceTypes.CONTROLLER_REVISION.key(namespace, name), "apps/v1",
-            Preconditions.NONE);
-      } catch (NotFoundException | ConflictException e) {
-        // gone already
-      }
     }
   }
 

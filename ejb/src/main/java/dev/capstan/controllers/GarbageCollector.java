@@ -46,11 +46,12 @@ final class GarbageCollector implements Controller {
 
   private static final List<ResourceType> DEPENDENT_KINDS = List.of(ResourceTypes.POD,
       ResourceTypes.REPLICA_SET, ResourceTypes.CONTROLLER_REVISION, ResourceTypes.JOB,
-      ResourceTypes.LEASE);
+      ResourceTypes.LEASE, ResourceTypes.PERSISTENT_VOLUME_CLAIM);
   /** The kinds whose objects own others here, and so may wait on a deletion finalizer. */
   private static final List<ResourceType> OWNER_KINDS = List.of(
       ResourceTypes.REPLICATION_CONTROLLER, ResourceTypes.REPLICA_SET, ResourceTypes.DEPLOYMENT,
-      ResourceTypes.DAEMON_SET, ResourceTypes.JOB, ResourceTypes.CRON_JOB, ResourceTypes.NODE);
+      ResourceTypes.DAEMON_SET, ResourceTypes.STATEFUL_SET, ResourceTypes.JOB,
+      ResourceTypes.CRON_JOB, ResourceTypes.NODE);
 
   private final ObjectStore store;
 

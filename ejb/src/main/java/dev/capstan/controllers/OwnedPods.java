@@ -126,6 +126,32 @@ final class OwnedPods {
     return Optional.empty();
   }
 
+  /**
+   * Creates the pod {@code name} from {@code spec} (a StatefulSet's pods have fixed names), with
+   * these labels and annotations and the controller reference, defaulted as the API would.
+   *
+   * @return false when a pod of that name exists already
+   */
+  static boolean createNamed(ObjectStore store, String namespace, String name,
+      JsonObject reference, JsonObject labels, JsonObject annotations, JsonObject spec) {
+    JsonObjectBuilder podMetadata = Json.createObjectBuilder()
+        .add("name", name).add("namespace", namespace)
+        .add("labels", labels)
+        .add("ownerReferences", Json.createArrayBuilder().add(reference));
+    if (!annotations.isEmpty()) {
+      podMetadata.add("annotations", annotations);
+    }
+    JsonObject pod = InitialStatus.apply(ResourceTypes.POD, DefaultTolerationSeconds.apply("",
+        "Pod", Defaulting.apply("", "Pod", Json.createObjectBuilder().add("apiVersion", "v1")
+            .add("kind", "Pod").add("metadata", podMetadata).add("spec", spec).build())));
+    try {
+      store.create(ResourceTypes.POD.key(namespace, name), "v1", pod);
+      return true;
+    } catch (AlreadyExistsException e) {
+      return false;
+    }
+  }
+
   /** Deletes a pod as a user's delete would (with its grace period when a node runs it). */
   static boolean delete(ObjectStore store, JsonObject pod) {
     return delete(store, pod, GracefulDeletion.of("", "Pod"));

@@ -57,6 +57,8 @@ public final class ResourceTypes {
       List.of("rs"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType DAEMON_SET = namespaced("apps", "DaemonSet", "daemonsets",
       List.of("ds"), List.of("all"), Set.of("status"));
+  public static final ResourceType STATEFUL_SET = namespaced("apps", "StatefulSet",
+      "statefulsets", List.of("sts"), List.of("all"), Set.of("status", "scale"));
   public static final ResourceType CONTROLLER_REVISION = namespaced("apps", "ControllerRevision",
       "controllerrevisions", List.of(), List.of(), Set.of());
   public static final ResourceType JOB =
@@ -106,7 +108,7 @@ public final class ResourceTypes {
   private static final List<ResourceType> ALL = List.of(NAMESPACE, NODE, POD, SERVICE, ENDPOINTS,
       REPLICATION_CONTROLLER, EVENT, CONFIG_MAP, SECRET, RESOURCE_QUOTA, LIMIT_RANGE,
       SERVICE_ACCOUNT, PERSISTENT_VOLUME, PERSISTENT_VOLUME_CLAIM, STORAGE_CLASS,
-      COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, CONTROLLER_REVISION, JOB, CRON_JOB, LEASE,
+      COMPONENT_STATUS, DEPLOYMENT, REPLICA_SET, DAEMON_SET, STATEFUL_SET, CONTROLLER_REVISION, JOB, CRON_JOB, LEASE,
       POD_DISRUPTION_BUDGET, EVENTS_EVENT, ENDPOINT_SLICE, HORIZONTAL_POD_AUTOSCALER, ROLE, CLUSTER_ROLE, ROLE_BINDING,
       CLUSTER_ROLE_BINDING, SELF_SUBJECT_ACCESS_REVIEW, SUBJECT_ACCESS_REVIEW,
       LOCAL_SUBJECT_ACCESS_REVIEW, SELF_SUBJECT_RULES_REVIEW, SELF_SUBJECT_REVIEW,

@@ -47,6 +47,10 @@ final class KindRules {
       // "deployment" for ReplicaSets too: Kubernetes' ReplicaSet validation says so
       case "ReplicaSet.apps", "Deployment.apps" -> replicated(spec, "deployment", errors);
       case "DaemonSet.apps" -> replicated(spec, "daemonset", errors);
+      case "StatefulSet.apps" -> {
+        replicated(spec, "statefulset", errors);
+        StorageRules.statefulSet(spec, errors);
+      }
       case "CronJob.batch" -> cronJob(spec, errors);
       case "Job.batch" -> {
         if (spec.get("template") instanceof JsonObject template) {

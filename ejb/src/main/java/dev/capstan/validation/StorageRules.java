@@ -75,17 +75,70 @@ final class StorageRules {
   }
 
   static void persistentVolumeClaim(JsonObject claim, List<FieldError> errors) {
-    JsonObject spec = object(claim, "spec");
-    accessModes(spec, "spec.accessModes", "at least 1 access mode is required", errors);
+    claimSpec(object(claim, "spec"), "spec", errors);
+  }
+
+  /** A claim's spec at {@code path} (a claim's own, or a StatefulSet's claim template's). */
+  private static void claimSpec(JsonObject spec, String path, List<FieldError> errors) {
+    accessModes(spec, path + ".accessModes", "at least 1 access mode is required", errors);
     JsonObject requests = object(object(spec, "resources"), "requests");
     if (!requests.containsKey("storage")) {
-      errors.add(FieldError.required("spec.resources[storage]", ""));
+      errors.add(FieldError.required(path + ".resources[storage]", ""));
     } else {
-      quantity(requests.get("storage"), "spec.resources[storage]", true, errors);
+      quantity(requests.get("storage"), path + ".resources[storage]", true, errors);
     }
-    className(spec, errors);
+    if (spec.get("storageClassName") instanceof JsonString name && !name.getString().isEmpty()) {
+      Names.dns1123SubdomainProblem(name.getString()).ifPresent(problem -> errors.add(
+          FieldError.invalid(path + ".storageClassName", name.getString(), problem)));
+    }
     if (spec.get("selector") instanceof JsonObject selector) {
-      SelectorRules.validate(selector, "spec.selector", errors);
+      SelectorRules.validate(selector, path + ".selector", errors);
+    }
+  }
+
+  /**
+   * What a StatefulSet adds to a workload's checks: its pod management policy and update
+   * strategy, a partition not below zero, pods that always restart, and claim templates that
+   * are claims.
+   */
+  static void statefulSet(JsonObject spec, List<FieldError> errors) {
+    if (spec.get("podManagementPolicy") instanceof JsonString policy
+        && !List.of("OrderedReady", "Parallel").contains(policy.getString())) {
+      errors.add(FieldError.notSupported("spec.podManagementPolicy", policy.getString(),
+          List.of("OrderedReady", "Parallel")));
+    }
+    JsonObject strategy = object(spec, "updateStrategy");
+    if (strategy.get("type") instanceof JsonString type
+        && !List.of("OnDelete", "RollingUpdate").contains(type.getString())) {
+      errors.add(FieldError.notSupported("spec.updateStrategy.type", type.getString(),
+          List.of("OnDelete", "RollingUpdate")));
+    }
+    if (object(strategy, "rollingUpdate").get("partition")
+        instanceof jakarta.json.JsonNumber partition && partition.longValue() < 0) {
+      errors.add(FieldError.invalid("spec.updateStrategy.rollingUpdate.partition",
+          partition.longValue(), "must be greater than or equal to 0"));
+    }
+    String restart = object(object(spec, "template"), "spec").getString("restartPolicy",
+        "Always");
+    if (!restart.equals("Always")) {
+      errors.add(FieldError.notSupported("spec.template.spec.restartPolicy", restart,
+          List.of("Always")));
+    }
+    if (spec.get("volumeClaimTemplates") instanceof JsonArray templates) {
+      for (int i = 0; i < templates.size(); i++) {
+        String path = "spec.volumeClaimTemplates[" + i + "]";
+        JsonObject template = templates.get(i) instanceof JsonObject o ? o
+            : JsonValue.EMPTY_JSON_OBJECT;
+        String name = object(template, "metadata").getString("name", "");
+        if (name.isEmpty()) {
+          errors.add(FieldError.required(path + ".metadata.name", "name or generateName is"
+              + " required"));
+        } else {
+          Names.dns1123SubdomainProblem(name).ifPresent(problem -> errors.add(
+              FieldError.invalid(path + ".metadata.name", name, problem)));
+        }
+        claimSpec(object(template, "spec"), path + ".spec", errors);
+      }
     }
   }
 

@@ -29,6 +29,7 @@ public final class ModelClasses {
       Map.entry("ReplicaSet.apps", CORE + "apps.ReplicaSet"),
       Map.entry("DaemonSet.apps", CORE + "apps.DaemonSet"),
       Map.entry("ControllerRevision.apps", CORE + "apps.ControllerRevision"),
+      Map.entry("StatefulSet.apps", CORE + "apps.StatefulSet"),
       Map.entry("Job.batch", CORE + "batch.v1.Job"),
       Map.entry("CronJob.batch", CORE + "batch.v1.CronJob"),
       Map.entry("Lease.coordination.k8s.io", CORE + "coordination.v1.Lease"),

@@ -155,6 +155,14 @@ final class KindColumns {
               + " allow volume expand.", 0,
               o -> Fields.at(o, "allowVolumeExpansion") == JsonValue.TRUE ? "true" : "false"),
           age());
+      case "StatefulSet.apps" -> List.of(name(),
+          text("Ready", "Number of the pod with ready state", 0,
+              o -> number(o, "status.readyReplicas") + "/" + number(o, "spec.replicas")),
+          age(),
+          text("Containers", "Names of each container in the template.", 1,
+              o -> containers(o, "name")),
+          text("Images", "Images referenced by each container in the template.", 1,
+              o -> containers(o, "image")));
       case "ControllerRevision.apps" -> List.of(name(),
           text("Controller", "Controller of the object", 0, KindColumns::controllerName),
           integer("Revision", "Revision indicates the revision of the state represented by Data.",

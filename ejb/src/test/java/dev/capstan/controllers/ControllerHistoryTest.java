@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class DaemonSetHistoryTest {
+class ControllerHistoryTest {
 
   @Test
   void theFirstTemplateBecomesRevisionOneWithThePatchThatPutsItBack() {
     JsonObject ds = daemonSet("fluentd:1", 10);
 
-    DaemonSetHistory.Actions actions = DaemonSetHistory.plan(ds, List.of(), List.of());
+    ControllerHistory.Actions actions = ControllerHistory.plan(ds, "DaemonSet",
+        List.of(), List.of());
 
     JsonObject revision = actions.create().orElseThrow();
     String hash = DeploymentController.templateHash(template(ds));
@@ -44,11 +45,13 @@ class DaemonSetHistoryTest {
     JsonObject one = recorded(daemonSet("fluentd:1", 10), 1);
     JsonObject ds = daemonSet("fluentd:2", 10);
 
-    DaemonSetHistory.Actions actions = DaemonSetHistory.plan(ds, List.of(one), List.of());
+    ControllerHistory.Actions actions = ControllerHistory.plan(ds, "DaemonSet",
+        List.of(one), List.of());
     assertThat(actions.create().orElseThrow().getJsonNumber("revision").longValue()).isEqualTo(2);
 
     JsonObject two = actions.create().get();
-    DaemonSetHistory.Actions again = DaemonSetHistory.plan(ds, List.of(one, two), List.of());
+    ControllerHistory.Actions again = ControllerHistory.plan(ds, "DaemonSet",
+        List.of(one, two), List.of());
     assertThat(again.create()).isEmpty();
     assertThat(again.renumber()).isEmpty();
   }
@@ -58,8 +61,8 @@ class DaemonSetHistoryTest {
     JsonObject one = recorded(daemonSet("fluentd:1", 10), 1);
     JsonObject two = recorded(daemonSet("fluentd:2", 10), 2);
     // kubectl rollout undo: the first template again
-    DaemonSetHistory.Actions actions = DaemonSetHistory.plan(daemonSet("fluentd:1", 10),
-        List.of(one, two), List.of());
+    ControllerHistory.Actions actions = ControllerHistory.plan(daemonSet("fluentd:1", 10),
+        "DaemonSet", List.of(one, two), List.of());
 
     assertThat(actions.create()).isEmpty();
     JsonObject renumbered = actions.renumber().orElseThrow();
@@ -81,7 +84,8 @@ class DaemonSetHistoryTest {
     JsonObject pod = parse("{\"metadata\":{\"name\":\"logs-abcde\",\"labels\":{"
         + "\"controller-revision-hash\":\"" + oldest + "\"}}}");
 
-    DaemonSetHistory.Actions actions = DaemonSetHistory.plan(ds, revisions, List.of(pod));
+    ControllerHistory.Actions actions = ControllerHistory.plan(ds, "DaemonSet",
+        revisions, List.of(pod));
 
     // four old ones, two kept: the oldest not running goes, revisions 2 and 3
     assertThat(actions.delete()).containsExactly(
@@ -91,7 +95,8 @@ class DaemonSetHistoryTest {
   }
 
   private static JsonObject recorded(JsonObject ds, long revision) {
-    JsonObject created = DaemonSetHistory.plan(ds, List.of(), List.of()).create().orElseThrow();
+    JsonObject created = ControllerHistory.plan(ds, "DaemonSet",
+        List.of(), List.of()).create().orElseThrow();
     return Json.createObjectBuilder(created).add("revision", revision).build();
   }
 

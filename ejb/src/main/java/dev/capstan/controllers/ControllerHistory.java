@@ -14,29 +14,34 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A DaemonSet's revision history as Kubernetes' daemon controller keeps it: one
- * ControllerRevision per pod template the DaemonSet has had ({@code <daemonset>-<hash>}, the
- * template's labels plus {@code controller-revision-hash}, the DaemonSet's annotations, a
+ * A DaemonSet's or StatefulSet's revision history as Kubernetes' controllers keep it: one
+ * ControllerRevision per pod template the owner has had ({@code <owner>-<hash>}, the
+ * template's labels plus {@code controller-revision-hash}, the owner's annotations, a
  * controller reference to it), whose {@code data} is the strategic merge patch that puts that
  * template back ({@code {"spec":{"template":{..., "$patch":"replace"}}}}, what
- * {@code kubectl rollout undo daemonset} sends) and whose {@code revision} is one more than the
- * newest other revision: a template that comes back (an undo) keeps its ControllerRevision, which
- * is renumbered as the newest. Beyond {@code revisionHistoryLimit} (10 by default), the oldest
- * revisions no live pod runs are deleted. Decided from plain objects alone; the controller
+ * {@code kubectl rollout undo} sends) and whose {@code revision} is one more than the newest
+ * other revision: a template that comes back (an undo) keeps its ControllerRevision, which is
+ * renumbered as the newest. Beyond {@code revisionHistoryLimit} (10 by default), the oldest
+ * revisions no live pod runs are deleted (a pod runs a revision when its
+ * {@code controller-revision-hash} label is the revision's hash, as a DaemonSet's pods have it,
+ * or its name, as a StatefulSet's have it). Decided from plain objects alone; the controller
  * writes what this returns.
  */
-final class DaemonSetHistory {
+final class ControllerHistory {
 
   /** The revision to create, or the current one renumbered, and the revisions to delete. */
   record Actions(Optional<JsonObject> create, Optional<JsonObject> renumber, List<String> delete) {}
 
-  private DaemonSetHistory() {}
+  private ControllerHistory() {}
 
   /**
-   * @param revisions the ControllerRevisions the DaemonSet controls
+   * @param revisions the ControllerRevisions the owner controls
+   * @param ownerKind {@code DaemonSet} or {@code StatefulSet}
    * @param pods its pods (their {@code controller-revision-hash} labels keep revisions alive)
    */
-  static Actions plan(JsonObject daemonSet, List<JsonObject> revisions, List<JsonObject> pods) {
+  static Actions plan(JsonObject owner, String ownerKind, List<JsonObject> revisions,
+      List<JsonObject> pods) {
+    JsonObject daemonSet = owner;
     JsonObject template = object(object(daemonSet, "spec"), "template");
     String hash = DeploymentController.templateHash(template);
     String name = object(daemonSet, "metadata").getString("name", "") + "-" + hash;
@@ -46,14 +51,14 @@ final class DaemonSetHistory {
         .findFirst();
     List<JsonObject> old = revisions.stream()
         .filter(revision -> current.map(c -> !nameOf(c).equals(nameOf(revision))).orElse(true))
-        .sorted(Comparator.comparingLong(DaemonSetHistory::revisionOf))
+        .sorted(Comparator.comparingLong(ControllerHistory::revisionOf))
         .toList();
-    long next = old.stream().mapToLong(DaemonSetHistory::revisionOf).max().orElse(0) + 1;
+    long next = old.stream().mapToLong(ControllerHistory::revisionOf).max().orElse(0) + 1;
 
     Optional<JsonObject> create = Optional.empty();
     Optional<JsonObject> renumber = Optional.empty();
     if (current.isEmpty()) {
-      create = Optional.of(snapshot(daemonSet, name, hash, data, next));
+      create = Optional.of(snapshot(daemonSet, ownerKind, name, hash, data, next));
     } else if (revisionOf(current.get()) < next) {
       renumber = Optional.of(Json.createObjectBuilder(current.get()).add("revision", next).build());
     }
@@ -74,7 +79,7 @@ final class DaemonSetHistory {
       }
       String revisionHash = object(object(revision, "metadata"), "labels")
           .getString(DaemonSetPlan.HASH_LABEL, "");
-      if (!live.contains(revisionHash)) {
+      if (!live.contains(revisionHash) && !live.contains(nameOf(revision))) {
         delete.add(nameOf(revision));
         excess--;
       }
@@ -90,8 +95,8 @@ final class DaemonSetHistory {
         .build();
   }
 
-  private static JsonObject snapshot(JsonObject daemonSet, String name, String hash,
-      JsonObject data, long revision) {
+  private static JsonObject snapshot(JsonObject daemonSet, String ownerKind, String name,
+      String hash, JsonObject data, long revision) {
     JsonObject metadata = object(daemonSet, "metadata");
     JsonObject templateLabels = object(object(object(object(daemonSet, "spec"), "template"),
         "metadata"), "labels");
@@ -100,7 +105,7 @@ final class DaemonSetHistory {
         .add("namespace", metadata.getString("namespace", ""))
         .add("labels", Json.createObjectBuilder(templateLabels).add(DaemonSetPlan.HASH_LABEL, hash))
         .add("ownerReferences", Json.createArrayBuilder().add(
-            OwnedPods.controllerReference("apps/v1", "DaemonSet", daemonSet)));
+            OwnedPods.controllerReference("apps/v1", ownerKind, daemonSet)));
     JsonObject annotations = object(metadata, "annotations");
     if (!annotations.isEmpty()) {
       revisionMetadata.add("annotations", annotations);
