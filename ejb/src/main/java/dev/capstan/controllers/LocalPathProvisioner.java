@@ -19,10 +19,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,8 +42,6 @@ final class LocalPathProvisioner implements Controller {
   static final String CLEANUP_FINALIZER = "capstan.dev/local-path-cleanup";
   static final String HELPER_LABEL = "capstan.dev/local-path-volume";
   static final String HELPER_NAMESPACE = "kube-system";
-  private static final String CLAIM = "claim:";
-  private static final String VOLUME = "volume:";
 
   private final ObjectStore store;
   private final EventRecorder events;
@@ -66,44 +62,34 @@ final class LocalPathProvisioner implements Controller {
   public Set<String> keysFor(Change change) {
     Set<String> keys = new HashSet<>();
     if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME_CLAIM)) {
-      keys.add(CLAIM + change.key().namespace() + "/" + change.key().name());
+      keys.add(StorageKeys.claim(change.key().namespace(), change.key().name()));
     } else if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME)
         && ObjectMetadata.finalizers(change.object()).contains(CLEANUP_FINALIZER)) {
-      keys.add(VOLUME + change.key().name());
+      keys.add(StorageKeys.volume(change.key().name()));
     } else if (ControllerKeys.isOf(change, ResourceTypes.POD)
         && HELPER_NAMESPACE.equals(change.key().namespace())
         && object(object(change.object(), "metadata"), "labels").get(HELPER_LABEL)
             instanceof JsonString volume) {
-      keys.add(VOLUME + volume.getString());
+      keys.add(StorageKeys.volume(volume.getString()));
     }
     return keys;
   }
 
   @Override
   public Collection<String> allKeys() {
-    List<String> keys = new ArrayList<>();
-    ControllerKeys.all(store, ResourceTypes.PERSISTENT_VOLUME_CLAIM).forEach(k -> keys.add(CLAIM + k));
-    store.keys(ResourceTypes.PERSISTENT_VOLUME.group(), ResourceTypes.PERSISTENT_VOLUME.kind())
-        .forEach(k -> keys.add(VOLUME + k.name()));
-    return keys;
+    return StorageKeys.all(store);
   }
 
   @Override
   public void reconcile(String key) {
-    if (key.startsWith(CLAIM)) {
-      String[] parts = key.substring(CLAIM.length()).split("/", 2);
-      store.get(ResourceTypes.PERSISTENT_VOLUME_CLAIM.key(parts[0], parts[1]))
-          .map(StoredObject::json)
-          .filter(claim -> !ObjectMetadata.isDeleting(claim))
-          .filter(claim -> object(claim, "spec").getString("volumeName", "").isEmpty())
-          .ifPresent(this::provision);
-    } else if (key.startsWith(VOLUME)) {
-      String name = key.substring(VOLUME.length());
-      store.get(ResourceTypes.PERSISTENT_VOLUME.key("", name)).map(StoredObject::json)
-          .filter(ObjectMetadata::isDeleting)
-          .filter(volume -> ObjectMetadata.finalizers(volume).contains(CLEANUP_FINALIZER))
-          .ifPresent(this::cleanUp);
-    }
+    StorageKeys.claimOf(key).flatMap(store::get).map(StoredObject::json)
+        .filter(claim -> !ObjectMetadata.isDeleting(claim))
+        .filter(claim -> object(claim, "spec").getString("volumeName", "").isEmpty())
+        .ifPresent(this::provision);
+    StorageKeys.volumeOf(key).flatMap(store::get).map(StoredObject::json)
+        .filter(ObjectMetadata::isDeleting)
+        .filter(volume -> ObjectMetadata.finalizers(volume).contains(CLEANUP_FINALIZER))
+        .ifPresent(this::cleanUp);
   }
 
   private void provision(JsonObject claim) {

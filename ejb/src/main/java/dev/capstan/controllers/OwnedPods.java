@@ -105,22 +105,10 @@ final class OwnedPods {
     JsonObject annotations = object(object(template, "metadata"), "annotations");
     for (int attempt = 0; attempt < 5; attempt++) {
       String name = base + "-" + randomSuffix();
-      JsonObjectBuilder podMetadata = Json.createObjectBuilder()
-          .add("name", name).add("namespace", namespace).add("generateName", base + "-")
-          .add("labels", labels)
-          .add("ownerReferences", Json.createArrayBuilder().add(reference));
-      if (!annotations.isEmpty()) {
-        podMetadata.add("annotations", annotations);
-      }
-      JsonObject pod = InitialStatus.apply(ResourceTypes.POD, DefaultTolerationSeconds.apply("",
-          "Pod", Defaulting.apply("", "Pod", Json.createObjectBuilder().add("apiVersion", "v1")
-              .add("kind", "Pod").add("metadata", podMetadata)
-              .add("spec", object(template, "spec")).build())));
-      try {
-        store.create(ResourceTypes.POD.key(namespace, name), "v1", pod);
+      // a name taken by chance: draw another
+      if (createNamed(store, namespace, name, Optional.of(base + "-"), reference, labels,
+          annotations, object(template, "spec"))) {
         return Optional.of(name);
-      } catch (AlreadyExistsException e) {
-        // a name taken by chance: draw another
       }
     }
     return Optional.empty();
@@ -134,9 +122,17 @@ final class OwnedPods {
    */
   static boolean createNamed(ObjectStore store, String namespace, String name,
       JsonObject reference, JsonObject labels, JsonObject annotations, JsonObject spec) {
+    return createNamed(store, namespace, name, Optional.empty(), reference, labels, annotations,
+        spec);
+  }
+
+  private static boolean createNamed(ObjectStore store, String namespace, String name,
+      Optional<String> generateName, JsonObject reference, JsonObject labels,
+      JsonObject annotations, JsonObject spec) {
     JsonObjectBuilder podMetadata = Json.createObjectBuilder()
-        .add("name", name).add("namespace", namespace)
-        .add("labels", labels)
+        .add("name", name).add("namespace", namespace);
+    generateName.ifPresent(prefix -> podMetadata.add("generateName", prefix));
+    podMetadata.add("labels", labels)
         .add("ownerReferences", Json.createArrayBuilder().add(reference));
     if (!annotations.isEmpty()) {
       podMetadata.add("annotations", annotations);

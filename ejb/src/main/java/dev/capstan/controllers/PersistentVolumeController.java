@@ -16,7 +16,6 @@ import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -41,8 +40,6 @@ final class PersistentVolumeController implements Controller {
   private static final String BIND_COMPLETED = StorageAnnotations.BIND_COMPLETED;
   private static final String SELECTED_NODE = StorageAnnotations.SELECTED_NODE;
   private static final String COMPONENT = "persistentvolume-controller";
-  private static final String CLAIM = "claim:";
-  private static final String VOLUME = "volume:";
 
   private final ObjectStore store;
   private final EventRecorder events;
@@ -62,15 +59,15 @@ final class PersistentVolumeController implements Controller {
     Set<String> keys = new HashSet<>();
     JsonObject spec = object(change.object(), "spec");
     if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME_CLAIM)) {
-      keys.add(CLAIM + change.key().namespace() + "/" + change.key().name());
+      keys.add(StorageKeys.claim(change.key().namespace(), change.key().name()));
       if (!spec.getString("volumeName", "").isEmpty()) {
-        keys.add(VOLUME + spec.getString("volumeName"));
+        keys.add(StorageKeys.volume(spec.getString("volumeName")));
       }
     } else if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME)) {
-      keys.add(VOLUME + change.key().name());
+      keys.add(StorageKeys.volume(change.key().name()));
       JsonObject ref = object(spec, "claimRef");
       if (!ref.getString("name", "").isEmpty()) {
-        keys.add(CLAIM + ref.getString("namespace", "") + "/" + ref.getString("name"));
+        keys.add(StorageKeys.claim(ref.getString("namespace", ""), ref.getString("name")));
       }
     }
     return keys;
@@ -78,28 +75,18 @@ final class PersistentVolumeController implements Controller {
 
   @Override
   public Collection<String> allKeys() {
-    List<String> keys = new ArrayList<>();
-    ControllerKeys.all(store, ResourceTypes.PERSISTENT_VOLUME_CLAIM).forEach(k -> keys.add(CLAIM + k));
-    store.keys(ResourceTypes.PERSISTENT_VOLUME.group(), ResourceTypes.PERSISTENT_VOLUME.kind())
-        .forEach(k -> keys.add(VOLUME + k.name()));
-    return keys;
+    return StorageKeys.all(store);
   }
 
   @Override
   public void reconcile(String key) {
-    if (key.startsWith(CLAIM)) {
-      String[] parts = key.substring(CLAIM.length()).split("/", 2);
-      store.get(ResourceTypes.PERSISTENT_VOLUME_CLAIM.key(parts[0], parts[1]))
-          .map(StoredObject::json)
-          .filter(claim -> !ObjectMetadata.isDeleting(claim))
-          .ifPresent(this::syncClaim);
-    } else if (key.startsWith(VOLUME)) {
-      // a volume being deleted is still released when its claim goes: its protection
-      // finalizer waits for that
-      store.get(ResourceTypes.PERSISTENT_VOLUME.key("", key.substring(VOLUME.length())))
-          .map(StoredObject::json)
-          .ifPresent(this::syncVolume);
-    }
+    StorageKeys.claimOf(key).flatMap(store::get).map(StoredObject::json)
+        .filter(claim -> !ObjectMetadata.isDeleting(claim))
+        .ifPresent(this::syncClaim);
+    // a volume being deleted is still released when its claim goes: its protection
+    // finalizer waits for that
+    StorageKeys.volumeOf(key).flatMap(store::get).map(StoredObject::json)
+        .ifPresent(this::syncVolume);
   }
 
   private void syncClaim(JsonObject claim) {

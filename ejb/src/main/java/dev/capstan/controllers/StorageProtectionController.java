@@ -14,10 +14,8 @@ import dev.capstan.store.entity.ObjectKey;
 import dev.capstan.store.entity.StoredObject;
 import dev.capstan.watch.Change;
 import jakarta.json.JsonObject;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,8 +29,6 @@ import java.util.Set;
  */
 final class StorageProtectionController implements Controller {
 
-  private static final String CLAIM = "claim:";
-  private static final String VOLUME = "volume:";
 
   private final ObjectStore store;
 
@@ -50,46 +46,39 @@ final class StorageProtectionController implements Controller {
     Set<String> keys = new HashSet<>();
     if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME_CLAIM)
         && ObjectMetadata.isDeleting(change.object())) {
-      keys.add(CLAIM + change.key().namespace() + "/" + change.key().name());
+      keys.add(StorageKeys.claim(change.key().namespace(), change.key().name()));
     } else if (ControllerKeys.isOf(change, ResourceTypes.PERSISTENT_VOLUME)
         && ObjectMetadata.isDeleting(change.object())) {
-      keys.add(VOLUME + change.key().name());
+      keys.add(StorageKeys.volume(change.key().name()));
     } else if (ControllerKeys.isOf(change, ResourceTypes.POD)
         && (change.type().name().equals("DELETED") || finished(change.object()))) {
       claimsOf(change.object()).forEach(claim ->
-          keys.add(CLAIM + change.key().namespace() + "/" + claim));
+          keys.add(StorageKeys.claim(change.key().namespace(), claim)));
     }
     return keys;
   }
 
   @Override
   public Collection<String> allKeys() {
-    List<String> keys = new ArrayList<>();
-    ControllerKeys.all(store, ResourceTypes.PERSISTENT_VOLUME_CLAIM).forEach(k -> keys.add(CLAIM + k));
-    store.keys(ResourceTypes.PERSISTENT_VOLUME.group(), ResourceTypes.PERSISTENT_VOLUME.kind())
-        .forEach(k -> keys.add(VOLUME + k.name()));
-    return keys;
+    return StorageKeys.all(store);
   }
 
   @Override
   public void reconcile(String key) {
-    if (key.startsWith(CLAIM)) {
-      String[] parts = key.substring(CLAIM.length()).split("/", 2);
-      ObjectKey claimKey = ResourceTypes.PERSISTENT_VOLUME_CLAIM.key(parts[0], parts[1]);
+    StorageKeys.claimOf(key).ifPresent(claimKey -> {
       Optional<JsonObject> claim = store.get(claimKey).map(StoredObject::json)
           .filter(ObjectMetadata::isDeleting)
           .filter(c -> ObjectMetadata.finalizers(c).contains(StorageAdmission.PVC_PROTECTION));
-      if (claim.isPresent() && !inUse(parts[0], parts[1])) {
+      if (claim.isPresent() && !inUse(claimKey.namespace(), claimKey.name())) {
         release(claimKey, StorageAdmission.PVC_PROTECTION);
       }
-    } else if (key.startsWith(VOLUME)) {
-      ObjectKey volumeKey = ResourceTypes.PERSISTENT_VOLUME.key("", key.substring(VOLUME.length()));
-      store.get(volumeKey).map(StoredObject::json)
-          .filter(ObjectMetadata::isDeleting)
-          .filter(v -> ObjectMetadata.finalizers(v).contains(StorageAdmission.PV_PROTECTION))
-          .filter(v -> !"Bound".equals(object(v, "status").getString("phase", "")))
-          .ifPresent(v -> release(volumeKey, StorageAdmission.PV_PROTECTION));
-    }
+    });
+    StorageKeys.volumeOf(key).ifPresent(volumeKey -> store.get(volumeKey)
+        .map(StoredObject::json)
+        .filter(ObjectMetadata::isDeleting)
+        .filter(v -> ObjectMetadata.finalizers(v).contains(StorageAdmission.PV_PROTECTION))
+        .filter(v -> !"Bound".equals(object(v, "status").getString("phase", "")))
+        .ifPresent(v -> release(volumeKey, StorageAdmission.PV_PROTECTION)));
   }
 
   /** Whether a pod that has not finished names the claim. */
