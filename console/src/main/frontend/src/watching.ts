@@ -81,14 +81,18 @@ export function useWatchedList<T extends KubeObject>(path: string | null): Watch
           if (revision === undefined) {
             // Watching from the first page's revision replays whatever changed while later pages
             // were read, so the map ends where one list at that revision plus its changes would.
-            complete = false;
             let next: string | undefined;
             let listed: string | undefined;
-            objects.clear();
             do {
               const page: List<T> = await api<List<T>>(withParams(path,
                 { limit: String(listed === undefined ? FIRST_PAGE : LATER_PAGE), continue: next }), { signal });
-              listed ??= page.metadata.resourceVersion;
+              if (listed === undefined) {
+                // what was shown stays until the first page replaces it (a render meanwhile
+                // must not show an empty list)
+                objects.clear();
+                complete = false;
+                listed = page.metadata.resourceVersion ?? '';
+              }
               for (const item of page.items) objects.set(key(item), item);
               next = page.metadata.continue || undefined;
               complete = next === undefined;

@@ -295,17 +295,26 @@ class ConsoleIT {
    * switcher is then a text field).
    */
   private void chooseNamespace(String namespace) {
-    WebElement chooser = waiting().until(
-        ExpectedConditions.elementToBeClickable(By.id("namespace")));
-    if (chooser.getTagName().equals("select")) {
-      // the list loads after the page: wait for the namespace among its options
-      waiting().until(ExpectedConditions.presenceOfNestedElementLocatedBy(chooser,
-          By.cssSelector("option[value='" + namespace + "']")));
-      new Select(chooser).selectByValue(namespace);
-    } else {
+    // the switcher is drawn again as namespaces come and go (other tests make them all the
+    // time): an element found a moment ago may be gone, so the choice is made afresh
+    waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(driver -> {
+      WebElement chooser = driver.findElement(By.id("namespace"));
+      if (!chooser.isEnabled()) {
+        return false;
+      }
+      if (chooser.getTagName().equals("select")) {
+        // the list loads after the page: wait for the namespace among its options
+        if (chooser.findElements(By.cssSelector("option[value='" + namespace + "']")).isEmpty()) {
+          return false;
+        }
+        new Select(chooser).selectByValue(namespace);
+        return namespace.equals(new Select(driver.findElement(By.id("namespace")))
+            .getFirstSelectedOption().getAttribute("value"));
+      }
       chooser.clear();
       chooser.sendKeys(namespace, org.openqa.selenium.Keys.ENTER);
-    }
+      return true;
+    });
   }
 
   private void fillDeployForm(String name, String image, String replicas, String port,
@@ -1198,7 +1207,8 @@ class ConsoleIT {
     // the DaemonSet's revisions (ControllerRevisions) and a roll back, as kubectl rollout undo
     assertThat(kubectl(null, "set", "image", "ds/agent", "agent=busybox:1.37", "-n", namespace)
         .exitCode()).isZero();
-    browser.findElement(daemonSet).findElement(By.linkText("agent")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(daemonSet))
+        .findElement(By.linkText("agent")).click();
     By revision2 = By.cssSelector("#rollout-history tr[data-revision='2']");
     By revision1 = By.cssSelector("#rollout-history tr[data-revision='1']");
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(revision2, "(current)"));
@@ -1391,8 +1401,11 @@ class ConsoleIT {
     // and a later change shows up without a reload
     kubectl(null, "patch", "configmap", "palette", "-n", namespace,
         "-p", "{\"data\":{\"colour\":\"blue\"}}");
-    waiting().until(ExpectedConditions.numberOfElementsToBe(
-        By.cssSelector("#history-table tr[data-history-revision]"), 4));
+    waiting().withMessage(() -> "the history reads: " + browser.findElement(By.tagName("main"))
+            .getText() + "; the API's: " + kubectl(null, "get", "--raw", "/api/v1/namespaces/"
+            + namespace + "/configmaps/palette/history").out())
+        .until(ExpectedConditions.numberOfElementsToBe(
+            By.cssSelector("#history-table tr[data-history-revision]"), 4));
     screenshot("30-object-history");
   }
 
