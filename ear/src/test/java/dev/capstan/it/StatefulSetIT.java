@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The StatefulSet controller against the deployed control plane with real kubectl, on hollow
- * nodes (they run nothing: the test writes the pods' Ready condition as an agent would): pods
+ * nodes (they run nothing: the test writes the pods' Ready condition as an agent would; their
+ * claims, of the default WaitForFirstConsumer class, let the pods be scheduled and stay
+ * Pending, as no agent there announces a storage root): pods
  * made in order and each only once the one before is Ready, their claims, scale-down from the
  * top, a rolling update stopped at a partition, and rollout history and undo.
  */
@@ -187,7 +189,6 @@ class StatefulSetIT {
           - metadata: {name: www}
             spec:
               accessModes: [ReadWriteOnce]
-              storageClassName: ""
               resources: {requests: {storage: 1Gi}}
         """.formatted(SUFFIX, image);
   }

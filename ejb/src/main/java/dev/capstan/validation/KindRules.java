@@ -48,7 +48,8 @@ final class KindRules {
       case "ReplicaSet.apps", "Deployment.apps" -> replicated(spec, "deployment", errors);
       case "DaemonSet.apps" -> replicated(spec, "daemonset", errors);
       case "StatefulSet.apps" -> {
-        replicated(spec, "statefulset", errors);
+        // the template's containers may mount the claim templates, as Kubernetes validates it
+        replicated(StorageRules.withClaimVolumes(spec), "statefulset", errors);
         StorageRules.statefulSet(spec, errors);
       }
       case "CronJob.batch" -> cronJob(spec, errors);

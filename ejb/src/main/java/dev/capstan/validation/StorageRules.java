@@ -96,6 +96,31 @@ final class StorageRules {
     }
   }
 
+  /** A StatefulSet's spec whose template has a volume for each claim template (as its pods will). */
+  static JsonObject withClaimVolumes(JsonObject spec) {
+    if (!(spec.get("volumeClaimTemplates") instanceof JsonArray templates) || templates.isEmpty()
+        || !(spec.get("template") instanceof JsonObject template)) {
+      return spec;
+    }
+    JsonObject podSpec = object(template, "spec");
+    var volumes = dev.capstan.jsonp.Json.createArrayBuilder(
+        podSpec.get("volumes") instanceof JsonArray existing ? existing
+            : JsonValue.EMPTY_JSON_ARRAY);
+    for (JsonValue value : templates) {
+      String name = value instanceof JsonObject claim
+          ? object(claim, "metadata").getString("name", "") : "";
+      if (!name.isEmpty()) {
+        volumes.add(dev.capstan.jsonp.Json.createObjectBuilder().add("name", name)
+            .add("persistentVolumeClaim", dev.capstan.jsonp.Json.createObjectBuilder()
+                .add("claimName", name)));
+      }
+    }
+    return dev.capstan.jsonp.Json.createObjectBuilder(spec).add("template",
+        dev.capstan.jsonp.Json.createObjectBuilder(template).add("spec",
+            dev.capstan.jsonp.Json.createObjectBuilder(podSpec).add("volumes", volumes)))
+        .build();
+  }
+
   /**
    * What a StatefulSet adds to a workload's checks: its pod management policy and update
    * strategy, a partition not below zero, pods that always restart, and claim templates that

@@ -121,6 +121,28 @@ class StorageRulesTest {
             "volumeBindingMode: Invalid value: \"WaitForFirstConsumer\": field is immutable");
   }
 
+  @Test
+  void aStatefulSetsContainersMayMountItsClaimTemplatesButATemplateNeedsStorage() {
+    String set = """
+        {"metadata":{"name":"web"},
+         "spec":{"serviceName":"nginx","selector":{"matchLabels":{"app":"nginx"}},
+          "template":{"metadata":{"labels":{"app":"nginx"}},
+           "spec":{"containers":[{"name":"nginx","image":"nginx",
+             "volumeMounts":[{"name":"www","mountPath":"/usr/share/nginx/html"}]}]}},
+          "volumeClaimTemplates":[{"metadata":{"name":"www"},
+           "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}}""";
+
+    assertThat(validate(ResourceTypes.STATEFUL_SET, set)).isEmpty();
+    assertThat(validate(ResourceTypes.STATEFUL_SET, set.replace("\"storage\":\"1Gi\"", "")))
+        .extracting(FieldError::toString)
+        .containsExactly("spec.volumeClaimTemplates[0].spec.resources[storage]: Required value");
+    assertThat(defaulted(ResourceTypes.STATEFUL_SET, set).getJsonObject("spec").toString())
+        .contains("\"podManagementPolicy\":\"OrderedReady\"",
+            "\"updateStrategy\":{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"partition\":0}}",
+            "\"kind\":\"PersistentVolumeClaim\"", "\"status\":{\"phase\":\"Pending\"}",
+            "\"persistentVolumeClaimRetentionPolicy\":{\"whenDeleted\":\"Retain\",\"whenScaled\":\"Retain\"}");
+  }
+
   private static List<FieldError> validate(ResourceType type, String json) {
     return ObjectValidation.validateCreate(type, defaulted(type, json));
   }
