@@ -247,12 +247,13 @@ class PersistentVolumeIT {
       assertThat(kubectl.run("get", "pvc", "-n", namespace).out())
           .containsPattern("www-web-0\\s+Bound\\s+pvc-").containsPattern("www-web-1\\s+Bound\\s+pvc-");
     });
-    // web-1 by its stable name, from web-0, through the headless Service
+    // web-1 by its stable name, from web-0, through the headless Service (busybox's nslookup
+    // does not walk the search list: the whole name)
     String ip = kubectl.run("get", "pod", "web-1", "-n", namespace, "-o",
         "jsonpath={.status.podIP}").out().trim();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(kubectl.run("exec", "web-0", "-n", namespace, "--", "nslookup", "web-1.nginx")
-            .out()).contains(ip));
+        assertThat(kubectl.run("exec", "web-0", "-n", namespace, "--", "nslookup",
+            "web-1.nginx." + namespace + ".svc.cluster.local").out()).contains(ip));
 
     Kubectl.Result wrote = kubectl.run("exec", "web-1", "-n", namespace, "--", "sh", "-c",
         "echo kept > /data/mark");
