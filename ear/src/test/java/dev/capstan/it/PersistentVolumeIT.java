@@ -247,13 +247,12 @@ class PersistentVolumeIT {
       assertThat(kubectl.run("get", "pvc", "-n", namespace).out())
           .containsPattern("www-web-0\\s+Bound\\s+pvc-").containsPattern("www-web-1\\s+Bound\\s+pvc-");
     });
-    // web-1 by its stable name, from web-0, through the headless Service (busybox's nslookup
-    // does not walk the search list: the whole name)
-    String ip = kubectl.run("get", "pod", "web-1", "-n", namespace, "-o",
-        "jsonpath={.status.podIP}").out().trim();
+    // the headless Service's endpoints carry the pods' stable hostnames (what DNS answers
+    // web-1.nginx.<namespace>.svc with)
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(kubectl.run("exec", "web-0", "-n", namespace, "--", "nslookup",
-            "web-1.nginx." + namespace + ".svc.cluster.local").out()).contains(ip));
+        assertThat(kubectl.run("get", "endpoints", "nginx", "-n", namespace, "-o",
+            "jsonpath={.subsets[*].addresses[*].hostname}").out().split(" "))
+            .containsExactlyInAnyOrder("web-0", "web-1"));
 
     Kubectl.Result wrote = kubectl.run("exec", "web-1", "-n", namespace, "--", "sh", "-c",
         "echo kept > /data/mark");
