@@ -46,7 +46,7 @@ function path(w: Workload, kind = 'Deployment'): string {
 }
 
 /** kubectl rollout restart: a new template annotation, so new pods replace the old ones. */
-function restartPatch(): unknown {
+export function restartPatch(): unknown {
   return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } };
 }
 

@@ -7,6 +7,7 @@ import { age, jobCompletions, jobDuration, jobStatus, selectorText, workloadSele
 import { collectionPath, kindNamed, objectHref, type Kind } from './kinds';
 import type { Workload } from './model';
 import { byName, Problem, Table } from './views';
+import { restartPatch } from './rollout';
 import { useWatchedList } from './watching';
 
 function objectPath(kind: Kind, w: Workload): string {
@@ -49,7 +50,7 @@ export function DaemonSets({ namespace }: { namespace: string }) {
   const list = useWatchedList<Workload>(collectionPath(kind, namespace));
   const [problem, run] = useAction();
   const restart = (w: Workload) => run(() => patch(`${objectPath(kind, w)}?fieldManager=capstan-console`,
-    { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } } } }));
+    restartPatch()));
   return (
     <>
       <h3>DaemonSets</h3>

@@ -41,10 +41,9 @@ final class ControllerHistory {
    */
   static Actions plan(JsonObject owner, String ownerKind, List<JsonObject> revisions,
       List<JsonObject> pods) {
-    JsonObject daemonSet = owner;
-    JsonObject template = object(object(daemonSet, "spec"), "template");
+    JsonObject template = object(object(owner, "spec"), "template");
     String hash = DeploymentController.templateHash(template);
-    String name = object(daemonSet, "metadata").getString("name", "") + "-" + hash;
+    String name = object(owner, "metadata").getString("name", "") + "-" + hash;
     JsonObject data = patchOf(template);
     Optional<JsonObject> current = revisions.stream()
         .filter(revision -> nameOf(revision).equals(name) || data.equals(revision.get("data")))
@@ -58,12 +57,12 @@ final class ControllerHistory {
     Optional<JsonObject> create = Optional.empty();
     Optional<JsonObject> renumber = Optional.empty();
     if (current.isEmpty()) {
-      create = Optional.of(snapshot(daemonSet, ownerKind, name, hash, data, next));
+      create = Optional.of(snapshot(owner, ownerKind, name, hash, data, next));
     } else if (revisionOf(current.get()) < next) {
       renumber = Optional.of(Json.createObjectBuilder(current.get()).add("revision", next).build());
     }
 
-    int limit = object(daemonSet, "spec").getInt("revisionHistoryLimit", 10);
+    int limit = object(owner, "spec").getInt("revisionHistoryLimit", 10);
     Set<String> live = new HashSet<>();
     for (JsonObject pod : pods) {
       if (object(object(pod, "metadata"), "labels").get(DaemonSetPlan.HASH_LABEL)
@@ -95,17 +94,17 @@ final class ControllerHistory {
         .build();
   }
 
-  private static JsonObject snapshot(JsonObject daemonSet, String ownerKind, String name,
+  private static JsonObject snapshot(JsonObject owner, String ownerKind, String name,
       String hash, JsonObject data, long revision) {
-    JsonObject metadata = object(daemonSet, "metadata");
-    JsonObject templateLabels = object(object(object(object(daemonSet, "spec"), "template"),
+    JsonObject metadata = object(owner, "metadata");
+    JsonObject templateLabels = object(object(object(object(owner, "spec"), "template"),
         "metadata"), "labels");
     var revisionMetadata = Json.createObjectBuilder()
         .add("name", name)
         .add("namespace", metadata.getString("namespace", ""))
         .add("labels", Json.createObjectBuilder(templateLabels).add(DaemonSetPlan.HASH_LABEL, hash))
         .add("ownerReferences", Json.createArrayBuilder().add(
-            OwnedPods.controllerReference("apps/v1", ownerKind, daemonSet)));
+            OwnedPods.controllerReference("apps/v1", ownerKind, owner)));
     JsonObject annotations = object(metadata, "annotations");
     if (!annotations.isEmpty()) {
       revisionMetadata.add("annotations", annotations);

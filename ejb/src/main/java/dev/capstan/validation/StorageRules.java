@@ -53,7 +53,7 @@ final class StorageRules {
       errors.add(FieldError.notSupported("spec.persistentVolumeReclaimPolicy", policy.getString(),
           VOLUME_RECLAIM_POLICIES));
     }
-    className(spec, errors);
+    className(spec, "spec", errors);
     List<String> sources = spec.keySet().stream().filter(VOLUME_SOURCES::contains).sorted().toList();
     if (sources.isEmpty()) {
       errors.add(FieldError.required("spec", "must specify a volume type"));
@@ -87,10 +87,7 @@ final class StorageRules {
     } else {
       quantity(requests.get("storage"), path + ".resources[storage]", true, errors);
     }
-    if (spec.get("storageClassName") instanceof JsonString name && !name.getString().isEmpty()) {
-      Names.dns1123SubdomainProblem(name.getString()).ifPresent(problem -> errors.add(
-          FieldError.invalid(path + ".storageClassName", name.getString(), problem)));
-    }
+    className(spec, path, errors);
     if (spec.get("selector") instanceof JsonObject selector) {
       SelectorRules.validate(selector, path + ".selector", errors);
     }
@@ -269,10 +266,10 @@ final class StorageRules {
     }
   }
 
-  private static void className(JsonObject spec, List<FieldError> errors) {
+  private static void className(JsonObject spec, String path, List<FieldError> errors) {
     if (spec.get("storageClassName") instanceof JsonString name && !name.getString().isEmpty()) {
-      Names.dns1123SubdomainProblem(name.getString()).ifPresent(problem ->
-          errors.add(FieldError.invalid("spec.storageClassName", name.getString(), problem)));
+      Names.dns1123SubdomainProblem(name.getString()).ifPresent(problem -> errors.add(
+          FieldError.invalid(path + ".storageClassName", name.getString(), problem)));
     }
   }
 
